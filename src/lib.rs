@@ -1,0 +1,11 @@
+//! maestroc: the compiler and interpreter of MFlow.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod ir;
+pub mod loader;
+pub mod runtime;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;

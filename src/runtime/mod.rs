@@ -1,0 +1,1 @@
+//! The runtime: interprets the IR on tokio.

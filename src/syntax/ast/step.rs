@@ -1,0 +1,194 @@
+//! Statements of workflow and loop bodies, and the clauses of a step.
+
+use super::{Expr, Ident, TypeExpr};
+use crate::syntax::span::Span;
+
+/// A statement in a workflow body or in a `foreach` / `while` / `if` body.
+///
+/// The grammar accepts every statement kind in every body; the checker reports the
+/// ones that are out of place (an `output` inside a `foreach`, a `next` outside a `while`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+    /// The `///` doc comment written right before the statement, if any.
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `param name: T [= default]`
+    Param {
+        name: Ident,
+        ty: TypeExpr,
+        default: Option<Expr>,
+    },
+    /// `const name [: T] = value`
+    Const {
+        name: Ident,
+        ty: Option<TypeExpr>,
+        value: Expr,
+    },
+    /// `let name [: T] = value`
+    Let {
+        name: Ident,
+        ty: Option<TypeExpr>,
+        value: Expr,
+    },
+    /// `output name: T = value`
+    Output {
+        name: Ident,
+        ty: TypeExpr,
+        value: Expr,
+    },
+    /// `concurrency N`
+    Concurrency(Expr),
+    /// `timeout D`
+    Timeout(Expr),
+    /// `retry N [backoff ...] [on ...]`
+    Retry(Retry),
+    /// `on_failure MODE`
+    OnFailure(Spanned<FailureMode>),
+    /// `strategy S`
+    Strategy(Spanned<Strategy>),
+    /// `schedule "cron"`: the text of the string literal and its span.
+    Schedule(String, Span),
+    Step(Step),
+    Foreach(Foreach),
+    While(While),
+    If(If),
+    /// `next a = e, b = e` (only inside `while`).
+    Next(Vec<(Ident, Expr)>),
+    /// A statement that failed to parse; a diagnostic was reported. `declares` is the
+    /// name it would have declared (`step foo` → `foo`), so later stages do not report
+    /// that name as undefined.
+    Error { declares: Option<Ident> },
+}
+
+pub use crate::syntax::span::Spanned;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub name: Ident,
+    pub clauses: Vec<Clause>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub kind: ClauseKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClauseKind {
+    /// `run "..."`: a `Str` or `RawStr` expression.
+    Run(Expr),
+    /// `exec [..]`
+    Exec(Expr),
+    /// `call wf(p: e, ...)` or `call module.wf(...)`
+    Call {
+        target: Vec<Ident>,
+        args: Vec<(Ident, Expr)>,
+    },
+    /// `sleep D`
+    Sleep(Expr),
+    /// `wait signal NAME [where COND]`
+    Wait { signal: Expr, filter: Option<Expr> },
+    /// `env { NAME: e, ... }`
+    Env(Vec<(Ident, Expr)>),
+    /// `dir "path"`
+    Dir(Expr),
+    /// `outputs { name: T, ... }`
+    Outputs(Vec<(Ident, TypeExpr)>),
+    /// `image "repo/image:tag"`
+    Image(Expr),
+    /// `resources { cpu: 2, memory: "4Gi" }`
+    Resources(Vec<(Ident, Expr)>),
+    /// `emit signal NAME { key: e, ... }`
+    Emit {
+        signal: Expr,
+        fields: Vec<(Ident, Expr)>,
+    },
+    /// `after a, b`
+    After(Vec<Ident>),
+    Retry(Retry),
+    Timeout(Expr),
+    OnFailure(FailureMode),
+}
+
+/// `retry N [backoff fixed(D) | exponential(D [, max: D])] [on failure | timeout | any]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Retry {
+    pub count: Expr,
+    pub backoff: Option<Spanned<Backoff>>,
+    pub on: Option<Spanned<RetryOn>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Backoff {
+    Fixed(Expr),
+    Exponential { base: Expr, max: Option<Expr> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryOn {
+    Failure,
+    Timeout,
+    Any,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureMode {
+    FailFast,
+    FailAfterRunning,
+    Ignore,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Strategy {
+    /// `parallel(N)`; `None` when written `parallel` without a bound.
+    Parallel(Option<Expr>),
+    Sequential,
+    StrictSequential,
+    FirstOnly,
+    LastOnly,
+}
+
+/// `foreach x in xs, y in ys [concurrency N] { ... }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Foreach {
+    pub vars: Vec<(Ident, Expr)>,
+    pub concurrency: Option<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// `while cond with a = e, ... [limit N] { ... }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct While {
+    pub cond: Expr,
+    pub vars: Vec<(Ident, Expr)>,
+    pub limit: Option<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// `if c { ... } else if c { ... } else { ... }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct If {
+    pub branches: Vec<Branch>,
+    pub else_body: Option<Vec<Stmt>>,
+    pub else_span: Option<Span>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub cond: Expr,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}

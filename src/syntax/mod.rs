@@ -1,0 +1,5 @@
+//! Syntax: source text → AST with spans, and the syntax diagnostics (E00xx).
+
+pub mod ast;
+pub mod grammar;
+pub mod span;

@@ -1,0 +1,1 @@
+//! The integration tests of maestroc (one binary).
