@@ -3,6 +3,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod driver;
 pub mod ir;
 pub mod loader;
 pub mod runtime;

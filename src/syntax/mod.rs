@@ -3,3 +3,6 @@
 pub mod ast;
 pub mod grammar;
 pub mod span;
+pub mod parse;
+
+pub use parse::parse;
