@@ -46,6 +46,8 @@ pub struct Analysis {
     /// The modules of the root files, in command-line order.
     pub roots: Vec<ModuleId>,
     pub unreadable: Vec<Unreadable>,
+    /// The checked program (complete only when `problems` has no errors).
+    pub program: crate::check::Program,
 }
 
 #[derive(Debug, Error, Diagnostic)]
@@ -105,7 +107,10 @@ pub fn analyze(loader: &dyn Loader, roots: &[String]) -> Analysis {
         }
     }
     driver.find_import_cycles();
-    driver.analysis
+    let mut analysis = driver.analysis;
+    analysis.program = crate::check::check(&analysis.modules, &mut analysis.problems);
+    analysis.problems.sort();
+    analysis
 }
 
 struct Driver<'a> {

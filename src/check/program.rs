@@ -1,0 +1,178 @@
+//! What the checker hands to later stages: ids, name resolutions, and per-workflow facts.
+
+use std::collections::HashMap;
+
+use super::ty::Type;
+use crate::driver::ModuleId;
+use crate::syntax::span::Span;
+
+/// A value binding: param, const, let, loop variable, `while` variable, comprehension
+/// variable, function parameter, or the `signal` payload in a `wait … where`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct BindingId(pub u32);
+
+/// A step, unique across the whole program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct StepId(pub u32);
+
+/// A `foreach`, `while` or `if` (one per `if` statement, branches by index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct ScopeId(pub u32);
+
+/// A workflow, unique across the whole program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct WorkflowId(pub u32);
+
+/// A function, unique across the whole program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct FnId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BindingKind {
+    Param,
+    Const,
+    Let,
+    LoopVar,
+    WhileVar,
+    CompVar,
+    FnParam,
+    Signal,
+}
+
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub name: String,
+    pub kind: BindingKind,
+    pub span: Span,
+    pub ty: Type,
+}
+
+/// What a name in an expression refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    Binding(BindingId),
+    Step(StepId),
+    Fn(FnId),
+    Builtin(&'static str),
+    Module(ModuleId),
+}
+
+/// One level of nesting a step sits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScopeLevel {
+    Foreach(ScopeId),
+    While(ScopeId),
+    /// Branch `index` of an `if`; the `else` branch has index `branches.len()`.
+    Branch(ScopeId, u32),
+}
+
+#[derive(Clone, Debug)]
+pub struct StepInfo {
+    pub name: String,
+    pub workflow: WorkflowId,
+    pub span: Span,
+    /// Enclosing scopes, outermost first.
+    pub scopes: Vec<ScopeLevel>,
+    /// Declared outputs (for a `call`, the callee's outputs), as seen inside the step.
+    pub outputs: Vec<(String, Type)>,
+    /// `on_failure ignore` (set on the step or as the workflow default).
+    pub ignore_failure: bool,
+    /// Steps this step depends on (`after` and data references), deduplicated.
+    pub deps: Vec<StepId>,
+    /// The workflow called, for `call` steps.
+    pub calls: Option<WorkflowId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkflowInfo {
+    pub name: String,
+    pub module: ModuleId,
+    pub span: Span,
+    /// Index of the workflow item in its module's items.
+    pub item: usize,
+    /// Params in declaration order: binding, declared type, whether it has a default.
+    pub params: Vec<(BindingId, bool)>,
+    pub consts: Vec<BindingId>,
+    /// Workflow-level lets, consts and param defaults in an order where each comes after
+    /// everything it references (evaluation order at run start).
+    pub init_order: Vec<BindingId>,
+    pub steps: Vec<StepId>,
+    pub outputs: Vec<(String, Type)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FnInfo {
+    pub name: String,
+    pub module: ModuleId,
+    /// Index of the fn item in its module's items.
+    pub item: usize,
+    pub params: Vec<(BindingId, Type)>,
+    pub ret: Type,
+}
+
+/// The checked program: facts about every module reachable from the roots.
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    pub bindings: Vec<Binding>,
+    pub steps: Vec<StepInfo>,
+    pub workflows: Vec<WorkflowInfo>,
+    pub fns: Vec<FnInfo>,
+    /// Name expressions (keyed by the identifier's span) → what they denote.
+    pub resolutions: HashMap<Span, Resolution>,
+    /// Binding sites (keyed by the identifier's span) → their binding.
+    pub binding_sites: HashMap<Span, BindingId>,
+    /// Step definitions (keyed by the step name's span) → their id.
+    pub step_sites: HashMap<Span, StepId>,
+    /// Scope sites (keyed by the statement's span) → their id.
+    pub scope_sites: HashMap<Span, ScopeId>,
+    /// `call` steps → the workflow they call.
+    pub call_targets: HashMap<StepId, WorkflowId>,
+    /// Every `foreach`, `while` and `if`, by [`ScopeId`].
+    pub scopes: Vec<ScopeInfo>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    Foreach,
+    While,
+    If,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScopeInfo {
+    pub kind: ScopeKind,
+    pub workflow: WorkflowId,
+    pub span: Span,
+    /// The scopes it sits in, outermost first.
+    pub levels: Vec<ScopeLevel>,
+    /// Steps its header (iterables, condition, `with`/`next` values) refers to.
+    pub deps: Vec<StepId>,
+}
+
+impl Program {
+    #[must_use]
+    pub fn binding(&self, id: BindingId) -> &Binding {
+        &self.bindings[id.0 as usize]
+    }
+
+    #[must_use]
+    pub fn step(&self, id: StepId) -> &StepInfo {
+        &self.steps[id.0 as usize]
+    }
+
+    #[must_use]
+    pub fn workflow(&self, id: WorkflowId) -> &WorkflowInfo {
+        &self.workflows[id.0 as usize]
+    }
+
+    /// The workflow called `name` in module `module`.
+    #[must_use]
+    pub fn find_workflow(&self, module: ModuleId, name: &str) -> Option<WorkflowId> {
+        self.workflows
+            .iter()
+            .position(|w| w.module == module && w.name == name)
+            .map(|i| WorkflowId(u32::try_from(i).unwrap_or(u32::MAX)))
+    }
+}

@@ -1,0 +1,321 @@
+//! Checking one step's clauses, and the dependency graph between steps.
+
+use std::collections::HashMap;
+
+use super::error::CheckError;
+use super::expr::{Ctx, StepRefs};
+use super::ty::Type;
+use super::{graph, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv};
+use crate::diagnostics::suggest::did_you_mean;
+use crate::syntax::ast::{ClauseKind, ExprKind, Step};
+use crate::syntax::span::Span;
+
+impl Checker<'_> {
+    pub(super) fn check_step(&mut self, step: &Step, env: &WfEnv, ctx: &mut Ctx) {
+        let Some(&sid) = self.program.step_sites.get(&step.name.span) else { return };
+        let outer = ctx.steps;
+        ctx.steps = StepRefs::Allowed(Some(Node::Step(sid)));
+        if let Some(level) = ctx.levels.last() {
+            let (ScopeLevel::Foreach(scope) | ScopeLevel::While(scope) | ScopeLevel::Branch(scope, _)) = *level;
+            self.edges.push(Edge {
+                from: Node::Scope(scope),
+                to: Node::Step(sid),
+                span: step.name.span,
+            });
+        }
+        let owner = format!("step `{}`", step.name.name);
+        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        for clause in &step.clauses {
+            let key = match &clause.kind {
+                ClauseKind::Run(_) | ClauseKind::Exec(_) | ClauseKind::Call { .. } | ClauseKind::Sleep(_) | ClauseKind::Wait { .. } => "action",
+                ClauseKind::Env(_) => "`env`",
+                ClauseKind::Dir(_) => "`dir`",
+                ClauseKind::Outputs(_) => "`outputs`",
+                ClauseKind::Image(_) => "`image`",
+                ClauseKind::Resources(_) => "`resources`",
+                ClauseKind::Emit { .. } => "`emit`",
+                ClauseKind::After(_) => "`after`",
+                ClauseKind::Retry(_) => "`retry`",
+                ClauseKind::Timeout(_) => "`timeout`",
+                ClauseKind::OnFailure(_) => "`on_failure`",
+            };
+            if let Some(first) = seen.get(key) {
+                let help = if key == "action" {
+                    "a step does one thing (`run`, `exec`, `call`, `sleep` or `wait`): split it into two steps, the second `after` the first".to_string()
+                } else {
+                    "keep one of them".to_string()
+                };
+                self.error(CheckError::DuplicateClause {
+                    owner: owner.clone(),
+                    what: key.to_string(),
+                    span: clause.span,
+                    first: *first,
+                    help: Some(help),
+                });
+            } else {
+                seen.insert(key, clause.span);
+            }
+            self.check_clause(sid, step, &clause.kind, clause.span, env, ctx);
+        }
+        ctx.steps = outer;
+    }
+
+    fn check_clause(&mut self, sid: StepId, step: &Step, clause: &ClauseKind, span: Span, env: &WfEnv, ctx: &mut Ctx) {
+        match clause {
+            ClauseKind::Run(e) | ClauseKind::Dir(e) | ClauseKind::Image(e) => {
+                self.expect(e, &Type::String, env, ctx, "this");
+            }
+            ClauseKind::Exec(e) => {
+                if let ExprKind::List(items) = &e.kind {
+                    if items.is_empty() {
+                        self.error(CheckError::BadConstant {
+                            message: "`exec` needs at least the program to run".into(),
+                            span: e.span,
+                            label: "empty argv".into(),
+                            help: Some("write `exec [\"program\", \"arg\", …]`".into()),
+                        });
+                    }
+                    for item in items {
+                        let t = self.expr(item, env, ctx);
+                        self.check_interpolable(&t, item.span);
+                    }
+                } else {
+                    let t = self.expr(e, env, ctx);
+                    match &t {
+                        Type::List(inner) if inner.is_scalar() || inner.is_vague() => {}
+                        Type::Error => {}
+                        _ => self.require(&t, &Type::list(Type::String), e.span, "`exec`'s argv"),
+                    }
+                }
+            }
+            ClauseKind::Call { args, .. } => self.check_call_args(sid, args, span, env, ctx),
+            ClauseKind::Sleep(e) | ClauseKind::Timeout(e) => {
+                self.expect(e, &Type::Duration, env, ctx, "this");
+            }
+            ClauseKind::Wait { signal, filter } => {
+                self.expect(signal, &Type::String, env, ctx, "the signal name");
+                if let Some(f) = filter {
+                    let b = self.new_binding("signal", BindingKind::Signal, signal.span, Type::map(Type::String));
+                    self.used[b.0 as usize] = true;
+                    ctx.locals.push(("signal".to_string(), b));
+                    self.expect(f, &Type::Bool, env, ctx, "the `where` condition");
+                    ctx.locals.pop();
+                }
+            }
+            ClauseKind::Env(fields) | ClauseKind::Emit { fields, .. } | ClauseKind::Resources(fields) => {
+                if let ClauseKind::Emit { signal, .. } = clause {
+                    self.expect(signal, &Type::String, env, ctx, "the signal name");
+                }
+                let mut names: HashMap<&str, Span> = HashMap::new();
+                for (name, value) in fields {
+                    if let Some(first) = names.get(name.name.as_str()) {
+                        self.error(CheckError::Duplicate {
+                            name: name.name.clone(),
+                            span: name.span,
+                            first: *first,
+                            help: None,
+                        });
+                    }
+                    names.insert(&name.name, name.span);
+                    let t = self.expr(value, env, ctx);
+                    if !(t.is_scalar() || t.is_vague()) {
+                        let help = if t.is_optional() {
+                            Some("give a default: `x ?? \"\"`".to_string())
+                        } else {
+                            Some("convert it with `to_json(…)` or `join(…, \",\")`".to_string())
+                        };
+                        self.error(CheckError::Mismatch {
+                            expected: "a scalar".into(),
+                            found: t.to_string(),
+                            span: value.span,
+                            label: "values here must be scalars (`int float bool string duration date`)".into(),
+                            help,
+                        });
+                    }
+                }
+            }
+            ClauseKind::Outputs(_) | ClauseKind::OnFailure(_) => {}
+            ClauseKind::After(names) => {
+                for name in names {
+                    match env.names.get(&name.name) {
+                        Some((Target::Step(dep), _)) => {
+                            self.program.resolutions.insert(name.span, super::Resolution::Step(*dep));
+                            self.edges.push(Edge {
+                                from: Node::Step(*dep),
+                                to: Node::Step(sid),
+                                span: name.span,
+                            });
+                        }
+                        _ => {
+                            let steps: Vec<&str> = env
+                                .names
+                                .iter()
+                                .filter(|(_, (t, _))| matches!(t, Target::Step(_)))
+                                .map(|(n, _)| n.as_str())
+                                .collect();
+                            let help = did_you_mean(&name.name, steps.iter().copied());
+                            let wf = env.id.map(|w| self.program.workflow(w).name.clone()).unwrap_or_default();
+                            self.error(CheckError::UnknownStep {
+                                name: name.name.clone(),
+                                span: name.span,
+                                workflow: wf,
+                                help,
+                            });
+                        }
+                    }
+                }
+            }
+            ClauseKind::Retry(r) => self.check_retry_clause(r, env, ctx),
+        }
+        let _ = step;
+    }
+
+    fn check_retry_clause(&mut self, r: &crate::syntax::ast::Retry, env: &WfEnv, ctx: &mut Ctx) {
+        let outer = ctx.steps;
+        ctx.steps = StepRefs::Forbidden("a retry policy");
+        self.check_retry_policy(r, env, ctx);
+        ctx.steps = outer;
+    }
+
+    fn check_call_args(&mut self, sid: StepId, args: &[(crate::syntax::ast::Ident, crate::syntax::ast::Expr)], span: Span, env: &WfEnv, ctx: &mut Ctx) {
+        let callee = self.program.call_targets.get(&sid).copied();
+        let Some(callee) = callee else {
+            for (_, e) in args {
+                self.expr(e, env, ctx);
+            }
+            return;
+        };
+        let info = self.program.workflow(callee).clone();
+        let mut given: Vec<&str> = Vec::new();
+        for (name, value) in args {
+            let found = self.expr(value, env, ctx);
+            if given.contains(&name.name.as_str()) {
+                self.error(CheckError::BadCallArgument {
+                    message: format!("argument `{}` is given twice", name.name),
+                    span: name.span,
+                    label: "given again here".into(),
+                    help: None,
+                });
+                continue;
+            }
+            given.push(&name.name);
+            if let Some((b, _)) = info.params.iter().find(|(b, _)| self.program.binding(*b).name == name.name) {
+                let t = self.program.binding(*b).ty.clone();
+                self.require(&found, &t, value.span, "this argument");
+            } else if info.consts.iter().any(|b| self.program.binding(*b).name == name.name) {
+                self.error(CheckError::BadCallArgument {
+                    message: format!("`{}` is a const of workflow `{}` and cannot be set", name.name, info.name),
+                    span: name.span,
+                    label: "a const".into(),
+                    help: Some(format!("make it a `param` in `{}` if callers should choose it", info.name)),
+                });
+            } else {
+                let names: Vec<String> = info.params.iter().map(|(b, _)| self.program.binding(*b).name.clone()).collect();
+                let help = did_you_mean(&name.name, names.iter().map(String::as_str)).or_else(|| {
+                    Some(if names.is_empty() {
+                        format!("workflow `{}` takes no params", info.name)
+                    } else {
+                        format!("the params of `{}` are {}", info.name, names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                    })
+                });
+                self.error(CheckError::BadCallArgument {
+                    message: format!("workflow `{}` has no param `{}`", info.name, name.name),
+                    span: name.span,
+                    label: "unknown param".into(),
+                    help,
+                });
+            }
+        }
+        let missing: Vec<String> = info
+            .params
+            .iter()
+            .filter(|(b, has_default)| !has_default && !given.contains(&self.program.binding(*b).name.as_str()))
+            .map(|(b, _)| self.program.binding(*b).name.clone())
+            .collect();
+        if !missing.is_empty() {
+            let list = missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            self.error(CheckError::BadCallArgument {
+                message: format!("missing required param{} {list} of workflow `{}`", if missing.len() == 1 { "" } else { "s" }, info.name),
+                span,
+                label: "in this call".into(),
+                help: Some(format!("pass {}", missing.iter().map(|n| format!("`{n}: …`")).collect::<Vec<_>>().join(", "))),
+            });
+        }
+    }
+
+    /// Finds cycles in the step graph of every workflow and records each step's dependencies.
+    pub(super) fn check_step_graph(&mut self) {
+        let steps = self.program.steps.len();
+        let index = |n: Node| match n {
+            Node::Step(s) => s.0 as usize,
+            Node::Scope(s) => steps + s.0 as usize,
+        };
+        let edges: Vec<(usize, usize)> = self.edges.iter().map(|e| (index(e.from), index(e.to))).collect();
+        let total = steps + self.program.scopes.len();
+        let analysis = graph::analyse(total, &edges);
+        let mut spans: HashMap<(usize, usize), Span> = HashMap::new();
+        for (e, &(a, b)) in self.edges.iter().zip(&edges) {
+            spans.entry((a, b)).or_insert(e.span);
+        }
+        for cycle in &analysis.cycles {
+            // cycle [a, b, c]: a → b → c → a, i.e. b needs a. Read it as "needs": a needs c needs b.
+            let needs: Vec<usize> = std::iter::once(cycle[0]).chain(cycle[1..].iter().rev().copied()).collect();
+            let names: Vec<String> = needs.iter().map(|&n| self.node_name(n, steps)).collect();
+            let first = needs[0];
+            let second = needs.get(1).copied().unwrap_or(first);
+            let span = spans.get(&(second, first)).copied().unwrap_or_default();
+            let mut more = Vec::new();
+            for w in needs.windows(2).skip(1).take(3) {
+                let next = w[1];
+                if let Some(s) = spans.get(&(next, w[0])) {
+                    if s.file == span.file {
+                        more.push(miette::LabeledSpan::new_with_span(
+                            Some(format!("`{}` needs `{}` here", self.node_name(w[0], steps), self.node_name(next, steps))),
+                            *s,
+                        ));
+                    }
+                }
+            }
+            self.file = span.file;
+            self.error(CheckError::DependencyCycle {
+                cycle: graph::describe_cycle(&names),
+                span,
+                first: names[0].clone(),
+                second: names.get(1).cloned().unwrap_or_default(),
+                more,
+            });
+        }
+        let mut step_deps: Vec<Vec<StepId>> = vec![Vec::new(); steps];
+        let mut scope_deps: Vec<Vec<StepId>> = vec![Vec::new(); self.program.scopes.len()];
+        for e in &self.edges {
+            if let Node::Step(from) = e.from {
+                let list = match e.to {
+                    Node::Step(to) => &mut step_deps[to.0 as usize],
+                    Node::Scope(to) => &mut scope_deps[to.0 as usize],
+                };
+                if !list.contains(&from) {
+                    list.push(from);
+                }
+            }
+        }
+        for (info, deps) in self.program.steps.iter_mut().zip(step_deps) {
+            info.deps = deps;
+        }
+        for (info, deps) in self.program.scopes.iter_mut().zip(scope_deps) {
+            info.deps = deps;
+        }
+    }
+
+    fn node_name(&self, n: usize, steps: usize) -> String {
+        if n < steps {
+            self.program.steps[n].name.clone()
+        } else {
+            let scope = &self.program.scopes[n - steps];
+            match scope.kind {
+                ScopeKind::Foreach => "foreach".into(),
+                ScopeKind::While => "while".into(),
+                ScopeKind::If => "if".into(),
+            }
+        }
+    }
+}
