@@ -403,6 +403,7 @@ impl Checker<'_> {
                         from: Node::Step(s),
                         to: node,
                         span,
+                        after: false,
                     });
                 }
             }

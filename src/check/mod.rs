@@ -70,6 +70,8 @@ struct Edge {
     from: Node,
     to: Node,
     span: Span,
+    /// Written in `after` (else a data reference or nesting).
+    after: bool,
 }
 
 /// Checks every module and returns the checked program.

@@ -130,6 +130,27 @@ pub struct Program {
     pub call_targets: HashMap<StepId, WorkflowId>,
     /// Every `foreach`, `while` and `if`, by [`ScopeId`].
     pub scopes: Vec<ScopeInfo>,
+    /// Every dependency of a step or scope header on a step.
+    pub dependencies: Vec<Dependency>,
+    /// The evaluation rank of each body-level `let` within its body.
+    pub let_rank: HashMap<BindingId, u32>,
+}
+
+/// What depends on a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dependent {
+    Step(StepId),
+    Scope(ScopeId),
+}
+
+/// `to` waits for step `from`; `span` is where `to` says so.
+#[derive(Clone, Copy, Debug)]
+pub struct Dependency {
+    pub from: StepId,
+    pub to: Dependent,
+    pub span: Span,
+    /// Written in `after` (else a data reference).
+    pub after: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -21,6 +21,7 @@ impl Checker<'_> {
                 from: Node::Scope(scope),
                 to: Node::Step(sid),
                 span: step.name.span,
+                after: false,
             });
         }
         let owner = format!("step `{}`", step.name.name);
@@ -144,6 +145,7 @@ impl Checker<'_> {
                                 from: Node::Step(*dep),
                                 to: Node::Step(sid),
                                 span: name.span,
+                                after: true,
                             });
                         }
                         _ => {
@@ -296,6 +298,20 @@ impl Checker<'_> {
                 if !list.contains(&from) {
                     list.push(from);
                 }
+            }
+        }
+        for e in &self.edges {
+            if let Node::Step(from) = e.from {
+                let to = match e.to {
+                    Node::Step(s) => super::Dependent::Step(s),
+                    Node::Scope(s) => super::Dependent::Scope(s),
+                };
+                self.program.dependencies.push(super::Dependency {
+                    from,
+                    to,
+                    span: e.span,
+                    after: e.after,
+                });
             }
         }
         for (info, deps) in self.program.steps.iter_mut().zip(step_deps) {

@@ -241,6 +241,7 @@ impl<'a> Checker<'a> {
                 from: Node::Scope(outer),
                 to: Node::Scope(id),
                 span,
+                after: false,
             });
         }
         id
@@ -763,7 +764,7 @@ impl<'a> Checker<'a> {
                 span: edge_spans.get(&(next, uses[0])).copied().unwrap_or_default(),
             });
         }
-        for &n in &analysis.order {
+        for (rank, &n) in analysis.order.iter().enumerate() {
             let (name, ty, value) = lets[n];
             let mut errors = Vec::new();
             let declared = ty.map(|t| types::resolve(t, &mut errors));
@@ -783,6 +784,7 @@ impl<'a> Checker<'a> {
                 found
             };
             let b = self.local(name, BindingKind::Let, declared.unwrap_or(Type::Error), env, ctx);
+            self.program.let_rank.insert(b, u32::try_from(rank).unwrap_or(u32::MAX));
             if ty.is_none() {
                 self.infer_binding(b, t, value);
             }
