@@ -84,7 +84,9 @@ pub enum LoadProblem {
     #[error("import cycle: {cycle}")]
     #[diagnostic(
         code(E0102),
-        help("modules cannot import each other in a circle; move what both need into a third module")
+        help(
+            "modules cannot import each other in a circle; move what both need into a third module"
+        )
     )]
     ImportCycle {
         cycle: String,
@@ -101,9 +103,8 @@ pub fn analyze(loader: &dyn Loader, roots: &[String]) -> Analysis {
         by_path: HashMap::new(),
     };
     for root in roots {
-        match driver.load_root(root) {
-            Some(id) => driver.analysis.roots.push(id),
-            None => continue,
+        if let Some(id) = driver.load_root(root) {
+            driver.analysis.roots.push(id);
         }
     }
     driver.find_import_cycles();
@@ -126,7 +127,7 @@ impl Driver<'_> {
             return Some(*id);
         }
         match self.loader.load(path) {
-            Ok(text) => Some(self.add_module(path.to_string(), key, text, false)),
+            Ok(text) => Some(self.add_module(path.to_string(), &key, text, false)),
             Err(LoadError::InvalidUtf8 { lossy, valid_up_to }) => {
                 let file = self
                     .analysis
@@ -151,15 +152,15 @@ impl Driver<'_> {
     }
 
     /// Adds a module's source, parses it, and loads what it imports.
-    fn add_module(&mut self, name: String, key: String, text: String, is_stdlib: bool) -> ModuleId {
+    fn add_module(&mut self, name: String, key: &str, text: String, is_stdlib: bool) -> ModuleId {
         let file = self.analysis.sources.add(SourceFile::new(name, text));
         let source = self.analysis.sources.get(file).text.clone();
         let ast = crate::syntax::parse(file, &source, &mut self.analysis.problems);
         let id = ModuleId(u32::try_from(self.analysis.modules.len()).unwrap_or(u32::MAX));
-        self.by_path.insert(key.clone(), id);
+        self.by_path.insert(key.to_string(), id);
         self.analysis.modules.push(Module {
             file,
-            path: key.clone(),
+            path: key.to_string(),
             ast,
             imports: Vec::new(),
             is_stdlib,
@@ -175,13 +176,19 @@ impl Driver<'_> {
             .collect();
         let mut resolved = Vec::with_capacity(imports.len());
         for (path, span) in imports {
-            resolved.push(self.load_import(&key, file, &path, span));
+            resolved.push(self.load_import(key, file, &path, span));
         }
         self.analysis.modules[id.0 as usize].imports = resolved;
         id
     }
 
-    fn load_import(&mut self, from: &str, file: FileId, path: &str, span: Span) -> Option<ModuleId> {
+    fn load_import(
+        &mut self,
+        from: &str,
+        file: FileId,
+        path: &str,
+        span: Span,
+    ) -> Option<ModuleId> {
         if let Some(name) = path.strip_prefix("std/") {
             let key = format!("std/{name}");
             if let Some(id) = self.by_path.get(&key) {
@@ -191,7 +198,9 @@ impl Driver<'_> {
                 let help = best_match(name, crate::stdlib::names())
                     .map(|m| format!("did you mean `std/{m}`?"))
                     .or_else(|| {
-                        let all: Vec<_> = crate::stdlib::names().map(|n| format!("`std/{n}`")).collect();
+                        let all: Vec<_> = crate::stdlib::names()
+                            .map(|n| format!("`std/{n}`"))
+                            .collect();
                         Some(format!("the standard library has {}", all.join(", ")))
                     });
                 self.analysis.problems.push(
@@ -205,7 +214,12 @@ impl Driver<'_> {
                 );
                 return None;
             };
-            return Some(self.add_module(format!("std/{name}.mflow"), key, source.to_string(), true));
+            return Some(self.add_module(
+                format!("std/{name}.mflow"),
+                &key,
+                source.to_string(),
+                true,
+            ));
         }
         let base = Path::new(from).parent().unwrap_or(Path::new(""));
         let joined = normalize(&base.join(path));
@@ -213,7 +227,7 @@ impl Driver<'_> {
             return Some(*id);
         }
         match self.loader.load(&joined) {
-            Ok(text) => Some(self.add_module(joined.clone(), joined, text, false)),
+            Ok(text) => Some(self.add_module(joined.clone(), &joined, text, false)),
             Err(LoadError::NotFound) => {
                 let help = if path.starts_with("./") || path.starts_with("../") {
                     None

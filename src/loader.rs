@@ -11,7 +11,10 @@ pub enum LoadError {
     Unreadable(String),
     /// The bytes are not UTF-8. `lossy` is the text with bad bytes replaced, so the
     /// diagnostic can still show the line; `valid_up_to` is the offset of the first bad byte.
-    InvalidUtf8 { lossy: String, valid_up_to: usize },
+    InvalidUtf8 {
+        lossy: String,
+        valid_up_to: usize,
+    },
 }
 
 /// Reads sources by path.

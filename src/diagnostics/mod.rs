@@ -64,7 +64,7 @@ impl Problem {
                     .iter()
                     .find(|l| l.primary())
                     .or(labels.first())
-                    .map(|l| l.offset())
+                    .map(miette::LabeledSpan::offset)
             })
             .unwrap_or(0)
     }

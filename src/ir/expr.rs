@@ -49,7 +49,11 @@ pub enum IrExprKind {
     /// A built-in; arguments in parameter order.
     CallBuiltin(String, Vec<IrExpr>),
     Unary(#[serde(serialize_with = "ser_unary")] UnaryOp, Box<IrExpr>),
-    Binary(#[serde(serialize_with = "ser_binary")] BinaryOp, Box<IrExpr>, Box<IrExpr>),
+    Binary(
+        #[serde(serialize_with = "ser_binary")] BinaryOp,
+        Box<IrExpr>,
+        Box<IrExpr>,
+    ),
     If(Box<IrExpr>, Box<IrExpr>, Box<IrExpr>),
     Comprehension {
         var: BindingId,
@@ -86,13 +90,18 @@ impl From<ScopeLevel> for PathLevel {
 pub enum IrStrPart {
     Lit(String),
     /// An interpolated value; `raw` when written `${raw(…)}` (inserted verbatim in `run`).
-    Value { expr: IrExpr, raw: bool },
+    Value {
+        expr: IrExpr,
+        raw: bool,
+    },
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
 fn ser_unary<S: serde::Serializer>(op: &UnaryOp, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(op.symbol())
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
 fn ser_binary<S: serde::Serializer>(op: &BinaryOp, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(op.symbol())
 }

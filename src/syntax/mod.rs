@@ -2,7 +2,7 @@
 
 pub mod ast;
 pub mod grammar;
-pub mod span;
 pub mod parse;
+pub mod span;
 
 pub use parse::parse;

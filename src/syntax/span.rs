@@ -37,7 +37,10 @@ impl Span {
     /// An empty span at the start of `self`.
     #[must_use]
     pub fn shrink_to_start(self) -> Span {
-        Span { end: self.start, ..self }
+        Span {
+            end: self.start,
+            ..self
+        }
     }
 
     #[must_use]

@@ -17,7 +17,10 @@ pub enum Item {
     Workflow(Workflow),
     /// An item that failed to parse; a diagnostic was reported. `declares` is the name
     /// it would have declared, if it could be seen.
-    Error { declares: Option<Ident>, span: Span },
+    Error {
+        declares: Option<Ident>,
+        span: Span,
+    },
 }
 
 /// `import "std/dates"` or `import "./common.mflow" as common`

@@ -62,7 +62,9 @@ pub enum StmtKind {
     /// A statement that failed to parse; a diagnostic was reported. `declares` is the
     /// name it would have declared (`step foo` → `foo`), so later stages do not report
     /// that name as undefined.
-    Error { declares: Option<Ident> },
+    Error {
+        declares: Option<Ident>,
+    },
 }
 
 pub use crate::syntax::span::Spanned;
@@ -94,7 +96,10 @@ pub enum ClauseKind {
     /// `sleep D`
     Sleep(Expr),
     /// `wait signal NAME [where COND]`
-    Wait { signal: Expr, filter: Option<Expr> },
+    Wait {
+        signal: Expr,
+        filter: Option<Expr>,
+    },
     /// `env { NAME: e, ... }`
     Env(Vec<(Ident, Expr)>),
     /// `dir "path"`
