@@ -1,8 +1,12 @@
 //! Syntax: source text → AST with spans, and the syntax diagnostics (E00xx).
 
 pub mod ast;
+pub mod build;
+pub mod error;
+pub mod expected;
 pub mod grammar;
 pub mod parse;
+pub mod scan;
 pub mod span;
 
-pub use parse::parse;
+pub use parse::{parse, parse_expr};

@@ -1,13 +1,233 @@
-//! Entry point of the syntax stage (temporary: replaced by the real builder).
+//! Entry point of the syntax stage: pre-scan, parse, build, and recover to report every
+//! syntax error.
 
-use super::ast::SourceFile;
-use super::span::FileId;
+use pest::Parser;
+
+use super::ast::{Expr, ExprKind, Ident, Item, SourceFile, Stmt, StmtKind, Workflow};
+use super::build::Builder;
+use super::expected::translate;
+use super::grammar::{MflowParser, Rule};
+use super::scan::scan;
+use super::span::{FileId, Span};
 use crate::diagnostics::Problems;
 
 /// Parses one file into an AST, reporting every syntax problem found into `problems`.
-pub fn parse(file: FileId, _text: &str, _problems: &mut Problems) -> SourceFile {
-    SourceFile {
-        file,
-        items: Vec::new(),
+pub fn parse(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
+    let scanned = scan(file, text);
+    let clean = scanned.errors.is_empty();
+    let limit = scanned.error_at.unwrap_or(text.len());
+    for e in scanned.errors {
+        problems.push(file, e);
+    }
+    if clean {
+        if let Ok(pairs) = MflowParser::parse(Rule::file, text) {
+            let mut b = Builder::new(file, 0, text);
+            let items = pairs
+                .flat_map(pest::iterators::Pair::into_inner)
+                .collect::<Vec<_>>();
+            let items = items.into_iter().filter_map(|p| b.item(p)).collect();
+            for e in b.errors {
+                problems.push(file, e);
+            }
+            return SourceFile { file, items };
+        }
+    }
+    let mut items = Vec::new();
+    let mut starts: Vec<usize> = scanned
+        .item_starts
+        .iter()
+        .copied()
+        .filter(|s| *s < limit)
+        .collect();
+    let leading_end = starts.first().copied().unwrap_or(limit);
+    if !text[..leading_end].trim().is_empty() && clean {
+        // Something before the first item: report it as the first item's error.
+        starts.insert(0, 0);
+    }
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(limit);
+        // Without a clean scan, the chunk holding the error is not parsed.
+        if !clean && end == limit && limit < text.len() {
+            break;
+        }
+        let chunk = &text[start..end];
+        items.extend(parse_item(file, text, start, chunk, problems));
+    }
+    SourceFile { file, items }
+}
+
+fn parse_item(
+    file: FileId,
+    text: &str,
+    start: usize,
+    chunk: &str,
+    problems: &mut Problems,
+) -> Option<Item> {
+    match MflowParser::parse(Rule::item_only, chunk) {
+        Ok(pairs) => {
+            let mut b = Builder::new(file, start, text);
+            let item = pairs
+                .flat_map(pest::iterators::Pair::into_inner)
+                .find(|p| p.as_rule() != Rule::EOI)
+                .and_then(|p| b.item(p));
+            for e in b.errors {
+                problems.push(file, e);
+            }
+            item
+        }
+        Err(error) => {
+            let trimmed = chunk.trim_start();
+            let lead = chunk.len() - trimmed.len();
+            let word_end = trimmed
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(trimmed.len());
+            if &trimmed[..word_end] == "workflow" {
+                if let Some(wf) = recover_workflow(file, text, start, chunk, problems) {
+                    return Some(Item::Workflow(wf));
+                }
+            }
+            problems.push(file, translate(file, start, chunk, &error));
+            let declares = declared_name(file, start + lead, trimmed);
+            Some(Item::Error {
+                declares,
+                span: Span::new(file, start, start + chunk.len()),
+            })
+        }
+    }
+}
+
+/// The name after the first word (`step foo` → `foo`), if it is a plain identifier.
+fn declared_name(file: FileId, at: usize, text: &str) -> Option<Ident> {
+    let mut words = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let _keyword = words.next()?;
+    let name = words.next()?;
+    let offset = text.find(name)?;
+    name.chars()
+        .next()
+        .filter(|c| c.is_ascii_alphabetic() || *c == '_')
+        .map(|_| Ident {
+            name: name.to_string(),
+            span: Span::new(file, at + offset, at + offset + name.len()),
+        })
+}
+
+/// Parses a workflow statement by statement, so one bad statement hides no other.
+fn recover_workflow(
+    file: FileId,
+    text: &str,
+    start: usize,
+    chunk: &str,
+    problems: &mut Problems,
+) -> Option<Workflow> {
+    let open = chunk.find('{')?;
+    let close = chunk.rfind('}')?;
+    if close <= open {
+        return None;
+    }
+    let header = chunk[..open].trim();
+    let name_text = header.strip_prefix("workflow")?.trim();
+    if name_text.is_empty()
+        || !name_text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    let name_at = start + chunk.find(name_text)?;
+    let name = Ident {
+        name: name_text.to_string(),
+        span: Span::new(file, name_at, name_at + name_text.len()),
+    };
+    let inner_start = start + open + 1;
+    let inner_end = start + close;
+    let stmt_starts: Vec<usize> = super::scan::scan(file, &text[..inner_end])
+        .stmt_starts
+        .into_iter()
+        .filter(|s| *s >= inner_start && *s < inner_end)
+        .collect();
+    let mut cuts = vec![inner_start];
+    cuts.extend(stmt_starts);
+    cuts.push(inner_end);
+    cuts.dedup();
+    let mut body: Vec<Stmt> = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let seg = &text[a..b];
+        if seg.trim().is_empty() {
+            continue;
+        }
+        match MflowParser::parse(Rule::stmts_only, seg) {
+            Ok(pairs) => {
+                let mut builder = Builder::new(file, a, text);
+                for p in pairs.flat_map(pest::iterators::Pair::into_inner) {
+                    if p.as_rule() != Rule::EOI {
+                        body.push(builder.stmt(p));
+                    }
+                }
+                for e in builder.errors {
+                    problems.push(file, e);
+                }
+            }
+            Err(error) => {
+                problems.push(file, translate(file, a, seg, &error));
+                let trimmed = seg.trim_start();
+                let lead = seg.len() - trimmed.len();
+                body.push(Stmt {
+                    kind: StmtKind::Error {
+                        declares: declared_name(file, a + lead, trimmed),
+                    },
+                    span: Span::new(file, a, b),
+                    doc: None,
+                });
+            }
+        }
+    }
+    Some(Workflow {
+        doc: None,
+        name,
+        body,
+        span: Span::new(file, start, start + close + 1),
+    })
+}
+
+/// Parses a single expression (`-p` values, tests).
+pub fn parse_expr(file: FileId, text: &str, problems: &mut Problems) -> Expr {
+    let scanned = scan(file, text);
+    if !scanned.errors.is_empty() {
+        for e in scanned.errors {
+            problems.push(file, e);
+        }
+        return Expr {
+            kind: ExprKind::Error,
+            span: Span::new(file, 0, text.len()),
+        };
+    }
+    match MflowParser::parse(Rule::expr_only, text) {
+        Ok(pairs) => {
+            let mut b = Builder::new(file, 0, text);
+            let e = pairs
+                .flat_map(pest::iterators::Pair::into_inner)
+                .find(|p| p.as_rule() == Rule::expr)
+                .map_or(
+                    Expr {
+                        kind: ExprKind::Error,
+                        span: Span::new(file, 0, text.len()),
+                    },
+                    |p| b.expr(p),
+                );
+            for e in b.errors {
+                problems.push(file, e);
+            }
+            e
+        }
+        Err(error) => {
+            problems.push(file, translate(file, 0, text, &error));
+            Expr {
+                kind: ExprKind::Error,
+                span: Span::new(file, 0, text.len()),
+            }
+        }
     }
 }

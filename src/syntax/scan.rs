@@ -1,0 +1,442 @@
+//! The pre-scan: one linear pass (no recursion) over the text that finds unterminated
+//! strings and comments, unbalanced brackets and excessive nesting before the parser
+//! (which recurses) sees the text, and the offsets used to recover from syntax errors.
+
+use super::error::SyntaxError;
+use super::span::{FileId, Span};
+
+/// More nested brackets or prefix operators than this is an error (E0016).
+pub const MAX_NESTING: usize = 128;
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub errors: Vec<SyntaxError>,
+    /// The offset of the first error, if any: text from there on is not parsed.
+    pub error_at: Option<usize>,
+    /// Offsets of `import`/`fn`/`workflow` words at depth 0 (item starts).
+    pub item_starts: Vec<usize>,
+    /// Offsets of statement words (`param const let step output foreach while`) at depth 1.
+    pub stmt_starts: Vec<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Paren,
+    Bracket,
+    Brace,
+    /// `${` inside a string; its `}` returns to the string.
+    Interp,
+    Str,
+}
+
+struct Open {
+    kind: Kind,
+    at: usize,
+    what: String,
+    /// `if`/`not`/prefix `-` tokens since the last reset at this level.
+    run: usize,
+}
+
+const STMT_WORDS: &[&str] = &[
+    "param", "const", "let", "step", "output", "foreach", "while",
+];
+const ITEM_WORDS: &[&str] = &["import", "fn", "workflow"];
+const OPERATOR_WORDS: &[&str] = &["if", "then", "else", "and", "or", "not", "in", "for"];
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Scans `text`; spans are reported in `file`, offset by `base`.
+#[must_use]
+pub fn scan(file: FileId, text: &str) -> Scan {
+    let bytes = text.as_bytes();
+    let mut out = Scan::default();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut top_run = 0usize;
+    let mut depth = 0usize;
+    let mut prev_operand = false;
+    let mut recent: Vec<(usize, usize)> = Vec::new(); // last words (start, end)
+    let mut i = 0usize;
+    let span = |a: usize, b: usize| Span::new(file, a, b);
+    macro_rules! fail {
+        ($at:expr, $err:expr) => {{
+            out.errors.push($err);
+            out.error_at = Some(out.error_at.map_or($at, |e: usize| e.min($at)));
+        }};
+    }
+    while i < bytes.len() {
+        let in_string = matches!(
+            stack.last(),
+            Some(Open {
+                kind: Kind::Str,
+                ..
+            })
+        );
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 2,
+                b'"' => {
+                    stack.pop();
+                    prev_operand = true;
+                    i += 1;
+                }
+                b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        fail!(
+                            i,
+                            SyntaxError::TooDeep {
+                                limit: MAX_NESTING,
+                                span: span(i, i + 2)
+                            }
+                        );
+                        return out;
+                    }
+                    stack.push(Open {
+                        kind: Kind::Interp,
+                        at: i,
+                        what: "this interpolation".into(),
+                        run: 0,
+                    });
+                    prev_operand = false;
+                    i += 2;
+                }
+                _ => i += 1,
+            }
+            continue;
+        }
+        match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
+                Some(end) => i = i + 2 + end + 2,
+                None => {
+                    fail!(
+                        i,
+                        SyntaxError::UnterminatedComment {
+                            span: span(i, i + 2)
+                        }
+                    );
+                    return out;
+                }
+            },
+            b'"' => {
+                stack.push(Open {
+                    kind: Kind::Str,
+                    at: i,
+                    what: String::new(),
+                    run: 0,
+                });
+                i += 1;
+            }
+            b'r' if bytes.get(i + 1) == Some(&b'"') && (i == 0 || !is_ident_byte(bytes[i - 1])) => {
+                match text[i + 2..].find('"') {
+                    Some(end) => i = i + 2 + end + 1,
+                    None => {
+                        fail!(
+                            i,
+                            SyntaxError::UnterminatedString {
+                                span: span(i, i + 2)
+                            }
+                        );
+                        return out;
+                    }
+                }
+                prev_operand = true;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    fail!(
+                        i,
+                        SyntaxError::TooDeep {
+                            limit: MAX_NESTING,
+                            span: span(i, i + 1)
+                        }
+                    );
+                    return out;
+                }
+                let kind = match b {
+                    b'(' => Kind::Paren,
+                    b'[' => Kind::Bracket,
+                    _ => Kind::Brace,
+                };
+                let what = describe_open(text, b, &recent, prev_operand);
+                stack.push(Open {
+                    kind,
+                    at: i,
+                    what,
+                    run: 0,
+                });
+                prev_operand = false;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                let want = match b {
+                    b')' => Kind::Paren,
+                    b']' => Kind::Bracket,
+                    _ => Kind::Brace,
+                };
+                match stack.last() {
+                    Some(open)
+                        if open.kind == want
+                            || (want == Kind::Brace && open.kind == Kind::Interp) =>
+                    {
+                        stack.pop();
+                        depth = depth.saturating_sub(1);
+                    }
+                    Some(open) => {
+                        let (expected, open_char) = closer(open.kind);
+                        fail!(
+                            i,
+                            SyntaxError::Mismatched {
+                                found: b as char,
+                                span: span(i, i + 1),
+                                expected,
+                                open: span(open.at, open.at + 1),
+                                open_char,
+                            }
+                        );
+                        return out;
+                    }
+                    None => {
+                        fail!(
+                            i,
+                            SyntaxError::UnmatchedClose {
+                                found: b as char,
+                                span: span(i, i + 1)
+                            }
+                        );
+                        return out;
+                    }
+                }
+                prev_operand = true;
+                i += 1;
+            }
+            b',' | b'=' | b':' => {
+                reset_run(&mut stack, &mut top_run);
+                prev_operand = false;
+                i += 1;
+            }
+            b'-' if !prev_operand && bytes.get(i + 1) != Some(&b'>') => {
+                if bump_run(&mut stack, &mut top_run, depth) {
+                    fail!(
+                        i,
+                        SyntaxError::TooDeep {
+                            limit: MAX_NESTING,
+                            span: span(i, i + 1)
+                        }
+                    );
+                    return out;
+                }
+                i += 1;
+            }
+            _ if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                if depth == 0 && ITEM_WORDS.contains(&word) {
+                    out.item_starts.push(doc_start(text, start));
+                }
+                if STMT_WORDS.contains(&word) {
+                    if depth == 1 {
+                        out.stmt_starts.push(doc_start(text, start));
+                    }
+                    reset_run(&mut stack, &mut top_run);
+                }
+                if matches!(word, "if" | "not") && bump_run(&mut stack, &mut top_run, depth) {
+                    fail!(
+                        start,
+                        SyntaxError::TooDeep {
+                            limit: MAX_NESTING,
+                            span: span(start, i)
+                        }
+                    );
+                    return out;
+                }
+                prev_operand = !OPERATOR_WORDS.contains(&word);
+                if recent.len() == 6 {
+                    recent.remove(0);
+                }
+                recent.push((start, i));
+            }
+            _ if b.is_ascii_digit() => {
+                while i < bytes.len() && (is_ident_byte(bytes[i]) || bytes[i] == b'.') {
+                    i += 1;
+                }
+                prev_operand = true;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            _ => {
+                prev_operand = false;
+                i += 1;
+            }
+        }
+    }
+    if let Some(open) = stack.iter().rev().find(|o| o.kind == Kind::Str) {
+        fail!(
+            open.at,
+            SyntaxError::UnterminatedString {
+                span: span(open.at, open.at + 1)
+            }
+        );
+        return out;
+    }
+    if let Some(open) = stack.last() {
+        let (close, _) = closer(open.kind);
+        let end = text.len();
+        fail!(
+            open.at,
+            SyntaxError::Unclosed {
+                close,
+                what: open.what.clone(),
+                open: span(open.at, open.at + 1),
+                end: span(end, end),
+                help: Some(format!("add `{close}` where {} should end", open.what)),
+            }
+        );
+    }
+    out
+}
+
+fn closer(kind: Kind) -> (char, char) {
+    match kind {
+        Kind::Paren => (')', '('),
+        Kind::Bracket => (']', '['),
+        Kind::Brace | Kind::Interp | Kind::Str => ('}', '{'),
+    }
+}
+
+fn reset_run(stack: &mut [Open], top: &mut usize) {
+    match stack.last_mut() {
+        Some(open) => open.run = 0,
+        None => *top = 0,
+    }
+}
+
+/// Counts one more prefix operator at this level; true when nesting is now too deep.
+fn bump_run(stack: &mut [Open], top: &mut usize, depth: usize) -> bool {
+    let run = match stack.last_mut() {
+        Some(open) => &mut open.run,
+        None => top,
+    };
+    *run += 1;
+    depth + *run > MAX_NESTING
+}
+
+/// Where an item or statement starts, including the `///` doc comment lines before it.
+fn doc_start(text: &str, start: usize) -> usize {
+    let mut at = start;
+    loop {
+        let before = &text[..at];
+        let line_start = before
+            .trim_end_matches([' ', '\t'])
+            .rfind('\n')
+            .map_or(0, |n| n + 1);
+        let line = &text[line_start..at];
+        let prev_end = line_start.saturating_sub(1);
+        if line.trim().is_empty() && line_start > 0 {
+            let prev_start = text[..prev_end].rfind('\n').map_or(0, |n| n + 1);
+            let prev = text[prev_start..prev_end].trim();
+            if prev.starts_with("///") {
+                at = prev_start;
+                continue;
+            }
+        }
+        return at;
+    }
+}
+
+/// Words describing what an opening bracket opens, from the words before it.
+fn describe_open(text: &str, bracket: u8, recent: &[(usize, usize)], prev_operand: bool) -> String {
+    let words: Vec<&str> = recent.iter().map(|(a, b)| &text[*a..*b]).collect();
+    match bracket {
+        b'{' => {
+            for (k, w) in words.iter().enumerate().rev() {
+                match *w {
+                    "workflow" | "step" | "fn" => {
+                        if let Some(name) = words.get(k + 1) {
+                            return format!("{w} `{name}`");
+                        }
+                        return format!("this `{w}`");
+                    }
+                    "foreach" | "while" | "if" | "else" => return format!("this `{w}`"),
+                    "outputs" | "env" | "resources" | "emit" if k + 1 == words.len() => {
+                        return format!("`{w} {{`")
+                    }
+                    _ => {}
+                }
+            }
+            "this `{`".into()
+        }
+        b'(' if prev_operand => match words.last() {
+            Some(w) => format!("the call of `{w}`"),
+            None => "this `(`".into(),
+        },
+        b'(' => "this `(`".into(),
+        _ => "this `[`".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        use miette::Diagnostic;
+        scan(FileId(0), text)
+            .errors
+            .iter()
+            .map(|e| e.code().map(|c| c.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn finds_unclosed_and_unterminated() {
+        assert_eq!(codes("workflow w { step a { run \"x\" }"), ["E0013"]);
+        assert_eq!(codes("workflow w { step a { run \"x } }"), ["E0011"]);
+        assert_eq!(codes("/* never"), ["E0012"]);
+        assert_eq!(codes("workflow w { let x = (1] }"), ["E0014"]);
+        assert_eq!(codes("}"), ["E0015"]);
+        assert!(codes("workflow w { let x = \"a ${ \"b\" + \"}\" } c\" }").is_empty());
+    }
+
+    #[test]
+    fn bounds_nesting_without_recursion() {
+        let deep = format!(
+            "workflow w {{ let x = {}1{} }}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        assert_eq!(codes(&deep), ["E0016"]);
+        let nots = format!("workflow w {{ let x = {}true }}", "not ".repeat(100_000));
+        assert_eq!(codes(&nots), ["E0016"]);
+        let negs = format!("workflow w {{ let x = {}1 }}", "- ".repeat(100_000));
+        assert_eq!(codes(&negs), ["E0016"]);
+        let ifs = format!(
+            "workflow w {{ let x = {}1{} }}",
+            "if a then ".repeat(50_000),
+            " else 2".repeat(50_000)
+        );
+        assert_eq!(codes(&ifs), ["E0016"]);
+        let chain = format!("workflow w {{ let x = 1{} }}", " - 1".repeat(100_000));
+        assert!(codes(&chain).is_empty());
+    }
+
+    #[test]
+    fn records_starts() {
+        let s = scan(
+            FileId(0),
+            "import \"std/dates\"\n/// doc\nworkflow w {\n  param a: int\n  step s { }\n}\n",
+        );
+        assert_eq!(s.item_starts.len(), 2);
+        assert_eq!(s.stmt_starts.len(), 2);
+    }
+}
