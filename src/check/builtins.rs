@@ -1,7 +1,7 @@
 //! Signatures of the built-in functions of LANGUAGE.md §5, as typing rules.
 
-use super::types::{assignable, is_ordered, join};
 use super::ty::Type;
+use super::types::{assignable, is_ordered, join};
 use crate::syntax::span::Span;
 
 /// Every built-in function, with its parameter names (for named arguments and messages).
@@ -70,7 +70,13 @@ pub struct Arg<'a> {
     pub span: Span,
 }
 
-fn arity(name: &str, args: &[Arg<'_>], min: usize, max: usize, call: Span) -> Result<(), ArgProblem> {
+fn arity(
+    name: &str,
+    args: &[Arg<'_>],
+    min: usize,
+    max: usize,
+    call: Span,
+) -> Result<(), ArgProblem> {
     if args.len() < min || args.len() > max {
         let want = if min == max {
             format!("{min} argument{}", if min == 1 { "" } else { "s" })
@@ -147,7 +153,8 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             if args.len() >= 2 {
                 let mut t = a(0).ty.clone();
                 for arg in &args[1..] {
-                    t = join(&t, arg.ty).ok_or_else(|| want(name, arg, &format!("values of one type (`{t}`)")))?;
+                    t = join(&t, arg.ty)
+                        .ok_or_else(|| want(name, arg, &format!("values of one type (`{t}`)")))?;
                 }
                 if !is_ordered(&t) {
                     return Err(want(name, a(0), "values that can be ordered"));
@@ -193,12 +200,18 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             arity(name, args, 2, 2, call)?;
             let x = list_elem(name, a(0))?.clone();
             let y = list_elem(name, a(1))?.clone();
-            Ok(T::list(T::Record(vec![("first".into(), x), ("second".into(), y)])))
+            Ok(T::list(T::Record(vec![
+                ("first".into(), x),
+                ("second".into(), y),
+            ])))
         }
         "enumerate" => {
             arity(name, args, 1, 1, call)?;
             let t = list_elem(name, a(0))?.clone();
-            Ok(T::list(T::Record(vec![("index".into(), T::Int), ("value".into(), t)])))
+            Ok(T::list(T::Record(vec![
+                ("index".into(), T::Int),
+                ("value".into(), t),
+            ])))
         }
         "contains" => {
             arity(name, args, 2, 2, call)?;
@@ -221,7 +234,11 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
         "keys" | "values" => {
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
-                T::Map(inner) => Ok(if name == "keys" { T::list(T::String) } else { T::list((**inner).clone()) }),
+                T::Map(inner) => Ok(if name == "keys" {
+                    T::list(T::String)
+                } else {
+                    T::list((**inner).clone())
+                }),
                 T::Error | T::Unknown => Ok(T::Error),
                 _ => Err(want(name, a(0), "a map")),
             }
@@ -252,7 +269,9 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
         "int" | "float" => {
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
-                T::Int | T::Float | T::String | T::Error | T::Unknown => Ok(if name == "int" { T::Int } else { T::Float }),
+                T::Int | T::Float | T::String | T::Error | T::Unknown => {
+                    Ok(if name == "int" { T::Int } else { T::Float })
+                }
                 _ => Err(want(name, a(0), "an `int`, a `float` or a `string`")),
             }
         }
@@ -308,7 +327,13 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
 }
 
 /// `n` string arguments returning `ret`.
-fn strings(name: &str, args: &[Arg<'_>], n: usize, call: Span, ret: Type) -> Result<Type, ArgProblem> {
+fn strings(
+    name: &str,
+    args: &[Arg<'_>],
+    n: usize,
+    call: Span,
+    ret: Type,
+) -> Result<Type, ArgProblem> {
     arity(name, args, n, n, call)?;
     for arg in args {
         if !is(arg.ty, &Type::String) {

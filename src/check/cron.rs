@@ -9,7 +9,15 @@ pub struct CronError {
     pub help: Option<String>,
 }
 
-const MACROS: &[&str] = &["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+const MACROS: &[&str] = &[
+    "@yearly",
+    "@annually",
+    "@monthly",
+    "@weekly",
+    "@daily",
+    "@midnight",
+    "@hourly",
+];
 const FIELDS: &[(&str, u32, u32)] = &[
     ("minute", 0, 59),
     ("hour", 0, 23),
@@ -17,7 +25,9 @@ const FIELDS: &[(&str, u32, u32)] = &[
     ("month", 1, 12),
     ("day of week", 0, 7),
 ];
-const MONTHS: &[&str] = &["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const MONTHS: &[&str] = &[
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+];
 const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// Checks a schedule string.
@@ -69,7 +79,13 @@ pub fn validate(text: &str) -> Result<(), CronError> {
     Ok(())
 }
 
-fn check_field(field: &str, name: &str, lo: u32, hi: u32, names: Option<&[&str]>) -> Result<(), (String, Option<String>)> {
+fn check_field(
+    field: &str,
+    name: &str,
+    lo: u32,
+    hi: u32,
+    names: Option<&[&str]>,
+) -> Result<(), (String, Option<String>)> {
     for item in field.split(',') {
         let (range, step) = match item.split_once('/') {
             Some((r, s)) => (r, Some(s)),
@@ -78,7 +94,12 @@ fn check_field(field: &str, name: &str, lo: u32, hi: u32, names: Option<&[&str]>
         if let Some(step) = step {
             match step.parse::<u32>() {
                 Ok(s) if s >= 1 && s <= hi.max(1) => {}
-                _ => return Err((format!("invalid step `/{step}` in the {name} field"), Some(format!("a step is a number from 1 to {hi}")))),
+                _ => {
+                    return Err((
+                        format!("invalid step `/{step}` in the {name} field"),
+                        Some(format!("a step is a number from 1 to {hi}")),
+                    ))
+                }
             }
         }
         if range == "*" {
@@ -92,14 +113,23 @@ fn check_field(field: &str, name: &str, lo: u32, hi: u32, names: Option<&[&str]>
         if let Some(b) = b {
             let b = value(b, name, lo, hi, names)?;
             if b < a {
-                return Err((format!("the range `{range}` in the {name} field runs backwards"), Some(format!("write the smaller value first: `{b}-{a}`"))));
+                return Err((
+                    format!("the range `{range}` in the {name} field runs backwards"),
+                    Some(format!("write the smaller value first: `{b}-{a}`")),
+                ));
             }
         }
     }
     Ok(())
 }
 
-fn value(text: &str, name: &str, lo: u32, hi: u32, names: Option<&[&str]>) -> Result<u32, (String, Option<String>)> {
+fn value(
+    text: &str,
+    name: &str,
+    lo: u32,
+    hi: u32,
+    names: Option<&[&str]>,
+) -> Result<u32, (String, Option<String>)> {
     if let Some(names) = names {
         let upper = text.to_ascii_uppercase();
         if let Some(i) = names.iter().position(|n| *n == upper) {
@@ -112,7 +142,9 @@ fn value(text: &str, name: &str, lo: u32, hi: u32, names: Option<&[&str]>) -> Re
         Ok(v) => Err((format!("{name} {v} is out of range {lo}–{hi}"), None)),
         Err(_) => Err((
             format!("`{text}` is not a valid {name}"),
-            Some(format!("use a number from {lo} to {hi}, `*`, a range `a-b`, a list `a,b` or a step `*/n`")),
+            Some(format!(
+                "use a number from {lo} to {hi}, `*`, a range `a-b`, a list `a,b` or a step `*/n`"
+            )),
         )),
     }
 }
@@ -123,14 +155,28 @@ mod tests {
 
     #[test]
     fn accepts_common_forms() {
-        for ok in ["@daily", "0 * * * *", "*/15 2-4 1,15 JAN-MAR mon-fri", "30 2 * * 7", "@hourly"] {
+        for ok in [
+            "@daily",
+            "0 * * * *",
+            "*/15 2-4 1,15 JAN-MAR mon-fri",
+            "30 2 * * 7",
+            "@hourly",
+        ] {
             assert_eq!(validate(ok), Ok(()), "{ok}");
         }
     }
 
     #[test]
     fn rejects_bad_forms() {
-        for bad in ["@dayly", "0 25 * * *", "* * *", "0 0 32 * *", "a * * * *", "5-1 * * * *", "*/0 * * * *"] {
+        for bad in [
+            "@dayly",
+            "0 25 * * *",
+            "* * *",
+            "0 0 32 * *",
+            "a * * * *",
+            "5-1 * * * *",
+            "*/0 * * * *",
+        ] {
             assert!(validate(bad).is_err(), "{bad}");
         }
     }

@@ -230,7 +230,10 @@ pub enum CheckError {
     },
 
     #[error("cannot index into a value of type `{ty}`")]
-    #[diagnostic(code(E0206), help("only lists (by `int`) and maps (by `string`) can be indexed"))]
+    #[diagnostic(
+        code(E0206),
+        help("only lists (by `int`) and maps (by `string`) can be indexed")
+    )]
     NotIndexable {
         ty: String,
         #[label("indexed here")]

@@ -4,7 +4,9 @@ use super::builtins::{self, Arg};
 use super::error::CheckError;
 use super::ty::Type;
 use super::types::{assignable, is_interpolable, is_ordered, join};
-use super::{BindingKind, Checker, Edge, FnId, Node, Resolution, ScopeLevel, StepId, Target, WfEnv};
+use super::{
+    BindingKind, Checker, Edge, FnId, Node, Resolution, ScopeLevel, StepId, Target, WfEnv,
+};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::driver::ModuleId;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, StrPart, UnaryOp};
@@ -45,7 +47,14 @@ impl Ctx {
 
 impl Checker<'_> {
     /// Checks `e` and requires its type to fit `expected`; returns the found type.
-    pub(super) fn expect(&mut self, e: &Expr, expected: &Type, env: &WfEnv, ctx: &mut Ctx, what: &str) -> Type {
+    pub(super) fn expect(
+        &mut self,
+        e: &Expr,
+        expected: &Type,
+        env: &WfEnv,
+        ctx: &mut Ctx,
+        what: &str,
+    ) -> Type {
         let found = self.expr(e, env, ctx);
         self.require(&found, expected, e.span, what);
         found
@@ -67,12 +76,21 @@ impl Checker<'_> {
             }
         }
         let help = match (found, expected) {
-            (Type::Int, Type::Float) => Some("write the number with a decimal point (`1.0`), or convert with `float(…)`".to_string()),
+            (Type::Int, Type::Float) => Some(
+                "write the number with a decimal point (`1.0`), or convert with `float(…)`"
+                    .to_string(),
+            ),
             (Type::Float, Type::Int) => Some("convert with `int(…)`, which truncates".to_string()),
-            (f, Type::String) if f.is_scalar() => Some("convert it with `str(…)`, or interpolate it: `\"${…}\"`".to_string()),
+            (f, Type::String) if f.is_scalar() => {
+                Some("convert it with `str(…)`, or interpolate it: `\"${…}\"`".to_string())
+            }
             (Type::String, Type::Int) => Some("convert it with `int(…)`".to_string()),
-            (Type::String, Type::Date) => Some("write a date literal like `2026-11-23`, or use `parse_date(…)`".to_string()),
-            (Type::String, Type::Duration) => Some("write a duration literal like `30s`, `5m` or `1h30m` (no quotes)".to_string()),
+            (Type::String, Type::Date) => {
+                Some("write a date literal like `2026-11-23`, or use `parse_date(…)`".to_string())
+            }
+            (Type::String, Type::Duration) => {
+                Some("write a duration literal like `30s`, `5m` or `1h30m` (no quotes)".to_string())
+            }
             (Type::Int, Type::Duration) => Some("add a unit: `30s`, `5m`, `2h`, `1d`".to_string()),
             _ => None,
         };
@@ -181,12 +199,17 @@ impl Checker<'_> {
                     }
                 }
             }
-            ExprKind::Call { callee, args, named } => self.call(e.span, callee, args, named, env, ctx),
+            ExprKind::Call {
+                callee,
+                args,
+                named,
+            } => self.call(e.span, callee, args, named, env, ctx),
             ExprKind::Unary(op, inner) => {
                 let t = self.expr(inner, env, ctx);
                 match (op, &t) {
                     (_, Type::Error | Type::Unknown) => Type::Error,
-                    (UnaryOp::Neg, Type::Int | Type::Float | Type::Duration) | (UnaryOp::Not, Type::Bool) => t,
+                    (UnaryOp::Neg, Type::Int | Type::Float | Type::Duration)
+                    | (UnaryOp::Not, Type::Bool) => t,
                     (_, Type::Optional(_)) => {
                         self.error(CheckError::MaybeNone {
                             ty: t.to_string(),
@@ -223,7 +246,12 @@ impl Checker<'_> {
                     Type::Error
                 }
             }
-            ExprKind::Comprehension { elem, var, iter, cond } => {
+            ExprKind::Comprehension {
+                elem,
+                var,
+                iter,
+                cond,
+            } => {
                 let it = self.expr(iter, env, ctx);
                 let var_ty = self.element_type(&it, iter.span, "a comprehension");
                 let b = self.new_binding(&var.name, BindingKind::CompVar, var.span, var_ty);
@@ -313,7 +341,11 @@ impl Checker<'_> {
 
     fn undefined(&mut self, id: &Ident, env: &WfEnv, ctx: &Ctx, values_only: bool) {
         let scope = &self.scopes[ctx.module.0 as usize];
-        if scope.imports.get(&id.name).is_some_and(|i| i.module.is_none()) {
+        if scope
+            .imports
+            .get(&id.name)
+            .is_some_and(|i| i.module.is_none())
+        {
             return; // a module that failed to load: already reported
         }
         if scope.workflows.contains_key(&id.name) {
@@ -321,7 +353,10 @@ impl Checker<'_> {
                 what: "workflow",
                 name: id.name.clone(),
                 span: id.span,
-                help: Some(format!("run it from a step: `step s {{ call {}(…) }}`", id.name)),
+                help: Some(format!(
+                    "run it from a step: `step s {{ call {}(…) }}`",
+                    id.name
+                )),
             });
             return;
         }
@@ -420,7 +455,11 @@ impl Checker<'_> {
             .outputs
             .iter()
             .map(|(name, t)| {
-                let mut t = if info.ignore_failure { Type::optional(t.clone()) } else { t.clone() };
+                let mut t = if info.ignore_failure {
+                    Type::optional(t.clone())
+                } else {
+                    t.clone()
+                };
                 for level in info.scopes[common..].iter().rev() {
                     t = match level {
                         ScopeLevel::Foreach(_) | ScopeLevel::While(_) => Type::list(t),
@@ -436,7 +475,9 @@ impl Checker<'_> {
     fn field(&mut self, base: &Expr, field: &Ident, env: &WfEnv, ctx: &mut Ctx) -> Type {
         if let ExprKind::Name(id) = &base.kind {
             if let Some(Resolution::Module(m)) = self.lookup(&id.name, env, ctx) {
-                self.program.resolutions.insert(id.span, Resolution::Module(m));
+                self.program
+                    .resolutions
+                    .insert(id.span, Resolution::Module(m));
                 let member = self.scopes[m.0 as usize].fns.contains_key(&field.name);
                 if member {
                     self.error(CheckError::NotAValue {
@@ -469,14 +510,30 @@ impl Checker<'_> {
                 let (message, help) = if let Some((step, _)) = step {
                     let help = suggestion.or_else(|| {
                         Some(if names.is_empty() {
-                            format!("`{step}` declares no outputs; add `outputs {{ {}: T }}` to it", field.name)
+                            format!(
+                                "`{step}` declares no outputs; add `outputs {{ {}: T }}` to it",
+                                field.name
+                            )
                         } else {
-                            format!("`{step}` has the outputs {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                            format!(
+                                "`{step}` has the outputs {}",
+                                names
+                                    .iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
                         })
                     });
-                    (format!("step `{step}` has no output `{}`", field.name), help)
+                    (
+                        format!("step `{step}` has no output `{}`", field.name),
+                        help,
+                    )
                 } else {
-                    (format!("no field `{}` on type `{bt}`", field.name), suggestion)
+                    (
+                        format!("no field `{}` on type `{bt}`", field.name),
+                        suggestion,
+                    )
                 };
                 self.error(CheckError::NoField {
                     message,
@@ -546,7 +603,9 @@ impl Checker<'_> {
             ExprKind::Field(base, f) => match &base.kind {
                 ExprKind::Name(m) => match self.lookup(&m.name, env, ctx) {
                     Some(Resolution::Module(mid)) => {
-                        self.program.resolutions.insert(m.span, Resolution::Module(mid));
+                        self.program
+                            .resolutions
+                            .insert(m.span, Resolution::Module(mid));
                         if let Some(fid) = self.scopes[mid.0 as usize].fns.get(&f.name).copied() {
                             self.program.resolutions.insert(f.span, Resolution::Fn(fid));
                             Some(Resolution::Fn(fid))
@@ -555,7 +614,12 @@ impl Checker<'_> {
                             None
                         }
                     }
-                    None if self.scopes[ctx.module.0 as usize].imports.contains_key(&m.name) => None,
+                    None if self.scopes[ctx.module.0 as usize]
+                        .imports
+                        .contains_key(&m.name) =>
+                    {
+                        None
+                    }
                     _ => {
                         self.expr(callee, env, ctx);
                         self.error(CheckError::NotCallable {
@@ -586,8 +650,12 @@ impl Checker<'_> {
         let arg_types: Vec<Type> = args.iter().map(|a| self.expr(a, env, ctx)).collect();
         let named_types: Vec<Type> = named.iter().map(|(_, a)| self.expr(a, env, ctx)).collect();
         match target {
-            Some(Resolution::Fn(fid)) => self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx),
-            Some(Resolution::Builtin(name)) => self.call_builtin(name, span, args, &arg_types, named, &named_types),
+            Some(Resolution::Fn(fid)) => {
+                self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx)
+            }
+            Some(Resolution::Builtin(name)) => {
+                self.call_builtin(name, span, args, &arg_types, named, &named_types)
+            }
             _ => Type::Error,
         }
     }
@@ -618,10 +686,20 @@ impl Checker<'_> {
                 given[i] = Some((t.clone(), a.span));
             } else {
                 self.error(CheckError::BadArguments {
-                    message: format!("`{}` takes {} argument{}, but {} were given", info.name, names.len(), if names.len() == 1 { "" } else { "s" }, args.len() + named.len()),
+                    message: format!(
+                        "`{}` takes {} argument{}, but {} were given",
+                        info.name,
+                        names.len(),
+                        if names.len() == 1 { "" } else { "s" },
+                        args.len() + named.len()
+                    ),
                     span: a.span,
                     label: "unexpected argument".into(),
-                    help: Some(format!("the signature is `{}({})`", info.name, names.join(", "))),
+                    help: Some(format!(
+                        "the signature is `{}({})`",
+                        info.name,
+                        names.join(", ")
+                    )),
                 });
                 break;
             }
@@ -643,18 +721,31 @@ impl Checker<'_> {
                 }),
             }
         }
-        let missing: Vec<&String> = names.iter().zip(&given).filter(|(_, g)| g.is_none()).map(|(n, _)| n).collect();
+        let missing: Vec<&String> = names
+            .iter()
+            .zip(&given)
+            .filter(|(_, g)| g.is_none())
+            .map(|(n, _)| n)
+            .collect();
         if !missing.is_empty() {
             self.error(CheckError::BadArguments {
                 message: format!(
                     "missing argument{} {} in call to `{}`",
                     if missing.len() == 1 { "" } else { "s" },
-                    missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                    missing
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     info.name
                 ),
                 span,
                 label: "called here".into(),
-                help: Some(format!("the signature is `{}({})`", info.name, names.join(", "))),
+                help: Some(format!(
+                    "the signature is `{}({})`",
+                    info.name,
+                    names.join(", ")
+                )),
             });
         }
         for ((_, pt), g) in info.params.iter().zip(&given) {
@@ -697,8 +788,9 @@ impl Checker<'_> {
                         message: format!("`{name}` has no parameter `{}`", id.name),
                         span: id.span,
                         label: "unknown parameter".into(),
-                        help: did_you_mean(&id.name, params.iter().copied())
-                            .or_else(|| Some(format!("the signature is `{name}({})`", params.join(", ")))),
+                        help: did_you_mean(&id.name, params.iter().copied()).or_else(|| {
+                            Some(format!("the signature is `{name}({})`", params.join(", ")))
+                        }),
                     });
                     return Type::Error;
                 }
@@ -720,7 +812,15 @@ impl Checker<'_> {
         }
     }
 
-    fn binary(&mut self, op: BinaryOp, l: &Expr, r: &Expr, span: Span, env: &WfEnv, ctx: &mut Ctx) -> Type {
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        l: &Expr,
+        r: &Expr,
+        span: Span,
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) -> Type {
         let lt = self.expr(l, env, ctx);
         let rt = self.expr(r, env, ctx);
         if op == BinaryOp::Coalesce {
@@ -741,13 +841,26 @@ impl Checker<'_> {
         }
         if matches!(lt, Type::Error) || matches!(rt, Type::Error) {
             return match op {
-                BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::And | BinaryOp::Or => Type::Bool,
+                BinaryOp::Eq
+                | BinaryOp::Ne
+                | BinaryOp::Lt
+                | BinaryOp::Le
+                | BinaryOp::Gt
+                | BinaryOp::Ge
+                | BinaryOp::And
+                | BinaryOp::Or => Type::Bool,
                 _ => Type::Error,
             };
         }
         if matches!(op, BinaryOp::Eq | BinaryOp::Ne) {
             if join(&lt, &rt).is_none() && !is_numeric_pair(&lt, &rt) {
-                self.bad_operands(op, &lt, &rt, span, Some("only values of the same type can be compared".into()));
+                self.bad_operands(
+                    op,
+                    &lt,
+                    &rt,
+                    span,
+                    Some("only values of the same type can be compared".into()),
+                );
             }
             return Type::Bool;
         }
@@ -756,13 +869,18 @@ impl Checker<'_> {
                 self.error(CheckError::MaybeNone {
                     ty: t.to_string(),
                     span: e.span,
-                    help: Some(format!("`{}` needs a value; give a default with `?? value`", op.symbol())),
+                    help: Some(format!(
+                        "`{}` needs a value; give a default with `?? value`",
+                        op.symbol()
+                    )),
                 });
                 return Type::Error;
             }
         }
         let result = match op {
-            BinaryOp::And | BinaryOp::Or => (lt == Type::Bool && rt == Type::Bool).then_some(Type::Bool),
+            BinaryOp::And | BinaryOp::Or => {
+                (lt == Type::Bool && rt == Type::Bool).then_some(Type::Bool)
+            }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 ((lt == rt && is_ordered(&lt)) || is_numeric_pair(&lt, &rt)).then_some(Type::Bool)
             }
@@ -785,16 +903,30 @@ impl Checker<'_> {
             return t;
         }
         let help = match (op, &lt, &rt) {
-            (BinaryOp::Add, Type::String, t) | (BinaryOp::Add, t, Type::String) if t.is_scalar() => {
-                Some("convert the other side with `str(…)`, or use interpolation: `\"${a}${b}\"`".into())
+            (BinaryOp::Add, Type::String, t) | (BinaryOp::Add, t, Type::String)
+                if t.is_scalar() =>
+            {
+                Some(
+                    "convert the other side with `str(…)`, or use interpolation: `\"${a}${b}\"`"
+                        .into(),
+                )
             }
-            (BinaryOp::And | BinaryOp::Or, _, _) => Some("`and` and `or` take `bool` values".into()),
-            (BinaryOp::Add, Type::Duration, Type::Date) => Some("write the date first: `day + 1d`".into()),
+            (BinaryOp::And | BinaryOp::Or, _, _) => {
+                Some("`and` and `or` take `bool` values".into())
+            }
+            (BinaryOp::Add, Type::Duration, Type::Date) => {
+                Some("write the date first: `day + 1d`".into())
+            }
             _ => None,
         };
         self.bad_operands(op, &lt, &rt, span, help);
         match op {
-            BinaryOp::And | BinaryOp::Or | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Type::Bool,
+            BinaryOp::And
+            | BinaryOp::Or
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => Type::Bool,
             _ => Type::Error,
         }
     }

@@ -10,8 +10,8 @@ mod expr;
 mod fns;
 pub mod graph;
 mod names;
-mod step;
 pub mod program;
+mod step;
 pub mod ty;
 pub mod types;
 mod workflow;
@@ -190,7 +190,10 @@ impl Checker<'_> {
                             message: format!("cannot name a module after `{}`", import.path),
                             span: import.path_span,
                             label: "not a valid name".into(),
-                            help: Some("give it a name with `as`: `import \"./my-lib.mflow\" as mylib`".into()),
+                            help: Some(
+                                "give it a name with `as`: `import \"./my-lib.mflow\" as mylib`"
+                                    .into(),
+                            ),
                         });
                         continue;
                     };
@@ -213,7 +216,10 @@ impl Checker<'_> {
                         .iter()
                         .map(|(n, t)| {
                             let ty = types::resolve(t, &mut errors);
-                            (self.new_binding(&n.name, BindingKind::FnParam, n.span, ty.clone()), ty)
+                            (
+                                self.new_binding(&n.name, BindingKind::FnParam, n.span, ty.clone()),
+                                ty,
+                            )
                         })
                         .collect();
                     let ret = types::resolve(&f.ret, &mut errors);
@@ -233,7 +239,8 @@ impl Checker<'_> {
                     (f.name.name.clone(), f.name.span)
                 }
                 Item::Workflow(wf) => {
-                    let wid = WorkflowId(u32::try_from(self.program.workflows.len()).unwrap_or(u32::MAX));
+                    let wid =
+                        WorkflowId(u32::try_from(self.program.workflows.len()).unwrap_or(u32::MAX));
                     let mut errors = Vec::new();
                     let outputs = workflow::declared_outputs(wf, &mut errors);
                     self.program.workflows.push(WorkflowInfo {
@@ -328,7 +335,10 @@ impl Checker<'_> {
                     kind,
                     name: binding.name.clone(),
                     span: binding.span,
-                    help: Some(format!("remove it, or start its name with `_` (`_{}`) to keep it unused", binding.name)),
+                    help: Some(format!(
+                        "remove it, or start its name with `_` (`_{}`) to keep it unused",
+                        binding.name
+                    )),
                 },
             );
         }
@@ -336,8 +346,11 @@ impl Checker<'_> {
             if self.modules[i].is_stdlib {
                 continue;
             }
-            let mut unused: Vec<(&String, &ImportInfo)> =
-                scope.imports.iter().filter(|(_, info)| !info.used && info.module.is_some()).collect();
+            let mut unused: Vec<(&String, &ImportInfo)> = scope
+                .imports
+                .iter()
+                .filter(|(_, info)| !info.used && info.module.is_some())
+                .collect();
             unused.sort_by_key(|(_, info)| info.span.start);
             for (name, info) in unused {
                 self.problems.push(

@@ -4,8 +4,8 @@ use crate::syntax::ast::{Expr, ExprKind, Import, StrPart};
 use crate::syntax::span::Span;
 
 const RESERVED: &[&str] = &[
-    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if",
-    "else", "then", "for", "in", "true", "false", "none", "and", "or", "not",
+    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach",
+    "while", "if", "else", "then", "for", "in", "true", "false", "none", "and", "or", "not",
 ];
 
 /// The name an import binds: its `as` alias, `NAME` for `std/NAME`, or the file stem.
@@ -69,7 +69,11 @@ pub fn free_names<'e>(expr: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec<(&
             free_names(a, bound, out);
             free_names(b, bound, out);
         }
-        ExprKind::Call { callee, args, named } => {
+        ExprKind::Call {
+            callee,
+            args,
+            named,
+        } => {
             free_names(callee, bound, out);
             for e in args {
                 free_names(e, bound, out);
@@ -84,7 +88,12 @@ pub fn free_names<'e>(expr: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec<(&
             free_names(a, bound, out);
             free_names(b, bound, out);
         }
-        ExprKind::Comprehension { elem, var, iter, cond } => {
+        ExprKind::Comprehension {
+            elem,
+            var,
+            iter,
+            cond,
+        } => {
             free_names(iter, bound, out);
             bound.push(&var.name);
             free_names(elem, bound, out);

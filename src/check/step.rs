@@ -5,18 +5,24 @@ use std::collections::HashMap;
 use super::error::CheckError;
 use super::expr::{Ctx, StepRefs};
 use super::ty::Type;
-use super::{graph, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv};
+use super::{
+    graph, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv,
+};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::syntax::ast::{ClauseKind, ExprKind, Step};
 use crate::syntax::span::Span;
 
 impl Checker<'_> {
     pub(super) fn check_step(&mut self, step: &Step, env: &WfEnv, ctx: &mut Ctx) {
-        let Some(&sid) = self.program.step_sites.get(&step.name.span) else { return };
+        let Some(&sid) = self.program.step_sites.get(&step.name.span) else {
+            return;
+        };
         let outer = ctx.steps;
         ctx.steps = StepRefs::Allowed(Some(Node::Step(sid)));
         if let Some(level) = ctx.levels.last() {
-            let (ScopeLevel::Foreach(scope) | ScopeLevel::While(scope) | ScopeLevel::Branch(scope, _)) = *level;
+            let (ScopeLevel::Foreach(scope)
+            | ScopeLevel::While(scope)
+            | ScopeLevel::Branch(scope, _)) = *level;
             self.edges.push(Edge {
                 from: Node::Scope(scope),
                 to: Node::Step(sid),
@@ -28,7 +34,11 @@ impl Checker<'_> {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         for clause in &step.clauses {
             let key = match &clause.kind {
-                ClauseKind::Run(_) | ClauseKind::Exec(_) | ClauseKind::Call { .. } | ClauseKind::Sleep(_) | ClauseKind::Wait { .. } => "action",
+                ClauseKind::Run(_)
+                | ClauseKind::Exec(_)
+                | ClauseKind::Call { .. }
+                | ClauseKind::Sleep(_)
+                | ClauseKind::Wait { .. } => "action",
                 ClauseKind::Env(_) => "`env`",
                 ClauseKind::Dir(_) => "`dir`",
                 ClauseKind::Outputs(_) => "`outputs`",
@@ -61,7 +71,15 @@ impl Checker<'_> {
         ctx.steps = outer;
     }
 
-    fn check_clause(&mut self, sid: StepId, step: &Step, clause: &ClauseKind, span: Span, env: &WfEnv, ctx: &mut Ctx) {
+    fn check_clause(
+        &mut self,
+        sid: StepId,
+        step: &Step,
+        clause: &ClauseKind,
+        span: Span,
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) {
         match clause {
             ClauseKind::Run(e) | ClauseKind::Dir(e) | ClauseKind::Image(e) => {
                 self.expect(e, &Type::String, env, ctx, "this");
@@ -96,14 +114,21 @@ impl Checker<'_> {
             ClauseKind::Wait { signal, filter } => {
                 self.expect(signal, &Type::String, env, ctx, "the signal name");
                 if let Some(f) = filter {
-                    let b = self.new_binding("signal", BindingKind::Signal, signal.span, Type::map(Type::String));
+                    let b = self.new_binding(
+                        "signal",
+                        BindingKind::Signal,
+                        signal.span,
+                        Type::map(Type::String),
+                    );
                     self.used[b.0 as usize] = true;
                     ctx.locals.push(("signal".to_string(), b));
                     self.expect(f, &Type::Bool, env, ctx, "the `where` condition");
                     ctx.locals.pop();
                 }
             }
-            ClauseKind::Env(fields) | ClauseKind::Emit { fields, .. } | ClauseKind::Resources(fields) => {
+            ClauseKind::Env(fields)
+            | ClauseKind::Emit { fields, .. }
+            | ClauseKind::Resources(fields) => {
                 if let ClauseKind::Emit { signal, .. } = clause {
                     self.expect(signal, &Type::String, env, ctx, "the signal name");
                 }
@@ -140,7 +165,9 @@ impl Checker<'_> {
                 for name in names {
                     match env.names.get(&name.name) {
                         Some((Target::Step(dep), _)) => {
-                            self.program.resolutions.insert(name.span, super::Resolution::Step(*dep));
+                            self.program
+                                .resolutions
+                                .insert(name.span, super::Resolution::Step(*dep));
                             self.edges.push(Edge {
                                 from: Node::Step(*dep),
                                 to: Node::Step(sid),
@@ -156,7 +183,10 @@ impl Checker<'_> {
                                 .map(|(n, _)| n.as_str())
                                 .collect();
                             let help = did_you_mean(&name.name, steps.iter().copied());
-                            let wf = env.id.map(|w| self.program.workflow(w).name.clone()).unwrap_or_default();
+                            let wf = env
+                                .id
+                                .map(|w| self.program.workflow(w).name.clone())
+                                .unwrap_or_default();
                             self.error(CheckError::UnknownStep {
                                 name: name.name.clone(),
                                 span: name.span,
@@ -179,7 +209,14 @@ impl Checker<'_> {
         ctx.steps = outer;
     }
 
-    fn check_call_args(&mut self, sid: StepId, args: &[(crate::syntax::ast::Ident, crate::syntax::ast::Expr)], span: Span, env: &WfEnv, ctx: &mut Ctx) {
+    fn check_call_args(
+        &mut self,
+        sid: StepId,
+        args: &[(crate::syntax::ast::Ident, crate::syntax::ast::Expr)],
+        span: Span,
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) {
         let callee = self.program.call_targets.get(&sid).copied();
         let Some(callee) = callee else {
             for (_, e) in args {
@@ -201,25 +238,52 @@ impl Checker<'_> {
                 continue;
             }
             given.push(&name.name);
-            if let Some((b, _)) = info.params.iter().find(|(b, _)| self.program.binding(*b).name == name.name) {
+            if let Some((b, _)) = info
+                .params
+                .iter()
+                .find(|(b, _)| self.program.binding(*b).name == name.name)
+            {
                 let t = self.program.binding(*b).ty.clone();
                 self.require(&found, &t, value.span, "this argument");
-            } else if info.consts.iter().any(|b| self.program.binding(*b).name == name.name) {
+            } else if info
+                .consts
+                .iter()
+                .any(|b| self.program.binding(*b).name == name.name)
+            {
                 self.error(CheckError::BadCallArgument {
-                    message: format!("`{}` is a const of workflow `{}` and cannot be set", name.name, info.name),
+                    message: format!(
+                        "`{}` is a const of workflow `{}` and cannot be set",
+                        name.name, info.name
+                    ),
                     span: name.span,
                     label: "a const".into(),
-                    help: Some(format!("make it a `param` in `{}` if callers should choose it", info.name)),
+                    help: Some(format!(
+                        "make it a `param` in `{}` if callers should choose it",
+                        info.name
+                    )),
                 });
             } else {
-                let names: Vec<String> = info.params.iter().map(|(b, _)| self.program.binding(*b).name.clone()).collect();
-                let help = did_you_mean(&name.name, names.iter().map(String::as_str)).or_else(|| {
-                    Some(if names.is_empty() {
-                        format!("workflow `{}` takes no params", info.name)
-                    } else {
-                        format!("the params of `{}` are {}", info.name, names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
-                    })
-                });
+                let names: Vec<String> = info
+                    .params
+                    .iter()
+                    .map(|(b, _)| self.program.binding(*b).name.clone())
+                    .collect();
+                let help =
+                    did_you_mean(&name.name, names.iter().map(String::as_str)).or_else(|| {
+                        Some(if names.is_empty() {
+                            format!("workflow `{}` takes no params", info.name)
+                        } else {
+                            format!(
+                                "the params of `{}` are {}",
+                                info.name,
+                                names
+                                    .iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        })
+                    });
                 self.error(CheckError::BadCallArgument {
                     message: format!("workflow `{}` has no param `{}`", info.name, name.name),
                     span: name.span,
@@ -231,16 +295,33 @@ impl Checker<'_> {
         let missing: Vec<String> = info
             .params
             .iter()
-            .filter(|(b, has_default)| !has_default && !given.contains(&self.program.binding(*b).name.as_str()))
+            .filter(|(b, has_default)| {
+                !has_default && !given.contains(&self.program.binding(*b).name.as_str())
+            })
             .map(|(b, _)| self.program.binding(*b).name.clone())
             .collect();
         if !missing.is_empty() {
-            let list = missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let list = missing
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             self.error(CheckError::BadCallArgument {
-                message: format!("missing required param{} {list} of workflow `{}`", if missing.len() == 1 { "" } else { "s" }, info.name),
+                message: format!(
+                    "missing required param{} {list} of workflow `{}`",
+                    if missing.len() == 1 { "" } else { "s" },
+                    info.name
+                ),
                 span,
                 label: "in this call".into(),
-                help: Some(format!("pass {}", missing.iter().map(|n| format!("`{n}: …`")).collect::<Vec<_>>().join(", "))),
+                help: Some(format!(
+                    "pass {}",
+                    missing
+                        .iter()
+                        .map(|n| format!("`{n}: …`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             });
         }
     }
@@ -252,7 +333,11 @@ impl Checker<'_> {
             Node::Step(s) => s.0 as usize,
             Node::Scope(s) => steps + s.0 as usize,
         };
-        let edges: Vec<(usize, usize)> = self.edges.iter().map(|e| (index(e.from), index(e.to))).collect();
+        let edges: Vec<(usize, usize)> = self
+            .edges
+            .iter()
+            .map(|e| (index(e.from), index(e.to)))
+            .collect();
         let total = steps + self.program.scopes.len();
         let analysis = graph::analyse(total, &edges);
         let mut spans: HashMap<(usize, usize), Span> = HashMap::new();
@@ -261,7 +346,9 @@ impl Checker<'_> {
         }
         for cycle in &analysis.cycles {
             // cycle [a, b, c]: a → b → c → a, i.e. b needs a. Read it as "needs": a needs c needs b.
-            let needs: Vec<usize> = std::iter::once(cycle[0]).chain(cycle[1..].iter().rev().copied()).collect();
+            let needs: Vec<usize> = std::iter::once(cycle[0])
+                .chain(cycle[1..].iter().rev().copied())
+                .collect();
             let names: Vec<String> = needs.iter().map(|&n| self.node_name(n, steps)).collect();
             let first = needs[0];
             let second = needs.get(1).copied().unwrap_or(first);
@@ -272,7 +359,11 @@ impl Checker<'_> {
                 if let Some(s) = spans.get(&(next, w[0])) {
                     if s.file == span.file {
                         more.push(miette::LabeledSpan::new_with_span(
-                            Some(format!("`{}` needs `{}` here", self.node_name(w[0], steps), self.node_name(next, steps))),
+                            Some(format!(
+                                "`{}` needs `{}` here",
+                                self.node_name(w[0], steps),
+                                self.node_name(next, steps)
+                            )),
                             *s,
                         ));
                     }

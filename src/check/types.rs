@@ -5,7 +5,9 @@ use super::ty::Type;
 use crate::diagnostics::suggest::did_you_mean;
 use crate::syntax::ast::{TypeExpr, TypeExprKind};
 
-const TYPE_NAMES: &[&str] = &["int", "float", "bool", "string", "duration", "date", "list", "map"];
+const TYPE_NAMES: &[&str] = &[
+    "int", "float", "bool", "string", "duration", "date", "list", "map",
+];
 
 /// Resolves a written type. Unknown names are reported and become `Type::Error`.
 pub fn resolve(te: &TypeExpr, errors: &mut Vec<CheckError>) -> Type {
@@ -21,7 +23,10 @@ pub fn resolve(te: &TypeExpr, errors: &mut Vec<CheckError>) -> Type {
                 errors.push(CheckError::UnknownType {
                     name: id.name.clone(),
                     span: id.span,
-                    help: Some(format!("`{0}` needs an element type, like `{0}<string>`", id.name)),
+                    help: Some(format!(
+                        "`{0}` needs an element type, like `{0}<string>`",
+                        id.name
+                    )),
                 });
                 Type::Error
             }
@@ -55,7 +60,11 @@ pub fn resolve(te: &TypeExpr, errors: &mut Vec<CheckError>) -> Type {
                         help: Some(format!(
                             "`{0}` takes exactly one type argument, like `{0}<string>`{1}",
                             id.name,
-                            if id.name == "map" { " (keys are always strings)" } else { "" }
+                            if id.name == "map" {
+                                " (keys are always strings)"
+                            } else {
+                                ""
+                            }
                         )),
                     });
                     Type::Error
@@ -131,7 +140,13 @@ pub fn join(a: &Type, b: &Type) -> Option<Type> {
 pub fn is_ordered(t: &Type) -> bool {
     matches!(
         t,
-        Type::Int | Type::Float | Type::String | Type::Date | Type::Duration | Type::Error | Type::Unknown
+        Type::Int
+            | Type::Float
+            | Type::String
+            | Type::Date
+            | Type::Duration
+            | Type::Error
+            | Type::Unknown
     )
 }
 
@@ -151,8 +166,14 @@ mod tests {
 
     #[test]
     fn joins() {
-        assert_eq!(join(&Type::Int, &Type::optional(Type::Unknown)), Some(Type::optional(Type::Int)));
-        assert_eq!(join(&Type::list(Type::Unknown), &Type::list(Type::String)), Some(Type::list(Type::String)));
+        assert_eq!(
+            join(&Type::Int, &Type::optional(Type::Unknown)),
+            Some(Type::optional(Type::Int))
+        );
+        assert_eq!(
+            join(&Type::list(Type::Unknown), &Type::list(Type::String)),
+            Some(Type::list(Type::String))
+        );
         assert_eq!(join(&Type::Int, &Type::Float), None);
     }
 
@@ -161,6 +182,9 @@ mod tests {
         assert!(assignable(&Type::Int, &Type::optional(Type::Int)));
         assert!(!assignable(&Type::optional(Type::Int), &Type::Int));
         assert!(!assignable(&Type::Int, &Type::Float));
-        assert!(assignable(&Type::list(Type::Unknown), &Type::list(Type::Date)));
+        assert!(assignable(
+            &Type::list(Type::Unknown),
+            &Type::list(Type::Date)
+        ));
     }
 }

@@ -13,7 +13,8 @@ use super::{
 use crate::diagnostics::suggest::did_you_mean;
 use crate::driver::ModuleId;
 use crate::syntax::ast::{
-    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, Workflow,
+    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy,
+    Workflow,
 };
 use crate::syntax::span::Span;
 
@@ -109,7 +110,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Registers a workflow's params, consts, lets, steps and scopes.
-    pub(super) fn declare_workflow(&mut self, _module: ModuleId, wid: WorkflowId, wf: &Workflow) -> WfEnv {
+    pub(super) fn declare_workflow(
+        &mut self,
+        _module: ModuleId,
+        wid: WorkflowId,
+        wf: &Workflow,
+    ) -> WfEnv {
         let mut env = WfEnv {
             id: Some(wid),
             names: HashMap::new(),
@@ -120,19 +126,29 @@ impl<'a> Checker<'a> {
                 StmtKind::Param { name, ty, default } => {
                     let t = types::resolve(ty, &mut errors);
                     let b = self.new_binding(&name.name, BindingKind::Param, name.span, t);
-                    self.program.workflows[wid.0 as usize].params.push((b, default.is_some()));
+                    self.program.workflows[wid.0 as usize]
+                        .params
+                        .push((b, default.is_some()));
                     self.insert_name(&mut env, name, Target::Binding(b));
                 }
                 StmtKind::Const { name, ty, .. } | StmtKind::Let { name, ty, .. } => {
-                    let t = ty.as_ref().map_or(Type::Unknown, |t| types::resolve(t, &mut errors));
-                    let kind = if matches!(stmt.kind, StmtKind::Const { .. }) { BindingKind::Const } else { BindingKind::Let };
+                    let t = ty
+                        .as_ref()
+                        .map_or(Type::Unknown, |t| types::resolve(t, &mut errors));
+                    let kind = if matches!(stmt.kind, StmtKind::Const { .. }) {
+                        BindingKind::Const
+                    } else {
+                        BindingKind::Let
+                    };
                     let b = self.new_binding(&name.name, kind, name.span, t);
                     if kind == BindingKind::Const {
                         self.program.workflows[wid.0 as usize].consts.push(b);
                     }
                     self.insert_name(&mut env, name, Target::Binding(b));
                 }
-                StmtKind::Error { declares: Some(name) } => {
+                StmtKind::Error {
+                    declares: Some(name),
+                } => {
                     let b = self.new_binding(&name.name, BindingKind::Let, name.span, Type::Error);
                     self.used[b.0 as usize] = true;
                     self.insert_name(&mut env, name, Target::Binding(b));
@@ -148,7 +164,14 @@ impl<'a> Checker<'a> {
         env
     }
 
-    fn declare_steps(&mut self, wid: WorkflowId, body: &[Stmt], levels: &mut Vec<ScopeLevel>, env: &mut WfEnv, default_ignore: bool) {
+    fn declare_steps(
+        &mut self,
+        wid: WorkflowId,
+        body: &[Stmt],
+        levels: &mut Vec<ScopeLevel>,
+        env: &mut WfEnv,
+        default_ignore: bool,
+    ) {
         for stmt in body {
             match &stmt.kind {
                 StmtKind::Step(step) => {
@@ -160,16 +183,23 @@ impl<'a> Checker<'a> {
                         match &clause.kind {
                             ClauseKind::Outputs(fields) => {
                                 for (name, te) in fields {
-                                    if let Some(prev) = fields.iter().take_while(|(n, _)| n.span != name.span).find(|(n, _)| n.name == name.name) {
+                                    if let Some(prev) = fields
+                                        .iter()
+                                        .take_while(|(n, _)| n.span != name.span)
+                                        .find(|(n, _)| n.name == name.name)
+                                    {
                                         errors.push(CheckError::Duplicate {
                                             name: name.name.clone(),
                                             span: name.span,
                                             first: prev.0.span,
-                                            help: Some("each output of a step needs its own name".into()),
+                                            help: Some(
+                                                "each output of a step needs its own name".into(),
+                                            ),
                                         });
                                         continue;
                                     }
-                                    outputs.push((name.name.clone(), types::resolve(te, &mut errors)));
+                                    outputs
+                                        .push((name.name.clone(), types::resolve(te, &mut errors)));
                                 }
                             }
                             ClauseKind::OnFailure(mode) => ignore = *mode == FailureMode::Ignore,
@@ -213,7 +243,10 @@ impl<'a> Checker<'a> {
                         levels.pop();
                     }
                     if let Some(e) = &i.else_body {
-                        levels.push(ScopeLevel::Branch(id, u32::try_from(i.branches.len()).unwrap_or(u32::MAX)));
+                        levels.push(ScopeLevel::Branch(
+                            id,
+                            u32::try_from(i.branches.len()).unwrap_or(u32::MAX),
+                        ));
                         self.declare_steps(wid, e, levels, env, default_ignore);
                         levels.pop();
                     }
@@ -223,7 +256,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn new_scope(&mut self, kind: ScopeKind, wid: WorkflowId, span: Span, levels: &[ScopeLevel]) -> ScopeId {
+    fn new_scope(
+        &mut self,
+        kind: ScopeKind,
+        wid: WorkflowId,
+        span: Span,
+        levels: &[ScopeLevel],
+    ) -> ScopeId {
         let id = ScopeId(u32::try_from(self.program.scopes.len()).unwrap_or(u32::MAX));
         self.program.scopes.push(ScopeInfo {
             kind,
@@ -262,7 +301,9 @@ impl<'a> Checker<'a> {
             }
         });
         for (sid, target, span) in calls {
-            let Some(callee) = self.find_callee(module, &target) else { continue };
+            let Some(callee) = self.find_callee(module, &target) else {
+                continue;
+            };
             self.wf_calls.push((wid, callee, span));
             self.program.call_targets.insert(sid, callee);
             let outputs = self.program.workflow(callee).outputs.clone();
@@ -283,7 +324,8 @@ impl<'a> Checker<'a> {
                         (info.module?, name)
                     }
                     None => {
-                        let help = did_you_mean(&alias.name, scope.imports.keys().map(String::as_str));
+                        let help =
+                            did_you_mean(&alias.name, scope.imports.keys().map(String::as_str));
                         self.error(CheckError::Undefined {
                             name: alias.name.clone(),
                             span: alias.span,
@@ -299,11 +341,21 @@ impl<'a> Checker<'a> {
         if let Some(w) = scope.workflows.get(&name.name) {
             return Some(*w);
         }
-        let help = did_you_mean(&name.name, scope.workflows.keys().map(String::as_str)).or_else(|| {
-            scope.fns.contains_key(&name.name).then(|| format!("`{}` is a function; call it in an expression, not with `call`", name.name))
-        });
+        let help =
+            did_you_mean(&name.name, scope.workflows.keys().map(String::as_str)).or_else(|| {
+                scope.fns.contains_key(&name.name).then(|| {
+                    format!(
+                        "`{}` is a function; call it in an expression, not with `call`",
+                        name.name
+                    )
+                })
+            });
         self.error(CheckError::UnknownWorkflow {
-            name: target.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."),
+            name: target
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>()
+                .join("."),
             span: name.span,
             help,
         });
@@ -462,12 +514,16 @@ impl<'a> Checker<'a> {
         let mut index: HashMap<BindingId, usize> = HashMap::new();
         for stmt in &wf.body {
             let (name, value, annotated, kind) = match &stmt.kind {
-                StmtKind::Param { name, default, .. } => (name, default.as_ref(), true, "a param default"),
+                StmtKind::Param { name, default, .. } => {
+                    (name, default.as_ref(), true, "a param default")
+                }
                 StmtKind::Const { name, value, ty } => (name, Some(value), ty.is_some(), "a const"),
                 StmtKind::Let { name, value, ty } => (name, Some(value), ty.is_some(), "a let"),
                 _ => continue,
             };
-            let Some(&binding) = self.program.binding_sites.get(&name.span) else { continue };
+            let Some(&binding) = self.program.binding_sites.get(&name.span) else {
+                continue;
+            };
             index.insert(binding, decls.len());
             decls.push(Decl {
                 binding,
@@ -535,11 +591,20 @@ impl<'a> Checker<'a> {
 
     fn infer_binding(&mut self, b: BindingId, found: Type, value: &Expr) {
         if found.is_vague() && !contains_error(&found) {
-            let what = if matches!(found, Type::Optional(_)) { "value" } else if matches!(found, Type::Map(_)) { "map" } else { "list" };
+            let what = if matches!(found, Type::Optional(_)) {
+                "value"
+            } else if matches!(found, Type::Map(_)) {
+                "map"
+            } else {
+                "list"
+            };
             self.error(CheckError::CannotInfer {
                 what,
                 span: value.span,
-                help: Some(format!("write its type: `let {}: list<string> = …`", self.program.binding(b).name)),
+                help: Some(format!(
+                    "write its type: `let {}: list<string> = …`",
+                    self.program.binding(b).name
+                )),
             });
             self.program.bindings[b.0 as usize].ty = Type::Error;
             return;
@@ -599,7 +664,9 @@ impl<'a> Checker<'a> {
                 }
                 StmtKind::Step(step) => self.check_step(step, env, ctx),
                 StmtKind::Foreach(l) => {
-                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else { continue };
+                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else {
+                        continue;
+                    };
                     let outer = ctx.steps;
                     ctx.steps = StepRefs::Allowed(Some(Node::Scope(id)));
                     let mut vars = Vec::new();
@@ -622,7 +689,9 @@ impl<'a> Checker<'a> {
                     ctx.locals.truncate(saved_inner);
                 }
                 StmtKind::While(l) => {
-                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else { continue };
+                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else {
+                        continue;
+                    };
                     let outer = ctx.steps;
                     ctx.steps = StepRefs::Allowed(Some(Node::Scope(id)));
                     let mut vars = Vec::new();
@@ -653,7 +722,9 @@ impl<'a> Checker<'a> {
                     ctx.locals.truncate(saved_inner);
                 }
                 StmtKind::If(i) => {
-                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else { continue };
+                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else {
+                        continue;
+                    };
                     for (n, branch) in i.branches.iter().enumerate() {
                         let outer = ctx.steps;
                         ctx.steps = StepRefs::Allowed(Some(Node::Scope(id)));
@@ -668,12 +739,16 @@ impl<'a> Checker<'a> {
                                 });
                             });
                         }
-                        ctx.levels.push(ScopeLevel::Branch(id, u32::try_from(n).unwrap_or(u32::MAX)));
+                        ctx.levels
+                            .push(ScopeLevel::Branch(id, u32::try_from(n).unwrap_or(u32::MAX)));
                         self.check_body(&branch.body, env, ctx, Place::Branch);
                         ctx.levels.pop();
                     }
                     if let Some(body) = &i.else_body {
-                        ctx.levels.push(ScopeLevel::Branch(id, u32::try_from(i.branches.len()).unwrap_or(u32::MAX)));
+                        ctx.levels.push(ScopeLevel::Branch(
+                            id,
+                            u32::try_from(i.branches.len()).unwrap_or(u32::MAX),
+                        ));
                         self.check_body(body, env, ctx, Place::Branch);
                         ctx.levels.pop();
                     }
@@ -695,13 +770,22 @@ impl<'a> Checker<'a> {
     }
 
     /// Declares a local (loop variable, body `let`, `while` variable) and reports clashes.
-    fn local(&mut self, var: &Ident, kind: BindingKind, ty: Type, env: &WfEnv, ctx: &mut Ctx) -> BindingId {
+    fn local(
+        &mut self,
+        var: &Ident,
+        kind: BindingKind,
+        ty: Type,
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) -> BindingId {
         if let Some((_, first)) = env.names.get(&var.name) {
             self.error(CheckError::Duplicate {
                 name: var.name.clone(),
                 span: var.span,
                 first: *first,
-                help: Some("a name inside a body cannot reuse a name of its workflow; rename it".into()),
+                help: Some(
+                    "a name inside a body cannot reuse a name of its workflow; rename it".into(),
+                ),
             });
         } else if let Some((_, b)) = ctx.locals.iter().rev().find(|(n, _)| *n == var.name) {
             let first = self.program.binding(*b).span;
@@ -761,7 +845,10 @@ impl<'a> Checker<'a> {
             self.error(CheckError::CyclicValue {
                 name: names[0].clone(),
                 cycle: graph::describe_cycle(&names),
-                span: edge_spans.get(&(next, uses[0])).copied().unwrap_or_default(),
+                span: edge_spans
+                    .get(&(next, uses[0]))
+                    .copied()
+                    .unwrap_or_default(),
             });
         }
         for (rank, &n) in analysis.order.iter().enumerate() {
@@ -783,8 +870,16 @@ impl<'a> Checker<'a> {
                 }
                 found
             };
-            let b = self.local(name, BindingKind::Let, declared.unwrap_or(Type::Error), env, ctx);
-            self.program.let_rank.insert(b, u32::try_from(rank).unwrap_or(u32::MAX));
+            let b = self.local(
+                name,
+                BindingKind::Let,
+                declared.unwrap_or(Type::Error),
+                env,
+                ctx,
+            );
+            self.program
+                .let_rank
+                .insert(b, u32::try_from(rank).unwrap_or(u32::MAX));
             if ty.is_none() {
                 self.infer_binding(b, t, value);
             }
@@ -797,7 +892,9 @@ impl<'a> Checker<'a> {
                 .locals
                 .iter()
                 .rev()
-                .find(|(n, b)| *n == name.name && self.program.binding(*b).kind == BindingKind::WhileVar)
+                .find(|(n, b)| {
+                    *n == name.name && self.program.binding(*b).kind == BindingKind::WhileVar
+                })
                 .map(|(_, b)| *b);
             let outer = ctx.steps;
             let scope = match ctx.levels.last() {
@@ -809,7 +906,9 @@ impl<'a> Checker<'a> {
             ctx.steps = outer;
             match var {
                 Some(b) => {
-                    self.program.resolutions.insert(name.span, super::Resolution::Binding(b));
+                    self.program
+                        .resolutions
+                        .insert(name.span, super::Resolution::Binding(b));
                     let t = self.program.binding(b).ty.clone();
                     self.require(&found, &t, value.span, "the next value");
                 }
@@ -820,8 +919,12 @@ impl<'a> Checker<'a> {
                         .filter(|(_, b)| self.program.binding(*b).kind == BindingKind::WhileVar)
                         .map(|(n, _)| n.as_str())
                         .collect();
-                    let help = did_you_mean(&name.name, vars.iter().copied())
-                        .or_else(|| Some(format!("declare it in the loop header: `while … with {} = …`", name.name)));
+                    let help = did_you_mean(&name.name, vars.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "declare it in the loop header: `while … with {} = …`",
+                            name.name
+                        ))
+                    });
                     self.error(CheckError::UnknownWhileVar {
                         name: name.name.clone(),
                         span: name.span,

@@ -1,0 +1,151 @@
+//! What a run shows a person while it runs: step lines on stderr, and runtime errors
+//! rendered against the `.mflow` source like compile errors.
+
+use std::io::Write;
+use std::time::Duration;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use super::eval::Failure;
+use super::state::StepState;
+use crate::source::SourceMap;
+use crate::syntax::span::Span;
+
+/// A runtime error shown with the source line it came from.
+#[derive(Debug, Error, Diagnostic)]
+pub enum RuntimeError {
+    #[error("{message}")]
+    #[diagnostic(code(E0540))]
+    Evaluation {
+        message: String,
+        #[label("in {instance}")]
+        span: Span,
+        instance: String,
+    },
+    #[error("`while` loop {label} passed its limit of {limit} iterations")]
+    #[diagnostic(
+        code(E0541),
+        help("raise it with `limit N` in the loop header if more iterations are expected")
+    )]
+    LoopLimit {
+        label: String,
+        limit: i64,
+        #[label("this loop")]
+        span: Span,
+    },
+}
+
+/// Where progress goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Lines on stderr.
+    Human { color: bool },
+    /// Nothing but errors (JSON output on stdout at the end).
+    Quiet,
+}
+
+#[derive(Debug)]
+pub struct Reporter {
+    mode: Mode,
+}
+
+impl Reporter {
+    #[must_use]
+    pub fn new(mode: Mode) -> Self {
+        Self { mode }
+    }
+
+    fn line(&self, text: &str) {
+        if let Mode::Human { .. } = self.mode {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}");
+        }
+    }
+
+    pub fn message(&self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{text}");
+    }
+
+    pub fn run_started(&self, run_id: &str, workflow: &str, dir: &std::path::Path) {
+        self.line(&format!("run {run_id} of `{workflow}` (logs in {})", dir.display()));
+    }
+
+    /// A step instance finished; no-op steps that succeeded are not shown.
+    pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool) {
+        if state == StepState::Succeeded && !real {
+            return;
+        }
+        let mark = match state {
+            StepState::Succeeded => "✓",
+            StepState::Skipped => "-",
+            StepState::Cancelled => "⊘",
+            _ => "✗",
+        };
+        let tries = if attempts > 1 { format!(", {attempts} attempts") } else { String::new() };
+        self.line(&format!("{mark} {name} {} ({:.2}s{tries})", state.as_str(), elapsed.as_secs_f64()));
+    }
+
+    pub fn step_failed(&self, name: &str, attempt: u32, message: &str) {
+        self.line(&format!("  {name}: attempt {attempt} failed: {message}"));
+    }
+
+    pub fn step_retrying(&self, name: &str, attempt: u32, message: &str, delay: Duration) {
+        self.line(&format!("  {name}: attempt {attempt} failed ({message}); retrying in {:.1}s", delay.as_secs_f64()));
+    }
+
+    pub fn run_finished(&self, state: &str, elapsed: Duration) {
+        self.line(&format!("run {state} in {:.2}s", elapsed.as_secs_f64()));
+    }
+
+    /// Renders an evaluation failure against its source, like a compile error.
+    pub fn eval_error(&self, sources: &SourceMap, instance: &str, failure: &Failure) {
+        self.diagnostic(
+            sources,
+            failure.span,
+            RuntimeError::Evaluation {
+                message: failure.error.to_string(),
+                span: failure.span,
+                instance: instance.to_string(),
+            },
+        );
+    }
+
+    pub fn loop_limit(&self, sources: &SourceMap, label: &str, limit: i64, span: Span) {
+        self.diagnostic(
+            sources,
+            span,
+            RuntimeError::LoopLimit {
+                label: label.to_string(),
+                limit,
+                span,
+            },
+        );
+    }
+
+    fn diagnostic(&self, sources: &SourceMap, span: Span, error: RuntimeError) {
+        let color = matches!(self.mode, Mode::Human { color: true });
+        let text = render(sources, span, error, color);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "{text}");
+    }
+}
+
+/// Renders a runtime error with the named source of `span`'s file.
+#[must_use]
+pub fn render(sources: &SourceMap, span: Span, error: RuntimeError, color: bool) -> String {
+    let file = sources.get(span.file);
+    let report = miette::Report::new(error).with_source_code(miette::NamedSource::new(file.name.clone(), file.text.to_string()));
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("{report}\n");
+    }
+    out
+}

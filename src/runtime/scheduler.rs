@@ -1,0 +1,411 @@
+//! The scheduler: runs a workflow's body graph on tokio, instantiating loop bodies per
+//! iteration, bounding concurrency, retrying, and applying failure modes.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::stream::{FuturesUnordered, StreamExt as _};
+use tokio::sync::{watch, Semaphore};
+
+use super::builtins::EvalContext;
+use super::eval::{self, Env, Failure, Locations};
+use super::events::{now_ms, Event, EventLog};
+use super::frame::{Frame, NodeResult, StepResult};
+use super::limits::{Budget, Limits};
+use super::report::Reporter;
+use super::state::{RunState, StepState};
+use super::step::{self, Attempt};
+use super::value::Value;
+use crate::check::{BindingId, Program, WorkflowId};
+use crate::ir::{Action, Body, Ir, IrWorkflow, Node};
+use crate::source::SourceMap;
+use crate::syntax::ast::FailureMode;
+
+/// How a run is carried out.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// At most this many steps running at once in the whole run (`--max-parallel`).
+    pub max_parallel: Option<usize>,
+    pub limits: Limits,
+    /// Grace period between SIGTERM and SIGKILL when a step is stopped.
+    pub grace: Duration,
+}
+
+/// One step instance in the result.
+#[derive(Debug, Clone)]
+pub struct InstanceRecord {
+    pub name: String,
+    pub state: StepState,
+    pub attempts: u32,
+    pub outputs: Option<Arc<Vec<(String, Value)>>>,
+}
+
+/// What a finished run reports.
+#[derive(Debug)]
+pub struct RunReport {
+    pub run_id: String,
+    pub workflow: String,
+    pub state: RunState,
+    pub outputs: Vec<(String, Value)>,
+    pub steps: Vec<InstanceRecord>,
+    pub run_dir: PathBuf,
+}
+
+/// Shared state of one run.
+pub(super) struct Runner<'a> {
+    pub ir: &'a Ir,
+    pub program: &'a Program,
+    pub sources: &'a SourceMap,
+    pub locations: Locations,
+    pub context: EvalContext,
+    pub options: Options,
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    pub events: EventLog,
+    pub reporter: Reporter,
+    max_parallel: Option<Semaphore>,
+    /// Set when no new step may start (a failure under `fail_after_running`, a cancel).
+    stop: AtomicBool,
+    /// Set when running steps must be stopped too (`fail_fast`, timeout, signal).
+    cancel: watch::Sender<bool>,
+    failed: AtomicBool,
+    records: Mutex<Vec<InstanceRecord>>,
+}
+
+/// One running instance of a workflow (the launched one, or one called by a step).
+pub(super) struct Instance<'a> {
+    pub wf: &'a IrWorkflow,
+    pub globals: HashMap<BindingId, Value>,
+    concurrency: Option<Semaphore>,
+    /// Prefix of step instance names (`call_step/` for a called workflow).
+    pub prefix: String,
+}
+
+/// Why the run ended early, if it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interrupt {
+    TimedOut,
+    Cancelled,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(ir: &'a Ir, program: &'a Program, sources: &'a SourceMap, options: Options, run_id: String, run_dir: PathBuf, events: EventLog, reporter: Reporter) -> Self {
+        let mut locations = Locations::default();
+        for wf in &ir.workflows {
+            index_body(&wf.body, &mut locations);
+        }
+        let max_parallel = options.max_parallel.map(Semaphore::new);
+        let (cancel, _) = watch::channel(false);
+        Self {
+            ir,
+            program,
+            sources,
+            locations,
+            context: EvalContext::capture(),
+            options,
+            run_id,
+            run_dir,
+            events,
+            reporter,
+            max_parallel,
+            stop: AtomicBool::new(false),
+            cancel,
+            failed: AtomicBool::new(false),
+            records: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn env<'e>(&'e self, inst: &'e Instance<'_>) -> Env<'e> {
+        Env {
+            ir: self.ir,
+            program: self.program,
+            globals: &inst.globals,
+            locations: &self.locations,
+            context: &self.context,
+        }
+    }
+
+    pub fn budget(&self) -> Budget {
+        Budget::new(&self.options.limits)
+    }
+
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    pub fn cancel_receiver(&self) -> watch::Receiver<bool> {
+        self.cancel.subscribe()
+    }
+
+    /// Stops starting new steps and stops running ones.
+    pub fn cancel_all(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.cancel.send(true);
+    }
+
+    /// No new step may start (`fail_after_running`).
+    pub fn stop_starting(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    pub fn mark_failed(&self) {
+        self.failed.store(true, Ordering::SeqCst);
+    }
+
+    pub fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::SeqCst)
+    }
+
+    pub fn record(&self, record: InstanceRecord) {
+        if let Ok(mut records) = self.records.lock() {
+            records.push(record);
+        }
+    }
+
+    pub fn event(&self, step: Option<&str>, state: &'static str, attempt: Option<u32>, message: Option<&str>) {
+        self.events.record(&Event {
+            ts: now_ms(),
+            kind: if step.is_some() { "step" } else { "run" },
+            step,
+            state,
+            attempt,
+            message,
+        });
+    }
+
+    pub fn take_records(&self) -> Vec<InstanceRecord> {
+        self.records.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default()
+    }
+
+    /// Reports a failed evaluation with its span in the `.mflow` file.
+    pub fn report_failure(&self, instance: &str, failure: &Failure) {
+        self.reporter.eval_error(self.sources, instance, failure);
+    }
+
+    /// Starts an instance of workflow `id` with launch values for its params.
+    pub fn instance(&self, id: WorkflowId, given: HashMap<BindingId, Value>, prefix: String) -> Result<Instance<'a>, Failure> {
+        let ir: &'a Ir = self.ir;
+        let wf = ir.workflow(id);
+        let mut inst = Instance {
+            wf,
+            globals: given,
+            concurrency: None,
+            prefix,
+        };
+        for init in &wf.init {
+            if init.kind == crate::ir::InitKind::ParamDefault && inst.globals.contains_key(&init.binding) {
+                continue;
+            }
+            let mut budget = self.budget();
+            let value = eval::eval(&self.env(&inst), None, &init.value, &mut budget)?;
+            inst.globals.insert(init.binding, value);
+        }
+        if let Some(c) = &wf.settings.concurrency {
+            let mut budget = self.budget();
+            if let Value::Int(n) = eval::eval(&self.env(&inst), None, c, &mut budget)? {
+                inst.concurrency = Some(Semaphore::new(usize::try_from(n.max(1)).unwrap_or(1)));
+            }
+        }
+        Ok(inst)
+    }
+
+    /// Runs a body instance; true when nothing in it failed (ignored failures aside).
+    pub async fn run_body(&self, inst: &Instance<'_>, body: &Body, frame: Arc<Frame>) -> bool {
+        let n = body.graph.node_count();
+        let mut waiting = vec![0usize; n];
+        for e in body.graph.edge_indices() {
+            if let Some((_, b)) = body.graph.edge_endpoints(e) {
+                waiting[b.index()] += 1;
+            }
+        }
+        let mut ready: VecDeque<usize> = (0..n).filter(|i| waiting[*i] == 0).collect();
+        let mut started = vec![false; n];
+        let mut running = FuturesUnordered::new();
+        let mut ok = true;
+        loop {
+            while let Some(i) = ready.pop_front() {
+                if self.stopped() {
+                    continue;
+                }
+                started[i] = true;
+                let frame = frame.clone();
+                running.push(async move { (i, Box::pin(self.run_node(inst, body, i, frame)).await) });
+            }
+            let Some((i, satisfied)) = running.next().await else { break };
+            if !satisfied {
+                ok = false;
+                continue;
+            }
+            for next in body.graph.neighbors(petgraph::graph::NodeIndex::new(i)) {
+                let j = next.index();
+                waiting[j] -= 1;
+                if waiting[j] == 0 {
+                    ready.push_back(j);
+                }
+            }
+        }
+        for (i, was_started) in started.iter().enumerate() {
+            if !was_started {
+                ok = false;
+                self.record_not_started(inst, &body.graph[petgraph::graph::NodeIndex::new(i)], &frame);
+            }
+        }
+        ok
+    }
+
+    fn record_not_started(&self, inst: &Instance<'_>, node: &Node, frame: &Frame) {
+        if let Node::Step(s) = node {
+            let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
+            self.record(InstanceRecord {
+                name,
+                state: StepState::Pending,
+                attempts: 0,
+                outputs: None,
+            });
+        }
+    }
+
+    /// Runs one node of a body instance; true when its dependents may run.
+    async fn run_node(&self, inst: &Instance<'_>, body: &Body, i: usize, frame: Arc<Frame>) -> bool {
+        let node = &body.graph[petgraph::graph::NodeIndex::new(i)];
+        let (result, satisfied) = match node {
+            Node::Step(s) => {
+                let result = self.run_step(inst, s, &frame).await;
+                let satisfied = result.state == StepState::Succeeded
+                    || (s.on_failure == FailureMode::Ignore && matches!(result.state, StepState::Failed | StepState::TimedOut));
+                (NodeResult::Step(result), satisfied)
+            }
+            Node::Foreach(f) => {
+                let (frames, ok) = super::loops::run_foreach(self, inst, f, &frame).await;
+                (NodeResult::Loop(frames), ok)
+            }
+            Node::While(w) => {
+                let (frames, ok) = super::loops::run_while(self, inst, w, &frame).await;
+                (NodeResult::Loop(frames), ok)
+            }
+            Node::If(x) => {
+                let (taken, ok) = super::loops::run_if(self, inst, x, &frame).await;
+                (NodeResult::Branch(taken), ok)
+            }
+        };
+        let _ = frame.nodes[i].set(result);
+        satisfied
+    }
+
+    async fn run_step(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, frame: &Arc<Frame>) -> StepResult {
+        let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
+        let needs_slot = !matches!(s.action, Action::None | Action::Call { .. });
+        let _permits = if needs_slot {
+            let mut cancel = self.cancel_receiver();
+            let acquire = async {
+                let a = match &inst.concurrency {
+                    Some(sem) => sem.acquire().await.ok(),
+                    None => None,
+                };
+                let b = match &self.max_parallel {
+                    Some(sem) => sem.acquire().await.ok(),
+                    None => None,
+                };
+                (a, b)
+            };
+            tokio::select! {
+                permits = acquire => Some(permits),
+                _ = cancel.wait_for(|c| *c) => None,
+            }
+        } else {
+            Some((None, None))
+        };
+        if _permits.is_none() || self.stopped() {
+            let record = InstanceRecord {
+                name,
+                state: StepState::Cancelled,
+                attempts: 0,
+                outputs: None,
+            };
+            self.record(record);
+            return StepResult {
+                state: StepState::Cancelled,
+                outputs: None,
+            };
+        }
+        let started = Instant::now();
+        let Attempt { state, attempts, outputs } = step::run(self, inst, s, frame, &name).await;
+        if matches!(state, StepState::Failed | StepState::TimedOut) && s.on_failure != FailureMode::Ignore {
+            self.mark_failed();
+            match s.on_failure {
+                FailureMode::FailFast => self.cancel_all(),
+                FailureMode::FailAfterRunning | FailureMode::Ignore => self.stop_starting(),
+            }
+        }
+        self.reporter.step_done(&name, state, attempts, started.elapsed(), needs_slot);
+        self.record(InstanceRecord {
+            name,
+            state,
+            attempts,
+            outputs: outputs.clone(),
+        });
+        StepResult { state, outputs }
+    }
+
+    /// Runs the launched workflow to the end (or until interrupted).
+    pub async fn run_instance(&self, inst: &Instance<'_>, frame: Arc<Frame>) -> bool {
+        self.run_body(inst, &inst.wf.body, frame).await
+    }
+
+    /// Records every step of a body as skipped (an untaken branch).
+    pub fn skip_body(&self, inst: &Instance<'_>, body: &Body, suffix: &str) {
+        for node in body.graph.node_weights() {
+            match node {
+                Node::Step(s) => {
+                    let name = format!("{}{}{}", inst.prefix, s.name, suffix);
+                    self.event(Some(&name), StepState::Skipped.as_str(), None, None);
+                    self.record(InstanceRecord {
+                        name,
+                        state: StepState::Skipped,
+                        attempts: 0,
+                        outputs: None,
+                    });
+                }
+                Node::If(x) => {
+                    for b in &x.branches {
+                        self.skip_body(inst, &b.body, suffix);
+                    }
+                    if let Some(e) = &x.else_body {
+                        self.skip_body(inst, e, suffix);
+                    }
+                }
+                Node::Foreach(_) | Node::While(_) => {}
+            }
+        }
+    }
+}
+
+fn index_body(body: &Body, locations: &mut Locations) {
+    for idx in body.graph.node_indices() {
+        match &body.graph[idx] {
+            Node::Step(s) => {
+                locations.steps.insert(s.id, idx.index());
+            }
+            Node::Foreach(f) => {
+                locations.scopes.insert(f.id.0, idx.index());
+                index_body(&f.body, locations);
+            }
+            Node::While(w) => {
+                locations.scopes.insert(w.id.0, idx.index());
+                index_body(&w.body, locations);
+            }
+            Node::If(x) => {
+                locations.scopes.insert(x.id.0, idx.index());
+                for b in &x.branches {
+                    index_body(&b.body, locations);
+                }
+                if let Some(e) = &x.else_body {
+                    index_body(e, locations);
+                }
+            }
+        }
+    }
+}
