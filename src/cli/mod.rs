@@ -1,7 +1,181 @@
 //! The command line: one file per subcommand.
 
+mod check;
+mod compile;
+mod explain;
+mod graph;
+mod run;
+
+use std::io::IsTerminal as _;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "maestroc",
+    version,
+    about = "Check, compile and run MFlow workflows"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to use colour in human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse, resolve and type-check files without running anything.
+    Check(check::CheckArgs),
+    /// Run a workflow on this machine.
+    Run(run::RunArgs),
+    /// Draw the step graph of a workflow (DOT, Mermaid or JSON).
+    Graph(graph::GraphArgs),
+    /// Compile a file to another form (`--emit ir`).
+    Compile(compile::CompileArgs),
+    /// Explain a diagnostic code, like `maestroc explain E0104`.
+    Explain(explain::ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour what goes to stderr.
+    fn stderr(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 #[must_use]
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let color = cli.color.stderr();
+    match cli.command {
+        Command::Check(args) => check::run(&args, color),
+        Command::Run(args) => run::run(&args, color),
+        Command::Graph(args) => graph::run(&args, color),
+        Command::Compile(args) => compile::run(&args, color),
+        Command::Explain(args) => explain::run(&args),
+    }
+}
+
+/// Runs the front end on a thread with a large stack: the parser bounds nesting, this is
+/// a second line of defence for deep but legal programs.
+fn front_end(files: Vec<String>) -> crate::driver::Analysis {
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || crate::driver::analyze(&crate::loader::FsLoader, &files));
+    match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(analysis)) => analysis,
+        _ => {
+            eprintln!(
+                "error: internal error in maestroc's front end; this is a bug, please report it"
+            );
+            std::process::exit(70);
+        }
+    }
+}
+
+/// Prints the human rendering of problems and unreadable files; true if any error.
+fn report_human(analysis: &crate::driver::Analysis, color: bool) -> bool {
+    let text = crate::diagnostics::render::human(&analysis.sources, &analysis.problems, color, 100);
+    eprint!("{text}");
+    for u in &analysis.unreadable {
+        eprintln!(
+            "error[E0002]: cannot read `{}`: {}",
+            u.path,
+            describe_load_error(&u.error)
+        );
+    }
+    analysis.problems.has_errors() || !analysis.unreadable.is_empty()
+}
+
+fn describe_load_error(e: &crate::loader::LoadError) -> String {
+    match e {
+        crate::loader::LoadError::NotFound => "no such file".into(),
+        crate::loader::LoadError::Unreadable(reason) => reason.clone(),
+        crate::loader::LoadError::InvalidUtf8 { .. } => "it is not valid UTF-8".into(),
+    }
+}
+
+/// Parses, checks and lowers one file for `run`, `graph` and `compile`; prints the
+/// problems and returns the exit code on failure.
+fn compile_file(file: &str, color: bool) -> Result<(crate::driver::Analysis, crate::ir::Ir), i32> {
+    let analysis = front_end(vec![file.to_string()]);
+    if !analysis.unreadable.is_empty() {
+        report_human(&analysis, color);
+        return Err(2);
+    }
+    if analysis.problems.has_errors() {
+        report_human(&analysis, color);
+        eprintln!(
+            "error: could not compile `{file}` ({} error{})",
+            analysis.problems.error_count(),
+            if analysis.problems.error_count() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+        return Err(2);
+    }
+    let ir = crate::ir::lower::lower(&analysis.modules, &analysis.program);
+    Ok((analysis, ir))
+}
+
+/// The workflow to use: `-w NAME`, or the only workflow of the root file.
+fn pick_workflow(
+    analysis: &crate::driver::Analysis,
+    name: Option<&str>,
+) -> Result<crate::check::WorkflowId, String> {
+    let Some(root) = analysis.roots.first() else {
+        return Err("no file to use".into());
+    };
+    let candidates: Vec<(usize, &crate::check::WorkflowInfo)> = analysis
+        .program
+        .workflows
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.module == *root)
+        .collect();
+    let names: Vec<&str> = candidates.iter().map(|(_, w)| w.name.as_str()).collect();
+    let found = match name {
+        Some(n) => candidates.iter().find(|(_, w)| w.name == n).map(|(i, _)| *i).ok_or_else(|| {
+            let hint = crate::diagnostics::suggest::did_you_mean(n, names.iter().copied())
+                .unwrap_or_else(|| format!("the workflows are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+            format!("there is no workflow `{n}` in this file\n  help: {hint}")
+        })?,
+        None => match candidates.as_slice() {
+            [(i, _)] => *i,
+            [] => return Err("this file defines no workflow".into()),
+            _ => {
+                return Err(format!(
+                    "this file defines several workflows; choose one with `-w`\n  help: the workflows are {}",
+                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ))
+            }
+        },
+    };
+    Ok(crate::check::WorkflowId(
+        u32::try_from(found).unwrap_or(u32::MAX),
+    ))
 }

@@ -1,6 +1,7 @@
 //! The diagnostic model shared by every stage: problems are `miette::Diagnostic` values
 //! tagged with the file they belong to, collected (never thrown) so that all are reported.
 
+pub mod explain;
 pub mod render;
 pub mod suggest;
 

@@ -136,3 +136,49 @@ pub fn json(sources: &SourceMap, problems: &Problems) -> serde_json::Value {
         .collect();
     json!({ "diagnostics": list })
 }
+
+/// Escapes a GitHub workflow command's message.
+#[must_use]
+pub fn github_escape_message(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a GitHub workflow command's property value.
+#[must_use]
+pub fn github_escape_property(s: &str) -> String {
+    github_escape_message(s)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+/// `::error file=…,line=…,col=…::message` annotations, one line per problem.
+#[must_use]
+pub fn github(sources: &SourceMap, problems: &Problems) -> String {
+    let mut out = String::new();
+    for p in problems.iter() {
+        let file = sources.get(p.file);
+        let j = problem_json(file, p);
+        let level = if p.is_error() { "error" } else { "warning" };
+        let first = j["labels"].get(0);
+        let (end_line, end_col) = first.map_or((j["line"].clone(), j["column"].clone()), |l| {
+            (l["end_line"].clone(), l["end_column"].clone())
+        });
+        let mut message = p.diagnostic.to_string();
+        if let Some(help) = p.diagnostic.help() {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        out.push_str(&format!(
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            github_escape_property(&file.name),
+            j["line"],
+            j["column"],
+            end_line,
+            end_col,
+            github_escape_property(&p.code()),
+            github_escape_message(&message)
+        ));
+    }
+    out
+}

@@ -6,6 +6,8 @@
 //! See `docs/ir.md`.
 
 pub mod expr;
+pub mod graph;
+pub mod json;
 pub mod lower;
 pub mod node;
 

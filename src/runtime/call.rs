@@ -10,7 +10,12 @@ use super::step::Try;
 use super::value::Value;
 use crate::check::{BindingId, WorkflowId};
 
-pub(super) async fn run_call(r: &Runner<'_>, workflow: WorkflowId, given: HashMap<BindingId, Value>, name: &str) -> Try {
+pub(super) async fn run_call(
+    r: &Runner<'_>,
+    workflow: WorkflowId,
+    given: HashMap<BindingId, Value>,
+    name: &str,
+) -> Try {
     let inst = match r.instance(workflow, given, format!("{name}/")) {
         Ok(inst) => inst,
         Err(failure) => {
@@ -18,7 +23,12 @@ pub(super) async fn run_call(r: &Runner<'_>, workflow: WorkflowId, given: HashMa
             return Try::Failed(format!("could not start subworkflow: {}", failure.error));
         }
     };
-    let root = Arc::new(Frame::new(None, Vec::new(), inst.wf.body.graph.node_count(), String::new()));
+    let root = Arc::new(Frame::new(
+        None,
+        Vec::new(),
+        inst.wf.body.graph.node_count(),
+        String::new(),
+    ));
     let ok = Box::pin(r.run_body(&inst, &inst.wf.body, root.clone())).await;
     if !ok {
         return if *r.cancel_receiver().borrow() {
@@ -34,7 +44,10 @@ pub(super) async fn run_call(r: &Runner<'_>, workflow: WorkflowId, given: HashMa
             Ok(v) => outputs.push((output.name.clone(), v)),
             Err(failure) => {
                 r.report_failure(name, &failure);
-                return Try::Failed(format!("output `{}` of subworkflow `{}` failed: {}", output.name, inst.wf.name, failure.error));
+                return Try::Failed(format!(
+                    "output `{}` of subworkflow `{}` failed: {}",
+                    output.name, inst.wf.name, failure.error
+                ));
             }
         }
     }

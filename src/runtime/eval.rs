@@ -10,7 +10,7 @@ use super::limits::Budget;
 use super::ops;
 use super::value::Value;
 use crate::check::{BindingId, Program, StepId};
-use crate::ir::{IrExpr, IrExprKind, IrStrPart, Ir, PathLevel};
+use crate::ir::{Ir, IrExpr, IrExprKind, IrStrPart, PathLevel};
 use crate::syntax::ast::BinaryOp;
 use crate::syntax::span::Span;
 
@@ -39,19 +39,35 @@ pub struct Env<'a> {
 }
 
 /// Evaluates `expr` in `frame` (none for run-start values).
-pub fn eval(env: &Env<'_>, frame: Option<&Arc<Frame>>, expr: &IrExpr, budget: &mut Budget) -> Result<Value, Failure> {
+pub fn eval(
+    env: &Env<'_>,
+    frame: Option<&Arc<Frame>>,
+    expr: &IrExpr,
+    budget: &mut Budget,
+) -> Result<Value, Failure> {
     let mut locals = Vec::new();
     Evaluator { env, frame, budget }.eval(expr, &mut locals)
 }
 
 /// Evaluates `expr` with extra variables in scope (a `while` condition over its variables).
-pub fn eval_with(env: &Env<'_>, frame: Option<&Arc<Frame>>, expr: &IrExpr, mut locals: Vec<(BindingId, Value)>, budget: &mut Budget) -> Result<Value, Failure> {
+pub fn eval_with(
+    env: &Env<'_>,
+    frame: Option<&Arc<Frame>>,
+    expr: &IrExpr,
+    mut locals: Vec<(BindingId, Value)>,
+    budget: &mut Budget,
+) -> Result<Value, Failure> {
     Evaluator { env, frame, budget }.eval(expr, &mut locals)
 }
 
 /// Renders a `run` command: literal text as written, each interpolated value as shell
 /// words (quoted), `raw(…)` values verbatim.
-pub fn render_command(env: &Env<'_>, frame: Option<&Arc<Frame>>, parts: &[IrStrPart], budget: &mut Budget) -> Result<String, Failure> {
+pub fn render_command(
+    env: &Env<'_>,
+    frame: Option<&Arc<Frame>>,
+    parts: &[IrStrPart],
+    budget: &mut Budget,
+) -> Result<String, Failure> {
     let mut out = String::new();
     let mut ev = Evaluator { env, frame, budget };
     let mut locals = Vec::new();
@@ -60,7 +76,11 @@ pub fn render_command(env: &Env<'_>, frame: Option<&Arc<Frame>>, parts: &[IrStrP
             IrStrPart::Lit(s) => out.push_str(s),
             IrStrPart::Value { expr, raw } => {
                 let v = ev.eval(expr, &mut locals)?;
-                let text = super::quote::render_value_for_shell(&v, *raw).map_err(|error| Failure { error, span: expr.span })?;
+                let text =
+                    super::quote::render_value_for_shell(&v, *raw).map_err(|error| Failure {
+                        error,
+                        span: expr.span,
+                    })?;
                 out.push_str(&text);
             }
         }
@@ -80,10 +100,16 @@ impl Evaluator<'_, '_> {
     }
 
     fn charge(&mut self, n: usize, span: Span) -> Result<(), Failure> {
-        self.budget.charge(n).map_err(|error| Failure { error, span })
+        self.budget
+            .charge(n)
+            .map_err(|error| Failure { error, span })
     }
 
-    fn eval(&mut self, expr: &IrExpr, locals: &mut Vec<(BindingId, Value)>) -> Result<Value, Failure> {
+    fn eval(
+        &mut self,
+        expr: &IrExpr,
+        locals: &mut Vec<(BindingId, Value)>,
+    ) -> Result<Value, Failure> {
         self.charge(1, expr.span)?;
         let span = expr.span;
         Ok(match &expr.kind {
@@ -95,7 +121,9 @@ impl Evaluator<'_, '_> {
             IrExprKind::Duration(ms) => Value::Duration(*ms),
             IrExprKind::Date(d) => match d.parse() {
                 Ok(date) => Value::Date(date),
-                Err(_) => return self.fail(EvalError::Conversion(format!("invalid date `{d}`")), span),
+                Err(_) => {
+                    return self.fail(EvalError::Conversion(format!("invalid date `{d}`")), span)
+                }
             },
             IrExprKind::Interp(parts) => {
                 let mut out = String::new();
@@ -107,7 +135,9 @@ impl Evaluator<'_, '_> {
                             out.push_str(&v.to_text());
                         }
                     }
-                    self.budget.check_string(out.len()).map_err(|error| Failure { error, span })?;
+                    self.budget
+                        .check_string(out.len())
+                        .map_err(|error| Failure { error, span })?;
                 }
                 Value::string(out)
             }
@@ -142,7 +172,9 @@ impl Evaluator<'_, '_> {
                 let v = self.eval(base, locals)?;
                 match v.field(name) {
                     Some(f) => f.clone(),
-                    None => return self.fail(EvalError::Conversion(format!("no field `{name}`")), span),
+                    None => {
+                        return self.fail(EvalError::Conversion(format!("no field `{name}`")), span)
+                    }
                 }
             }
             IrExprKind::Index(base, index) => {
@@ -163,7 +195,8 @@ impl Evaluator<'_, '_> {
                 for arg in args {
                     values.push(self.eval(arg, locals)?);
                 }
-                builtins::call(name, values, Vec::new(), self.env.context, self.budget).map_err(|error| Failure { error, span })?
+                builtins::call(name, values, Vec::new(), self.env.context, self.budget)
+                    .map_err(|error| Failure { error, span })?
             }
             IrExprKind::Unary(op, inner) => {
                 let v = self.eval(inner, locals)?;
@@ -207,10 +240,18 @@ impl Evaluator<'_, '_> {
                     self.eval(b, locals)?
                 }
             }
-            IrExprKind::Comprehension { var, iter, elem, cond } => {
+            IrExprKind::Comprehension {
+                var,
+                iter,
+                elem,
+                cond,
+            } => {
                 let items = self.eval(iter, locals)?;
                 let Value::List(items) = items else {
-                    return self.fail(EvalError::Conversion("a comprehension needs a list".into()), iter.span);
+                    return self.fail(
+                        EvalError::Conversion("a comprehension needs a list".into()),
+                        iter.span,
+                    );
                 };
                 let mut out = Vec::new();
                 for item in items.iter() {
@@ -235,7 +276,12 @@ impl Evaluator<'_, '_> {
         })
     }
 
-    fn var(&self, id: BindingId, locals: &[(BindingId, Value)], span: Span) -> Result<Value, Failure> {
+    fn var(
+        &self,
+        id: BindingId,
+        locals: &[(BindingId, Value)],
+        span: Span,
+    ) -> Result<Value, Failure> {
         if let Some((_, v)) = locals.iter().rev().find(|(b, _)| *b == id) {
             return Ok(v.clone());
         }
@@ -246,15 +292,36 @@ impl Evaluator<'_, '_> {
             return Ok(v.clone());
         }
         let name = &self.env.program.binding(id).name;
-        self.fail(EvalError::Conversion(format!("`{name}` has no value yet (this is a bug in maestroc; please report it)")), span)
+        self.fail(
+            EvalError::Conversion(format!(
+                "`{name}` has no value yet (this is a bug in maestroc; please report it)"
+            )),
+            span,
+        )
     }
 
     /// The record of a step's outputs as seen from the current frame.
-    fn step(&mut self, step: StepId, up: u32, path: &[PathLevel], span: Span) -> Result<Value, Failure> {
+    fn step(
+        &mut self,
+        step: StepId,
+        up: u32,
+        path: &[PathLevel],
+        span: Span,
+    ) -> Result<Value, Failure> {
         let Some(frame) = self.frame.and_then(|f| f.ancestor(up)) else {
-            return self.fail(EvalError::Conversion("step outputs are not available here".into()), span);
+            return self.fail(
+                EvalError::Conversion("step outputs are not available here".into()),
+                span,
+            );
         };
-        let names: Vec<String> = self.env.program.step(step).outputs.iter().map(|(n, _)| n.clone()).collect();
+        let names: Vec<String> = self
+            .env
+            .program
+            .step(step)
+            .outputs
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
         let mut fields = Vec::with_capacity(names.len());
         for name in names {
             let v = self.gather(&frame, path, step, &name);
@@ -268,7 +335,9 @@ impl Evaluator<'_, '_> {
         let locations = self.env.locations;
         match path.split_first() {
             None => {
-                let Some(&i) = locations.steps.get(&step) else { return Value::None };
+                let Some(&i) = locations.steps.get(&step) else {
+                    return Value::None;
+                };
                 match frame.nodes.get(i).and_then(|n| n.get()) {
                     Some(NodeResult::Step(r)) => r
                         .outputs
@@ -283,12 +352,19 @@ impl Evaluator<'_, '_> {
                     PathLevel::Foreach(s) | PathLevel::While(s) => (*s, None),
                     PathLevel::Branch(s, n) => (*s, Some(*n)),
                 };
-                let Some(&i) = locations.scopes.get(&scope) else { return Value::None };
+                let Some(&i) = locations.scopes.get(&scope) else {
+                    return Value::None;
+                };
                 match (frame.nodes.get(i).and_then(|n| n.get()), branch) {
-                    (Some(NodeResult::Loop(iterations)), None) => {
-                        Value::list(iterations.iter().map(|f| self.gather(f, rest, step, field)).collect())
+                    (Some(NodeResult::Loop(iterations)), None) => Value::list(
+                        iterations
+                            .iter()
+                            .map(|f| self.gather(f, rest, step, field))
+                            .collect(),
+                    ),
+                    (Some(NodeResult::Branch(Some((taken, f)))), Some(n)) if *taken == n => {
+                        self.gather(f, rest, step, field)
                     }
-                    (Some(NodeResult::Branch(Some((taken, f)))), Some(n)) if *taken == n => self.gather(f, rest, step, field),
                     (None, None) => Value::list(Vec::new()),
                     _ => Value::None,
                 }

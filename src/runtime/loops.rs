@@ -19,17 +19,40 @@ const MAX_IN_FLIGHT: usize = 4096;
 pub const DEFAULT_WHILE_LIMIT: i64 = 10_000;
 
 /// Creates the frame of one body instance: its variables, then its `let`s in order.
-fn body_frame(r: &Runner<'_>, inst: &Instance<'_>, parent: &Arc<Frame>, mut vars: Vec<(BindingId, Value)>, body: &Body, suffix: String) -> Result<Arc<Frame>, Failure> {
+fn body_frame(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    parent: &Arc<Frame>,
+    mut vars: Vec<(BindingId, Value)>,
+    body: &Body,
+    suffix: String,
+) -> Result<Arc<Frame>, Failure> {
     for (binding, expr) in &body.lets {
-        let temp = Arc::new(Frame::new(Some(parent.clone()), vars.clone(), 0, String::new()));
+        let temp = Arc::new(Frame::new(
+            Some(parent.clone()),
+            vars.clone(),
+            0,
+            String::new(),
+        ));
         let mut budget = r.budget();
         let value = eval::eval(&r.env(inst), Some(&temp), expr, &mut budget)?;
         vars.push((*binding, value));
     }
-    Ok(Arc::new(Frame::new(Some(parent.clone()), vars, body.graph.node_count(), suffix)))
+    Ok(Arc::new(Frame::new(
+        Some(parent.clone()),
+        vars,
+        body.graph.node_count(),
+        suffix,
+    )))
 }
 
-fn int_setting(r: &Runner<'_>, inst: &Instance<'_>, frame: &Arc<Frame>, expr: Option<&crate::ir::IrExpr>, name: &str) -> Result<Option<i64>, ()> {
+fn int_setting(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    frame: &Arc<Frame>,
+    expr: Option<&crate::ir::IrExpr>,
+    name: &str,
+) -> Result<Option<i64>, ()> {
     let Some(expr) = expr else { return Ok(None) };
     let mut budget = r.budget();
     match eval::eval(&r.env(inst), Some(frame), expr, &mut budget) {
@@ -48,7 +71,12 @@ fn fail(r: &Runner<'_>, name: &str, failure: &Failure) {
     r.stop_starting();
 }
 
-pub(super) async fn run_foreach(r: &Runner<'_>, inst: &Instance<'_>, f: &IrForeach, frame: &Arc<Frame>) -> (Vec<Arc<Frame>>, bool) {
+pub(super) async fn run_foreach(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    f: &IrForeach,
+    frame: &Arc<Frame>,
+) -> (Vec<Arc<Frame>>, bool) {
     let label = format!("{}foreach{}", inst.prefix, frame.suffix);
     let mut lists: Vec<(BindingId, Arc<Vec<Value>>)> = Vec::with_capacity(f.vars.len());
     for (binding, expr) in &f.vars {
@@ -62,9 +90,13 @@ pub(super) async fn run_foreach(r: &Runner<'_>, inst: &Instance<'_>, f: &IrForea
             }
         }
     }
-    let total = lists.iter().try_fold(1usize, |acc, (_, l)| acc.checked_mul(l.len()));
+    let total = lists
+        .iter()
+        .try_fold(1usize, |acc, (_, l)| acc.checked_mul(l.len()));
     let Some(total) = total else {
-        r.reporter.message(&format!("error: the `foreach` in {label} has too many iterations to count"));
+        r.reporter.message(&format!(
+            "error: the `foreach` in {label} has too many iterations to count"
+        ));
         r.mark_failed();
         r.stop_starting();
         return (Vec::new(), false);
@@ -107,7 +139,9 @@ pub(super) async fn run_foreach(r: &Runner<'_>, inst: &Instance<'_>, f: &IrForea
                 }
             });
         }
-        let Some((index, child, body_ok)) = running.next().await else { break };
+        let Some((index, child, body_ok)) = running.next().await else {
+            break;
+        };
         if frames.len() <= index {
             frames.resize(index + 1, None);
         }
@@ -120,7 +154,12 @@ pub(super) async fn run_foreach(r: &Runner<'_>, inst: &Instance<'_>, f: &IrForea
     (frames.into_iter().flatten().collect(), ok)
 }
 
-pub(super) async fn run_while(r: &Runner<'_>, inst: &Instance<'_>, w: &IrWhile, frame: &Arc<Frame>) -> (Vec<Arc<Frame>>, bool) {
+pub(super) async fn run_while(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    w: &IrWhile,
+    frame: &Arc<Frame>,
+) -> (Vec<Arc<Frame>>, bool) {
     let label = format!("{}while{}", inst.prefix, frame.suffix);
     let mut vars: Vec<(BindingId, Value)> = Vec::with_capacity(w.vars.len());
     for (binding, expr) in &w.vars {
@@ -146,7 +185,13 @@ pub(super) async fn run_while(r: &Runner<'_>, inst: &Instance<'_>, w: &IrWhile, 
             return (frames, false);
         }
         let mut budget = r.budget();
-        let go = match eval::eval_with(&r.env(inst), Some(frame), &w.cond, vars.clone(), &mut budget) {
+        let go = match eval::eval_with(
+            &r.env(inst),
+            Some(frame),
+            &w.cond,
+            vars.clone(),
+            &mut budget,
+        ) {
             Ok(v) => v == Value::Bool(true),
             Err(failure) => {
                 fail(r, &label, &failure);
@@ -195,7 +240,12 @@ pub(super) async fn run_while(r: &Runner<'_>, inst: &Instance<'_>, w: &IrWhile, 
     }
 }
 
-pub(super) async fn run_if(r: &Runner<'_>, inst: &Instance<'_>, x: &IrIf, frame: &Arc<Frame>) -> (Option<(u32, Arc<Frame>)>, bool) {
+pub(super) async fn run_if(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    x: &IrIf,
+    frame: &Arc<Frame>,
+) -> (Option<(u32, Arc<Frame>)>, bool) {
     let label = format!("{}if{}", inst.prefix, frame.suffix);
     let mut taken: Option<(usize, &Body)> = None;
     for (n, branch) in x.branches.iter().enumerate() {
@@ -227,7 +277,9 @@ pub(super) async fn run_if(r: &Runner<'_>, inst: &Instance<'_>, x: &IrIf, frame:
             r.skip_body(inst, body, &frame.suffix);
         }
     }
-    let Some((n, body)) = taken else { return (None, true) };
+    let Some((n, body)) = taken else {
+        return (None, true);
+    };
     let child = match body_frame(r, inst, frame, Vec::new(), body, frame.suffix.clone()) {
         Ok(child) => child,
         Err(failure) => {

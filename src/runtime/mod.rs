@@ -1,4 +1,21 @@
 //! The runtime: interprets the IR on tokio.
 
+pub mod builtins;
+pub mod call;
+pub mod error;
+pub mod eval;
 pub mod events;
+pub mod frame;
+pub mod limits;
+pub mod loops;
+pub mod ops;
+pub mod outputs;
+pub mod params;
+pub mod process;
+pub mod quote;
+pub mod report;
+pub mod run;
+pub mod scheduler;
 pub mod state;
+pub mod step;
+pub mod value;

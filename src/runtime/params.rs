@@ -31,8 +31,12 @@ pub fn resolve(
         .collect();
     let names: Vec<&str> = wf.params.iter().map(|p| p.name.as_str()).collect();
     let mut seen: Vec<&str> = Vec::new();
-    let file_entries = file.into_iter().flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), Given::Json(v))));
-    let cli_entries = cli.iter().map(|(k, v)| (k.as_str(), Given::Text(v.as_str())));
+    let file_entries = file
+        .into_iter()
+        .flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), Given::Json(v))));
+    let cli_entries = cli
+        .iter()
+        .map(|(k, v)| (k.as_str(), Given::Text(v.as_str())));
     let entries: Vec<(&str, Given<'_>)> = cli_entries.chain(file_entries).collect();
     for (name, given) in entries {
         if seen.contains(&name) {
@@ -42,7 +46,10 @@ pub fn resolve(
         let Some(param) = wf.params.iter().find(|p| p.name == name) else {
             if consts.contains(&name) {
                 errors.push(ParamError {
-                    message: format!("`{name}` is a const of workflow `{}` and cannot be set at launch", wf.name),
+                    message: format!(
+                        "`{name}` is a const of workflow `{}` and cannot be set at launch",
+                        wf.name
+                    ),
                     help: Some("make it a `param` if it should be chosen at launch".into()),
                 });
             } else {
@@ -50,7 +57,14 @@ pub fn resolve(
                     Some(if names.is_empty() {
                         format!("workflow `{}` takes no params", wf.name)
                     } else {
-                        format!("its params are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "its params are {}",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     })
                 });
                 errors.push(ParamError {
@@ -69,7 +83,10 @@ pub fn resolve(
                 values.insert(param.binding, v);
             }
             Err(e) => errors.push(ParamError {
-                message: format!("invalid value for param `{name}` of type `{}`: {e}", param.ty),
+                message: format!(
+                    "invalid value for param `{name}` of type `{}`: {e}",
+                    param.ty
+                ),
                 help: Some(example_for(&param.ty)),
             }),
         }
@@ -85,9 +102,20 @@ pub fn resolve(
             message: format!(
                 "missing required param{} {}",
                 if missing.len() == 1 { "" } else { "s" },
-                missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                missing
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-            help: Some(format!("pass {}", missing.iter().map(|n| format!("-p {n}=…")).collect::<Vec<_>>().join(" "))),
+            help: Some(format!(
+                "pass {}",
+                missing
+                    .iter()
+                    .map(|n| format!("-p {n}=…"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
         });
     }
     let _ = program;

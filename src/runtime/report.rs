@@ -69,11 +69,21 @@ impl Reporter {
     }
 
     pub fn run_started(&self, run_id: &str, workflow: &str, dir: &std::path::Path) {
-        self.line(&format!("run {run_id} of `{workflow}` (logs in {})", dir.display()));
+        self.line(&format!(
+            "run {run_id} of `{workflow}` (logs in {})",
+            dir.display()
+        ));
     }
 
     /// A step instance finished; no-op steps that succeeded are not shown.
-    pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool) {
+    pub fn step_done(
+        &self,
+        name: &str,
+        state: StepState,
+        attempts: u32,
+        elapsed: Duration,
+        real: bool,
+    ) {
         if state == StepState::Succeeded && !real {
             return;
         }
@@ -83,8 +93,16 @@ impl Reporter {
             StepState::Cancelled => "⊘",
             _ => "✗",
         };
-        let tries = if attempts > 1 { format!(", {attempts} attempts") } else { String::new() };
-        self.line(&format!("{mark} {name} {} ({:.2}s{tries})", state.as_str(), elapsed.as_secs_f64()));
+        let tries = if attempts > 1 {
+            format!(", {attempts} attempts")
+        } else {
+            String::new()
+        };
+        self.line(&format!(
+            "{mark} {name} {} ({:.2}s{tries})",
+            state.as_str(),
+            elapsed.as_secs_f64()
+        ));
     }
 
     pub fn step_failed(&self, name: &str, attempt: u32, message: &str) {
@@ -92,7 +110,10 @@ impl Reporter {
     }
 
     pub fn step_retrying(&self, name: &str, attempt: u32, message: &str, delay: Duration) {
-        self.line(&format!("  {name}: attempt {attempt} failed ({message}); retrying in {:.1}s", delay.as_secs_f64()));
+        self.line(&format!(
+            "  {name}: attempt {attempt} failed ({message}); retrying in {:.1}s",
+            delay.as_secs_f64()
+        ));
     }
 
     pub fn run_finished(&self, state: &str, elapsed: Duration) {
@@ -136,7 +157,10 @@ impl Reporter {
 #[must_use]
 pub fn render(sources: &SourceMap, span: Span, error: RuntimeError, color: bool) -> String {
     let file = sources.get(span.file);
-    let report = miette::Report::new(error).with_source_code(miette::NamedSource::new(file.name.clone(), file.text.to_string()));
+    let report = miette::Report::new(error).with_source_code(miette::NamedSource::new(
+        file.name.clone(),
+        file.text.to_string(),
+    ));
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {

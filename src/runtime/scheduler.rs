@@ -92,7 +92,16 @@ pub enum Interrupt {
 }
 
 impl<'a> Runner<'a> {
-    pub fn new(ir: &'a Ir, program: &'a Program, sources: &'a SourceMap, options: Options, run_id: String, run_dir: PathBuf, events: EventLog, reporter: Reporter) -> Self {
+    pub fn new(
+        ir: &'a Ir,
+        program: &'a Program,
+        sources: &'a SourceMap,
+        options: Options,
+        run_id: String,
+        run_dir: PathBuf,
+        events: EventLog,
+        reporter: Reporter,
+    ) -> Self {
         let mut locations = Locations::default();
         for wf in &ir.workflows {
             index_body(&wf.body, &mut locations);
@@ -165,7 +174,13 @@ impl<'a> Runner<'a> {
         }
     }
 
-    pub fn event(&self, step: Option<&str>, state: &'static str, attempt: Option<u32>, message: Option<&str>) {
+    pub fn event(
+        &self,
+        step: Option<&str>,
+        state: &'static str,
+        attempt: Option<u32>,
+        message: Option<&str>,
+    ) {
         self.events.record(&Event {
             ts: now_ms(),
             kind: if step.is_some() { "step" } else { "run" },
@@ -177,7 +192,10 @@ impl<'a> Runner<'a> {
     }
 
     pub fn take_records(&self) -> Vec<InstanceRecord> {
-        self.records.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default()
+        self.records
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
     }
 
     /// Reports a failed evaluation with its span in the `.mflow` file.
@@ -186,7 +204,12 @@ impl<'a> Runner<'a> {
     }
 
     /// Starts an instance of workflow `id` with launch values for its params.
-    pub fn instance(&self, id: WorkflowId, given: HashMap<BindingId, Value>, prefix: String) -> Result<Instance<'a>, Failure> {
+    pub fn instance(
+        &self,
+        id: WorkflowId,
+        given: HashMap<BindingId, Value>,
+        prefix: String,
+    ) -> Result<Instance<'a>, Failure> {
         let ir: &'a Ir = self.ir;
         let wf = ir.workflow(id);
         let mut inst = Instance {
@@ -196,7 +219,9 @@ impl<'a> Runner<'a> {
             prefix,
         };
         for init in &wf.init {
-            if init.kind == crate::ir::InitKind::ParamDefault && inst.globals.contains_key(&init.binding) {
+            if init.kind == crate::ir::InitKind::ParamDefault
+                && inst.globals.contains_key(&init.binding)
+            {
                 continue;
             }
             let mut budget = self.budget();
@@ -232,9 +257,12 @@ impl<'a> Runner<'a> {
                 }
                 started[i] = true;
                 let frame = frame.clone();
-                running.push(async move { (i, Box::pin(self.run_node(inst, body, i, frame)).await) });
+                running
+                    .push(async move { (i, Box::pin(self.run_node(inst, body, i, frame)).await) });
             }
-            let Some((i, satisfied)) = running.next().await else { break };
+            let Some((i, satisfied)) = running.next().await else {
+                break;
+            };
             if !satisfied {
                 ok = false;
                 continue;
@@ -250,7 +278,11 @@ impl<'a> Runner<'a> {
         for (i, was_started) in started.iter().enumerate() {
             if !was_started {
                 ok = false;
-                self.record_not_started(inst, &body.graph[petgraph::graph::NodeIndex::new(i)], &frame);
+                self.record_not_started(
+                    inst,
+                    &body.graph[petgraph::graph::NodeIndex::new(i)],
+                    &frame,
+                );
             }
         }
         ok
@@ -269,13 +301,20 @@ impl<'a> Runner<'a> {
     }
 
     /// Runs one node of a body instance; true when its dependents may run.
-    async fn run_node(&self, inst: &Instance<'_>, body: &Body, i: usize, frame: Arc<Frame>) -> bool {
+    async fn run_node(
+        &self,
+        inst: &Instance<'_>,
+        body: &Body,
+        i: usize,
+        frame: Arc<Frame>,
+    ) -> bool {
         let node = &body.graph[petgraph::graph::NodeIndex::new(i)];
         let (result, satisfied) = match node {
             Node::Step(s) => {
                 let result = self.run_step(inst, s, &frame).await;
                 let satisfied = result.state == StepState::Succeeded
-                    || (s.on_failure == FailureMode::Ignore && matches!(result.state, StepState::Failed | StepState::TimedOut));
+                    || (s.on_failure == FailureMode::Ignore
+                        && matches!(result.state, StepState::Failed | StepState::TimedOut));
                 (NodeResult::Step(result), satisfied)
             }
             Node::Foreach(f) => {
@@ -295,7 +334,12 @@ impl<'a> Runner<'a> {
         satisfied
     }
 
-    async fn run_step(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, frame: &Arc<Frame>) -> StepResult {
+    async fn run_step(
+        &self,
+        inst: &Instance<'_>,
+        s: &crate::ir::IrStep,
+        frame: &Arc<Frame>,
+    ) -> StepResult {
         let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
         let needs_slot = !matches!(s.action, Action::None | Action::Call { .. });
         let _permits = if needs_slot {
@@ -332,15 +376,22 @@ impl<'a> Runner<'a> {
             };
         }
         let started = Instant::now();
-        let Attempt { state, attempts, outputs } = step::run(self, inst, s, frame, &name).await;
-        if matches!(state, StepState::Failed | StepState::TimedOut) && s.on_failure != FailureMode::Ignore {
+        let Attempt {
+            state,
+            attempts,
+            outputs,
+        } = step::run(self, inst, s, frame, &name).await;
+        if matches!(state, StepState::Failed | StepState::TimedOut)
+            && s.on_failure != FailureMode::Ignore
+        {
             self.mark_failed();
             match s.on_failure {
                 FailureMode::FailFast => self.cancel_all(),
                 FailureMode::FailAfterRunning | FailureMode::Ignore => self.stop_starting(),
             }
         }
-        self.reporter.step_done(&name, state, attempts, started.elapsed(), needs_slot);
+        self.reporter
+            .step_done(&name, state, attempts, started.elapsed(), needs_slot);
         self.record(InstanceRecord {
             name,
             state,
@@ -348,11 +399,6 @@ impl<'a> Runner<'a> {
             outputs: outputs.clone(),
         });
         StepResult { state, outputs }
-    }
-
-    /// Runs the launched workflow to the end (or until interrupted).
-    pub async fn run_instance(&self, inst: &Instance<'_>, frame: Arc<Frame>) -> bool {
-        self.run_body(inst, &inst.wf.body, frame).await
     }
 
     /// Records every step of a body as skipped (an untaken branch).

@@ -38,7 +38,12 @@ struct Policy {
     exponential: bool,
 }
 
-fn duration_of(r: &Runner<'_>, inst: &Instance<'_>, frame: &Arc<Frame>, expr: &IrExpr) -> Result<i64, Failure> {
+fn duration_of(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    frame: &Arc<Frame>,
+    expr: &IrExpr,
+) -> Result<i64, Failure> {
     let mut budget = r.budget();
     match eval::eval(&r.env(inst), Some(frame), expr, &mut budget)? {
         Value::Duration(ms) => Ok(ms),
@@ -47,7 +52,12 @@ fn duration_of(r: &Runner<'_>, inst: &Instance<'_>, frame: &Arc<Frame>, expr: &I
     }
 }
 
-fn policy(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>) -> Result<Policy, Failure> {
+fn policy(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+) -> Result<Policy, Failure> {
     let Some(retry) = &s.retry else {
         return Ok(Policy {
             retries: 0,
@@ -85,7 +95,9 @@ fn policy(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>) -
 impl Policy {
     fn delay(&self, attempt: u32) -> Duration {
         let ms = if self.exponential {
-            let factor = 1i64.checked_shl(attempt.saturating_sub(1).min(40)).unwrap_or(i64::MAX);
+            let factor = 1i64
+                .checked_shl(attempt.saturating_sub(1).min(40))
+                .unwrap_or(i64::MAX);
             self.base_ms.saturating_mul(factor)
         } else {
             self.base_ms
@@ -106,17 +118,34 @@ impl Policy {
 /// File-system-safe directory name for a step instance.
 fn dir_name(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
 /// Runs every attempt of a step instance.
-pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>, name: &str) -> Attempt {
+pub(super) async fn run(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+    name: &str,
+) -> Attempt {
     let policy = match policy(r, inst, s, frame) {
         Ok(p) => p,
         Err(failure) => {
             r.report_failure(name, &failure);
-            r.event(Some(name), StepState::Failed.as_str(), Some(1), Some(&failure.error.to_string()));
+            r.event(
+                Some(name),
+                StepState::Failed.as_str(),
+                Some(1),
+                Some(&failure.error.to_string()),
+            );
             return Attempt {
                 state: StepState::Failed,
                 attempts: 1,
@@ -132,7 +161,12 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
         let retry = attempt <= policy.retries && policy.retries_on(&result) && !r.stopped();
         match result {
             Try::Succeeded(outputs) => {
-                r.event(Some(name), StepState::Succeeded.as_str(), Some(attempt), None);
+                r.event(
+                    Some(name),
+                    StepState::Succeeded.as_str(),
+                    Some(attempt),
+                    None,
+                );
                 return Attempt {
                     state: StepState::Succeeded,
                     attempts: attempt,
@@ -140,7 +174,12 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
                 };
             }
             Try::Cancelled => {
-                r.event(Some(name), StepState::Cancelled.as_str(), Some(attempt), None);
+                r.event(
+                    Some(name),
+                    StepState::Cancelled.as_str(),
+                    Some(attempt),
+                    None,
+                );
                 return Attempt {
                     state: StepState::Cancelled,
                     attempts: attempt,
@@ -149,7 +188,12 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
             }
             Try::Failed(message) if !retry => {
                 r.reporter.step_failed(name, attempt, &message);
-                r.event(Some(name), StepState::Failed.as_str(), Some(attempt), Some(&message));
+                r.event(
+                    Some(name),
+                    StepState::Failed.as_str(),
+                    Some(attempt),
+                    Some(&message),
+                );
                 return Attempt {
                     state: StepState::Failed,
                     attempts: attempt,
@@ -158,7 +202,12 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
             }
             Try::TimedOut if !retry => {
                 r.reporter.step_failed(name, attempt, "timed out");
-                r.event(Some(name), StepState::TimedOut.as_str(), Some(attempt), None);
+                r.event(
+                    Some(name),
+                    StepState::TimedOut.as_str(),
+                    Some(attempt),
+                    None,
+                );
                 return Attempt {
                     state: StepState::TimedOut,
                     attempts: attempt,
@@ -166,12 +215,24 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
                 };
             }
             Try::Failed(message) => {
-                r.event(Some(name), StepState::Retrying.as_str(), Some(attempt), Some(&message));
-                r.reporter.step_retrying(name, attempt, &message, policy.delay(attempt));
+                r.event(
+                    Some(name),
+                    StepState::Retrying.as_str(),
+                    Some(attempt),
+                    Some(&message),
+                );
+                r.reporter
+                    .step_retrying(name, attempt, &message, policy.delay(attempt));
             }
             Try::TimedOut => {
-                r.event(Some(name), StepState::Retrying.as_str(), Some(attempt), Some("timed out"));
-                r.reporter.step_retrying(name, attempt, "timed out", policy.delay(attempt));
+                r.event(
+                    Some(name),
+                    StepState::Retrying.as_str(),
+                    Some(attempt),
+                    Some("timed out"),
+                );
+                r.reporter
+                    .step_retrying(name, attempt, "timed out", policy.delay(attempt));
             }
         }
         let mut cancel = r.cancel_receiver();
@@ -185,7 +246,14 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
     }
 }
 
-async fn attempt_once(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>, name: &str, attempt: u32) -> Try {
+async fn attempt_once(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+    name: &str,
+    attempt: u32,
+) -> Try {
     match prepare_and_run(r, inst, s, frame, name, attempt).await {
         Ok(t) => t,
         Err(failure) => {
@@ -195,7 +263,14 @@ async fn attempt_once(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &A
     }
 }
 
-async fn prepare_and_run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>, name: &str, attempt: u32) -> Result<Try, Failure> {
+async fn prepare_and_run(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+    name: &str,
+    attempt: u32,
+) -> Result<Try, Failure> {
     let env = r.env(inst);
     let mut budget = r.budget();
     let program = match &s.action {
@@ -234,19 +309,33 @@ async fn prepare_and_run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame:
     };
     let mut vars: Vec<(String, String)> = Vec::with_capacity(s.env.len() + 4);
     for (key, expr) in &s.env {
-        vars.push((key.clone(), eval::eval(&env, Some(frame), expr, &mut budget)?.to_text()));
+        vars.push((
+            key.clone(),
+            eval::eval(&env, Some(frame), expr, &mut budget)?.to_text(),
+        ));
     }
     let dir = match &s.dir {
-        Some(d) => Some(PathBuf::from(eval::eval(&env, Some(frame), d, &mut budget)?.to_text())),
+        Some(d) => Some(PathBuf::from(
+            eval::eval(&env, Some(frame), d, &mut budget)?.to_text(),
+        )),
         None => None,
     };
     let timeout = match &s.timeout {
-        Some(t) => Some(Duration::from_millis(u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0))),
+        Some(t) => Some(Duration::from_millis(
+            u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0),
+        )),
         None => None,
     };
-    let attempt_dir = r.run_dir.join("steps").join(dir_name(name)).join(attempt.to_string());
+    let attempt_dir = r
+        .run_dir
+        .join("steps")
+        .join(dir_name(name))
+        .join(attempt.to_string());
     if let Err(e) = std::fs::create_dir_all(&attempt_dir) {
-        return Ok(Try::Failed(format!("cannot create {}: {e}", attempt_dir.display())));
+        return Ok(Try::Failed(format!(
+            "cannot create {}: {e}",
+            attempt_dir.display()
+        )));
     }
     let outputs_path = attempt_dir.join("outputs");
     vars.push(("MFLOW_RUN_ID".into(), r.run_id.clone()));
@@ -271,7 +360,10 @@ async fn prepare_and_run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame:
             Ok(values) => Try::Succeeded(values),
             Err(e) => Try::Failed(e.to_string()),
         },
-        Outcome::Exited(code) => Try::Failed(format!("exited with status {code} (log: {})", attempt_dir.join("stderr.log").display())),
+        Outcome::Exited(code) => Try::Failed(format!(
+            "exited with status {code} (log: {})",
+            attempt_dir.join("stderr.log").display()
+        )),
         Outcome::Signaled(sig) => Try::Failed(format!("killed by signal {sig}")),
         Outcome::TimedOut => Try::TimedOut,
         Outcome::Cancelled => Try::Cancelled,

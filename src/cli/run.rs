@@ -1,0 +1,145 @@
+//! `maestroc run FILE [-w WORKFLOW] [-p name=value]… [--params-file F.json]`
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::runtime::limits::Limits;
+use crate::runtime::report::Mode;
+use crate::runtime::run::{execute, Launch};
+use crate::runtime::scheduler::Options;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The `.mflow` file.
+    file: String,
+    /// The workflow to run (optional when the file has one).
+    #[arg(short = 'w', long)]
+    workflow: Option<String>,
+    /// A launch parameter, parsed by the param's type (lists, maps, records as JSON).
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// A JSON object of launch parameters (`-p` wins over it).
+    #[arg(long, value_name = "FILE")]
+    params_file: Option<String>,
+    /// Output: progress lines (human) or one JSON result object on stdout (json).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// At most this many steps running at once in the whole run.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_parallel: Option<u32>,
+    /// Longest list an expression may build.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_list_len)]
+    max_list_len: usize,
+    /// Longest string (bytes) an expression may build.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_string_len)]
+    max_string_len: usize,
+    /// Evaluation steps one expression may take.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_steps)]
+    max_eval_steps: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(args: &RunArgs, color: bool) -> i32 {
+    let (analysis, ir) = match super::compile_file(&args.file, color) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let workflow = match super::pick_workflow(&analysis, args.workflow.as_deref()) {
+        Ok(w) => w,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let mut cli_params = Vec::new();
+    for p in &args.params {
+        match p.split_once('=') {
+            Some((k, v)) => cli_params.push((k.trim().to_string(), v.to_string())),
+            None => {
+                eprintln!("error: `-p {p}` is not `name=value`\n  help: write `-p {p}=VALUE`");
+                return 2;
+            }
+        }
+    }
+    let file_params = match &args.params_file {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
+        {
+            Ok(serde_json::Value::Object(map)) => Some(map),
+            Ok(_) => {
+                eprintln!("error: `{path}` must hold one JSON object of params");
+                return 2;
+            }
+            Err(e) => {
+                eprintln!("error: cannot read params file `{path}`: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let wf = ir.workflow(workflow);
+    let params = match crate::runtime::params::resolve(
+        wf,
+        &analysis.program,
+        &cli_params,
+        file_params.as_ref(),
+    ) {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error[E0401]: {}", e.message);
+                if let Some(help) = e.help {
+                    eprintln!("  help: {help}");
+                }
+            }
+            return 2;
+        }
+    };
+    let options = Options {
+        max_parallel: args.max_parallel.map(|n| n as usize),
+        limits: Limits {
+            max_list_len: args.max_list_len,
+            max_string_len: args.max_string_len,
+            max_steps: args.max_eval_steps,
+        },
+        grace: Duration::from_secs(2),
+    };
+    let mode = match args.format {
+        Format::Human => Mode::Human { color },
+        Format::Json => Mode::Quiet,
+    };
+    let launch = Launch {
+        ir: &ir,
+        program: &analysis.program,
+        sources: &analysis.sources,
+        workflow,
+        params,
+    };
+    match execute(&launch, options, mode) {
+        Ok(report) => {
+            match args.format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+                ),
+                Format::Human => {
+                    for (name, value) in &report.outputs {
+                        println!("{name} = {}", value.to_json());
+                    }
+                }
+            }
+            report.state.exit_code()
+        }
+        Err(e) => {
+            eprintln!("error: cannot start the run: {e}");
+            2
+        }
+    }
+}
