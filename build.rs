@@ -18,9 +18,7 @@ fn main() {
         }
     }
     entries.sort();
-    let mut code = String::from(
-        "/// Every `docs/errors/CODE.md`, by code.\npub const DOCS: &[(&str, &str)] = &[\n",
-    );
+    let mut code = String::from("/// Every `docs/errors/CODE.md`, by code.\npub const DOCS: &[(&str, &str)] = &[\n");
     for (stem, path) in &entries {
         let _ = writeln!(code, "    ({stem:?}, include_str!({path:?})),");
     }

@@ -53,10 +53,7 @@ pub struct Analysis {
 #[derive(Debug, Error, Diagnostic)]
 pub enum LoadProblem {
     #[error("this file is not valid UTF-8")]
-    #[diagnostic(
-        code(E0001),
-        help("MFlow files are UTF-8 text; re-save the file as UTF-8")
-    )]
+    #[diagnostic(code(E0001), help("MFlow files are UTF-8 text; re-save the file as UTF-8"))]
     InvalidUtf8 {
         #[label("invalid byte here")]
         span: Span,
@@ -84,9 +81,7 @@ pub enum LoadProblem {
     #[error("import cycle: {cycle}")]
     #[diagnostic(
         code(E0102),
-        help(
-            "modules cannot import each other in a circle; move what both need into a third module"
-        )
+        help("modules cannot import each other in a circle; move what both need into a third module")
     )]
     ImportCycle {
         cycle: String,
@@ -129,10 +124,7 @@ impl Driver<'_> {
         match self.loader.load(path) {
             Ok(text) => Some(self.add_module(path.to_string(), &key, text, false)),
             Err(LoadError::InvalidUtf8 { lossy, valid_up_to }) => {
-                let file = self
-                    .analysis
-                    .sources
-                    .add(SourceFile::new(path.to_string(), lossy));
+                let file = self.analysis.sources.add(SourceFile::new(path.to_string(), lossy));
                 self.analysis.problems.push(
                     file,
                     LoadProblem::InvalidUtf8 {
@@ -182,13 +174,7 @@ impl Driver<'_> {
         id
     }
 
-    fn load_import(
-        &mut self,
-        from: &str,
-        file: FileId,
-        path: &str,
-        span: Span,
-    ) -> Option<ModuleId> {
+    fn load_import(&mut self, from: &str, file: FileId, path: &str, span: Span) -> Option<ModuleId> {
         if let Some(name) = path.strip_prefix("std/") {
             let key = format!("std/{name}");
             if let Some(id) = self.by_path.get(&key) {
@@ -198,9 +184,7 @@ impl Driver<'_> {
                 let help = best_match(name, crate::stdlib::names())
                     .map(|m| format!("did you mean `std/{m}`?"))
                     .or_else(|| {
-                        let all: Vec<_> = crate::stdlib::names()
-                            .map(|n| format!("`std/{n}`"))
-                            .collect();
+                        let all: Vec<_> = crate::stdlib::names().map(|n| format!("`std/{n}`")).collect();
                         Some(format!("the standard library has {}", all.join(", ")))
                     });
                 self.analysis.problems.push(
@@ -214,12 +198,7 @@ impl Driver<'_> {
                 );
                 return None;
             };
-            return Some(self.add_module(
-                format!("std/{name}.mflow"),
-                &key,
-                source.to_string(),
-                true,
-            ));
+            return Some(self.add_module(format!("std/{name}.mflow"), &key, source.to_string(), true));
         }
         let base = Path::new(from).parent().unwrap_or(Path::new(""));
         let joined = normalize(&base.join(path));

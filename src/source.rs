@@ -41,19 +41,14 @@ impl SourceFile {
         };
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(start..end)
-            .map_or(end - start, |s| s.chars().count());
+        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 
     /// The text covered by a span (empty if the span is out of range).
     #[must_use]
     pub fn slice(&self, span: Span) -> &str {
-        self.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
     }
 }
 

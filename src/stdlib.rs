@@ -9,10 +9,7 @@ pub const MODULES: &[(&str, &str)] = &[
 /// The source of stdlib module `name`, if there is one.
 #[must_use]
 pub fn module(name: &str) -> Option<&'static str> {
-    MODULES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, source)| *source)
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, source)| *source)
 }
 
 /// The names of all stdlib modules (for "did you mean").

@@ -49,10 +49,7 @@ pub fn lookup(name: &str) -> Option<&'static str> {
 /// Parameter names of a built-in.
 #[must_use]
 pub fn params(name: &str) -> &'static [&'static str] {
-    BUILTINS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or(&[], |(_, p)| *p)
+    BUILTINS.iter().find(|(n, _)| *n == name).map_or(&[], |(_, p)| *p)
 }
 
 /// Why a call to a built-in does not type-check.
@@ -70,13 +67,7 @@ pub struct Arg<'a> {
     pub span: Span,
 }
 
-fn arity(
-    name: &str,
-    args: &[Arg<'_>],
-    min: usize,
-    max: usize,
-    call: Span,
-) -> Result<(), ArgProblem> {
+fn arity(name: &str, args: &[Arg<'_>], min: usize, max: usize, call: Span) -> Result<(), ArgProblem> {
     if args.len() < min || args.len() > max {
         let want = if min == max {
             format!("{min} argument{}", if min == 1 { "" } else { "s" })
@@ -153,8 +144,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             if args.len() >= 2 {
                 let mut t = a(0).ty.clone();
                 for arg in &args[1..] {
-                    t = join(&t, arg.ty)
-                        .ok_or_else(|| want(name, arg, &format!("values of one type (`{t}`)")))?;
+                    t = join(&t, arg.ty).ok_or_else(|| want(name, arg, &format!("values of one type (`{t}`)")))?;
                 }
                 if !is_ordered(&t) {
                     return Err(want(name, a(0), "values that can be ordered"));
@@ -200,18 +190,12 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             arity(name, args, 2, 2, call)?;
             let x = list_elem(name, a(0))?.clone();
             let y = list_elem(name, a(1))?.clone();
-            Ok(T::list(T::Record(vec![
-                ("first".into(), x),
-                ("second".into(), y),
-            ])))
+            Ok(T::list(T::Record(vec![("first".into(), x), ("second".into(), y)])))
         }
         "enumerate" => {
             arity(name, args, 1, 1, call)?;
             let t = list_elem(name, a(0))?.clone();
-            Ok(T::list(T::Record(vec![
-                ("index".into(), T::Int),
-                ("value".into(), t),
-            ])))
+            Ok(T::list(T::Record(vec![("index".into(), T::Int), ("value".into(), t)])))
         }
         "contains" => {
             arity(name, args, 2, 2, call)?;
@@ -263,7 +247,11 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             if a(0).ty.is_scalar() || matches!(a(0).ty, T::Error | T::Unknown) {
                 Ok(T::String)
             } else {
-                Err(want(name, a(0), "a scalar (`int float bool string duration date`); use `to_json` for other values"))
+                Err(want(
+                    name,
+                    a(0),
+                    "a scalar (`int float bool string duration date`); use `to_json` for other values",
+                ))
             }
         }
         "int" | "float" => {
@@ -327,13 +315,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
 }
 
 /// `n` string arguments returning `ret`.
-fn strings(
-    name: &str,
-    args: &[Arg<'_>],
-    n: usize,
-    call: Span,
-    ret: Type,
-) -> Result<Type, ArgProblem> {
+fn strings(name: &str, args: &[Arg<'_>], n: usize, call: Span, ret: Type) -> Result<Type, ArgProblem> {
     arity(name, args, n, n, call)?;
     for arg in args {
         if !is(arg.ty, &Type::String) {

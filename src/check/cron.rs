@@ -59,7 +59,10 @@ pub fn validate(text: &str) -> Result<(), CronError> {
             message: format!("a cron expression has 5 fields, this one has {}", fields.len()),
             start: 0,
             end: text.len(),
-            help: Some("fields are: minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\" for 02:30 every day".into()),
+            help: Some(
+                "fields are: minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\" for 02:30 every day"
+                    .into(),
+            ),
         });
     }
     for (i, (start, field)) in fields.into_iter().enumerate() {
@@ -123,13 +126,7 @@ fn check_field(
     Ok(())
 }
 
-fn value(
-    text: &str,
-    name: &str,
-    lo: u32,
-    hi: u32,
-    names: Option<&[&str]>,
-) -> Result<u32, (String, Option<String>)> {
+fn value(text: &str, name: &str, lo: u32, hi: u32, names: Option<&[&str]>) -> Result<u32, (String, Option<String>)> {
     if let Some(names) = names {
         let upper = text.to_ascii_uppercase();
         if let Some(i) = names.iter().position(|n| *n == upper) {

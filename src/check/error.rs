@@ -230,10 +230,7 @@ pub enum CheckError {
     },
 
     #[error("cannot index into a value of type `{ty}`")]
-    #[diagnostic(
-        code(E0206),
-        help("only lists (by `int`) and maps (by `string`) can be indexed")
-    )]
+    #[diagnostic(code(E0206), help("only lists (by `int`) and maps (by `string`) can be indexed"))]
     NotIndexable {
         ty: String,
         #[label("indexed here")]
@@ -293,7 +290,9 @@ pub enum CheckError {
     #[error("dependency cycle between steps: {cycle}")]
     #[diagnostic(
         code(E0301),
-        help("steps run after the steps they name; remove one of these references or `after` clauses to break the cycle")
+        help(
+            "steps run after the steps they name; remove one of these references or `after` clauses to break the cycle"
+        )
     )]
     DependencyCycle {
         cycle: String,
@@ -333,7 +332,9 @@ pub enum CheckWarning {
     #[diagnostic(
         code(W0003),
         severity(Warning),
-        help("inside this scope `{name}.…` no longer reaches the module; rename one of them (`import \"…\" as other`)")
+        help(
+            "inside this scope `{name}.…` no longer reaches the module; rename one of them (`import \"…\" as other`)"
+        )
     )]
     ShadowsModule {
         name: String,

@@ -4,9 +4,7 @@ use super::builtins::{self, Arg};
 use super::error::CheckError;
 use super::ty::Type;
 use super::types::{assignable, is_interpolable, is_ordered, join};
-use super::{
-    BindingKind, Checker, Edge, FnId, Node, Resolution, ScopeLevel, StepId, Target, WfEnv,
-};
+use super::{BindingKind, Checker, Edge, FnId, Node, Resolution, ScopeLevel, StepId, Target, WfEnv};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::driver::ModuleId;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, StrPart, UnaryOp};
@@ -47,14 +45,7 @@ impl Ctx {
 
 impl Checker<'_> {
     /// Checks `e` and requires its type to fit `expected`; returns the found type.
-    pub(super) fn expect(
-        &mut self,
-        e: &Expr,
-        expected: &Type,
-        env: &WfEnv,
-        ctx: &mut Ctx,
-        what: &str,
-    ) -> Type {
+    pub(super) fn expect(&mut self, e: &Expr, expected: &Type, env: &WfEnv, ctx: &mut Ctx, what: &str) -> Type {
         let found = self.expr(e, env, ctx);
         self.require(&found, expected, e.span, what);
         found
@@ -70,16 +61,17 @@ impl Checker<'_> {
                 self.error(CheckError::MaybeNone {
                     ty: found.to_string(),
                     span,
-                    help: Some(format!("{what} must be a `{expected}`; give a default with `?? value`, or test it with `!= none`")),
+                    help: Some(format!(
+                        "{what} must be a `{expected}`; give a default with `?? value`, or test it with `!= none`"
+                    )),
                 });
                 return;
             }
         }
         let help = match (found, expected) {
-            (Type::Int, Type::Float) => Some(
-                "write the number with a decimal point (`1.0`), or convert with `float(…)`"
-                    .to_string(),
-            ),
+            (Type::Int, Type::Float) => {
+                Some("write the number with a decimal point (`1.0`), or convert with `float(…)`".to_string())
+            }
             (Type::Float, Type::Int) => Some("convert with `int(…)`, which truncates".to_string()),
             (f, Type::String) if f.is_scalar() => {
                 Some("convert it with `str(…)`, or interpolate it: `\"${…}\"`".to_string())
@@ -151,7 +143,9 @@ impl Checker<'_> {
                             found: t.to_string(),
                             span: v.span,
                             label: "map values must all have one type".into(),
-                            help: Some("to mix types, use a record with identifier keys: `{name: \"a\", size: 1}`".into()),
+                            help: Some(
+                                "to mix types, use a record with identifier keys: `{name: \"a\", size: 1}`".into(),
+                            ),
                         }),
                     }
                 }
@@ -199,17 +193,12 @@ impl Checker<'_> {
                     }
                 }
             }
-            ExprKind::Call {
-                callee,
-                args,
-                named,
-            } => self.call(e.span, callee, args, named, env, ctx),
+            ExprKind::Call { callee, args, named } => self.call(e.span, callee, args, named, env, ctx),
             ExprKind::Unary(op, inner) => {
                 let t = self.expr(inner, env, ctx);
                 match (op, &t) {
                     (_, Type::Error | Type::Unknown) => Type::Error,
-                    (UnaryOp::Neg, Type::Int | Type::Float | Type::Duration)
-                    | (UnaryOp::Not, Type::Bool) => t,
+                    (UnaryOp::Neg, Type::Int | Type::Float | Type::Duration) | (UnaryOp::Not, Type::Bool) => t,
                     (_, Type::Optional(_)) => {
                         self.error(CheckError::MaybeNone {
                             ty: t.to_string(),
@@ -246,12 +235,7 @@ impl Checker<'_> {
                     Type::Error
                 }
             }
-            ExprKind::Comprehension {
-                elem,
-                var,
-                iter,
-                cond,
-            } => {
+            ExprKind::Comprehension { elem, var, iter, cond } => {
                 let it = self.expr(iter, env, ctx);
                 let var_ty = self.element_type(&it, iter.span, "a comprehension");
                 let b = self.new_binding(&var.name, BindingKind::CompVar, var.span, var_ty);
@@ -302,9 +286,22 @@ impl Checker<'_> {
         if is_interpolable(t) {
             return;
         }
+        if let Type::Optional(inner) = t {
+            if is_interpolable(inner) {
+                self.error(CheckError::MaybeNone {
+                    ty: t.to_string(),
+                    span,
+                    help: Some("give a default: `${x ?? \"none\"}`".into()),
+                });
+                return;
+            }
+        }
         let help = match t {
             Type::Optional(_) => Some("give a default: `${x ?? \"none\"}`".to_string()),
-            Type::List(_) => Some("only lists of scalars interpolate (one word per element); use `to_json(…)` or a comprehension".to_string()),
+            Type::List(_) => Some(
+                "only lists of scalars interpolate (one word per element); use `to_json(…)` or a comprehension"
+                    .to_string(),
+            ),
             _ => Some("interpolate a field, or convert the value with `to_json(…)`".to_string()),
         };
         self.error(CheckError::NotInterpolable {
@@ -341,11 +338,7 @@ impl Checker<'_> {
 
     fn undefined(&mut self, id: &Ident, env: &WfEnv, ctx: &Ctx, values_only: bool) {
         let scope = &self.scopes[ctx.module.0 as usize];
-        if scope
-            .imports
-            .get(&id.name)
-            .is_some_and(|i| i.module.is_none())
-        {
+        if scope.imports.get(&id.name).is_some_and(|i| i.module.is_none()) {
             return; // a module that failed to load: already reported
         }
         if scope.workflows.contains_key(&id.name) {
@@ -353,10 +346,7 @@ impl Checker<'_> {
                 what: "workflow",
                 name: id.name.clone(),
                 span: id.span,
-                help: Some(format!(
-                    "run it from a step: `step s {{ call {}(…) }}`",
-                    id.name
-                )),
+                help: Some(format!("run it from a step: `step s {{ call {}(…) }}`", id.name)),
             });
             return;
         }
@@ -367,7 +357,14 @@ impl Checker<'_> {
             candidates.extend(builtins::BUILTINS.iter().map(|(n, _)| *n));
         }
         candidates.extend(scope.imports.keys().map(String::as_str));
-        let help = did_you_mean(&id.name, candidates);
+        let help = did_you_mean(&id.name, candidates.iter().copied());
+        let meant = crate::diagnostics::suggest::best_match(&id.name, candidates).map(str::to_string);
+        // The name the user probably meant is not "unused": do not warn about it too.
+        if let Some(meant) = meant {
+            if let Some(Resolution::Binding(b)) = self.lookup(&meant, env, ctx) {
+                self.used[b.0 as usize] = true;
+            }
+        }
         self.error(CheckError::Undefined {
             name: id.name.clone(),
             span: id.span,
@@ -445,12 +442,7 @@ impl Checker<'_> {
             StepRefs::Allowed(None) => {}
         }
         let info = self.program.step(s);
-        let common = info
-            .scopes
-            .iter()
-            .zip(&ctx.levels)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = info.scopes.iter().zip(&ctx.levels).take_while(|(a, b)| a == b).count();
         let fields = info
             .outputs
             .iter()
@@ -475,9 +467,7 @@ impl Checker<'_> {
     fn field(&mut self, base: &Expr, field: &Ident, env: &WfEnv, ctx: &mut Ctx) -> Type {
         if let ExprKind::Name(id) = &base.kind {
             if let Some(Resolution::Module(m)) = self.lookup(&id.name, env, ctx) {
-                self.program
-                    .resolutions
-                    .insert(id.span, Resolution::Module(m));
+                self.program.resolutions.insert(id.span, Resolution::Module(m));
                 let member = self.scopes[m.0 as usize].fns.contains_key(&field.name);
                 if member {
                     self.error(CheckError::NotAValue {
@@ -517,23 +507,13 @@ impl Checker<'_> {
                         } else {
                             format!(
                                 "`{step}` has the outputs {}",
-                                names
-                                    .iter()
-                                    .map(|n| format!("`{n}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
                             )
                         })
                     });
-                    (
-                        format!("step `{step}` has no output `{}`", field.name),
-                        help,
-                    )
+                    (format!("step `{step}` has no output `{}`", field.name), help)
                 } else {
-                    (
-                        format!("no field `{}` on type `{bt}`", field.name),
-                        suggestion,
-                    )
+                    (format!("no field `{}` on type `{bt}`", field.name), suggestion)
                 };
                 self.error(CheckError::NoField {
                     message,
@@ -588,7 +568,10 @@ impl Checker<'_> {
                     self.program.resolutions.insert(id.span, r);
                     Some(r)
                 }
-                Some(_) => {
+                Some(other) => {
+                    if let Resolution::Binding(b) = other {
+                        self.used[b.0 as usize] = true;
+                    }
                     self.error(CheckError::NotCallable {
                         what: id.name.clone(),
                         span: id.span,
@@ -603,9 +586,7 @@ impl Checker<'_> {
             ExprKind::Field(base, f) => match &base.kind {
                 ExprKind::Name(m) => match self.lookup(&m.name, env, ctx) {
                     Some(Resolution::Module(mid)) => {
-                        self.program
-                            .resolutions
-                            .insert(m.span, Resolution::Module(mid));
+                        self.program.resolutions.insert(m.span, Resolution::Module(mid));
                         if let Some(fid) = self.scopes[mid.0 as usize].fns.get(&f.name).copied() {
                             self.program.resolutions.insert(f.span, Resolution::Fn(fid));
                             Some(Resolution::Fn(fid))
@@ -614,12 +595,7 @@ impl Checker<'_> {
                             None
                         }
                     }
-                    None if self.scopes[ctx.module.0 as usize]
-                        .imports
-                        .contains_key(&m.name) =>
-                    {
-                        None
-                    }
+                    None if self.scopes[ctx.module.0 as usize].imports.contains_key(&m.name) => None,
                     _ => {
                         self.expr(callee, env, ctx);
                         self.error(CheckError::NotCallable {
@@ -650,12 +626,8 @@ impl Checker<'_> {
         let arg_types: Vec<Type> = args.iter().map(|a| self.expr(a, env, ctx)).collect();
         let named_types: Vec<Type> = named.iter().map(|(_, a)| self.expr(a, env, ctx)).collect();
         match target {
-            Some(Resolution::Fn(fid)) => {
-                self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx)
-            }
-            Some(Resolution::Builtin(name)) => {
-                self.call_builtin(name, span, args, &arg_types, named, &named_types)
-            }
+            Some(Resolution::Fn(fid)) => self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx),
+            Some(Resolution::Builtin(name)) => self.call_builtin(name, span, args, &arg_types, named, &named_types),
             _ => Type::Error,
         }
     }
@@ -695,11 +667,7 @@ impl Checker<'_> {
                     ),
                     span: a.span,
                     label: "unexpected argument".into(),
-                    help: Some(format!(
-                        "the signature is `{}({})`",
-                        info.name,
-                        names.join(", ")
-                    )),
+                    help: Some(format!("the signature is `{}({})`", info.name, names.join(", "))),
                 });
                 break;
             }
@@ -732,20 +700,12 @@ impl Checker<'_> {
                 message: format!(
                     "missing argument{} {} in call to `{}`",
                     if missing.len() == 1 { "" } else { "s" },
-                    missing
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
                     info.name
                 ),
                 span,
                 label: "called here".into(),
-                help: Some(format!(
-                    "the signature is `{}({})`",
-                    info.name,
-                    names.join(", ")
-                )),
+                help: Some(format!("the signature is `{}({})`", info.name, names.join(", "))),
             });
         }
         for ((_, pt), g) in info.params.iter().zip(&given) {
@@ -788,9 +748,8 @@ impl Checker<'_> {
                         message: format!("`{name}` has no parameter `{}`", id.name),
                         span: id.span,
                         label: "unknown parameter".into(),
-                        help: did_you_mean(&id.name, params.iter().copied()).or_else(|| {
-                            Some(format!("the signature is `{name}({})`", params.join(", ")))
-                        }),
+                        help: did_you_mean(&id.name, params.iter().copied())
+                            .or_else(|| Some(format!("the signature is `{name}({})`", params.join(", ")))),
                     });
                     return Type::Error;
                 }
@@ -812,15 +771,7 @@ impl Checker<'_> {
         }
     }
 
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        l: &Expr,
-        r: &Expr,
-        span: Span,
-        env: &WfEnv,
-        ctx: &mut Ctx,
-    ) -> Type {
+    fn binary(&mut self, op: BinaryOp, l: &Expr, r: &Expr, span: Span, env: &WfEnv, ctx: &mut Ctx) -> Type {
         let lt = self.expr(l, env, ctx);
         let rt = self.expr(r, env, ctx);
         if op == BinaryOp::Coalesce {
@@ -878,9 +829,7 @@ impl Checker<'_> {
             }
         }
         let result = match op {
-            BinaryOp::And | BinaryOp::Or => {
-                (lt == Type::Bool && rt == Type::Bool).then_some(Type::Bool)
-            }
+            BinaryOp::And | BinaryOp::Or => (lt == Type::Bool && rt == Type::Bool).then_some(Type::Bool),
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 ((lt == rt && is_ordered(&lt)) || is_numeric_pair(&lt, &rt)).then_some(Type::Bool)
             }
@@ -903,30 +852,16 @@ impl Checker<'_> {
             return t;
         }
         let help = match (op, &lt, &rt) {
-            (BinaryOp::Add, Type::String, t) | (BinaryOp::Add, t, Type::String)
-                if t.is_scalar() =>
-            {
-                Some(
-                    "convert the other side with `str(…)`, or use interpolation: `\"${a}${b}\"`"
-                        .into(),
-                )
+            (BinaryOp::Add, Type::String, t) | (BinaryOp::Add, t, Type::String) if t.is_scalar() => {
+                Some("convert the other side with `str(…)`, or use interpolation: `\"${a}${b}\"`".into())
             }
-            (BinaryOp::And | BinaryOp::Or, _, _) => {
-                Some("`and` and `or` take `bool` values".into())
-            }
-            (BinaryOp::Add, Type::Duration, Type::Date) => {
-                Some("write the date first: `day + 1d`".into())
-            }
+            (BinaryOp::And | BinaryOp::Or, _, _) => Some("`and` and `or` take `bool` values".into()),
+            (BinaryOp::Add, Type::Duration, Type::Date) => Some("write the date first: `day + 1d`".into()),
             _ => None,
         };
         self.bad_operands(op, &lt, &rt, span, help);
         match op {
-            BinaryOp::And
-            | BinaryOp::Or
-            | BinaryOp::Lt
-            | BinaryOp::Le
-            | BinaryOp::Gt
-            | BinaryOp::Ge => Type::Bool,
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Type::Bool,
             _ => Type::Error,
         }
     }

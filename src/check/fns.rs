@@ -53,10 +53,7 @@ impl Checker<'_> {
             let calls: Vec<usize> = cycle.iter().rev().copied().collect();
             let first = calls[0];
             let next = calls.get(1).copied().unwrap_or(first);
-            let names: Vec<String> = calls
-                .iter()
-                .map(|f| self.program.fns[*f].name.clone())
-                .collect();
+            let names: Vec<String> = calls.iter().map(|f| self.program.fns[*f].name.clone()).collect();
             let span = self
                 .fn_calls
                 .iter()

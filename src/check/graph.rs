@@ -47,8 +47,7 @@ fn cycle_in(graph: &DiGraph<(), ()>, scc: &[NodeIndex]) -> Vec<usize> {
         return vec![start.index()];
     }
     let in_scc = |n: NodeIndex| members.binary_search(&n).is_ok();
-    let mut parent: std::collections::HashMap<NodeIndex, NodeIndex> =
-        std::collections::HashMap::new();
+    let mut parent: std::collections::HashMap<NodeIndex, NodeIndex> = std::collections::HashMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
         for next in graph.neighbors(node) {

@@ -190,10 +190,7 @@ impl Checker<'_> {
                             message: format!("cannot name a module after `{}`", import.path),
                             span: import.path_span,
                             label: "not a valid name".into(),
-                            help: Some(
-                                "give it a name with `as`: `import \"./my-lib.mflow\" as mylib`"
-                                    .into(),
-                            ),
+                            help: Some("give it a name with `as`: `import \"./my-lib.mflow\" as mylib`".into()),
                         });
                         continue;
                     };
@@ -216,10 +213,7 @@ impl Checker<'_> {
                         .iter()
                         .map(|(n, t)| {
                             let ty = types::resolve(t, &mut errors);
-                            (
-                                self.new_binding(&n.name, BindingKind::FnParam, n.span, ty.clone()),
-                                ty,
-                            )
+                            (self.new_binding(&n.name, BindingKind::FnParam, n.span, ty.clone()), ty)
                         })
                         .collect();
                     let ret = types::resolve(&f.ret, &mut errors);
@@ -239,8 +233,7 @@ impl Checker<'_> {
                     (f.name.name.clone(), f.name.span)
                 }
                 Item::Workflow(wf) => {
-                    let wid =
-                        WorkflowId(u32::try_from(self.program.workflows.len()).unwrap_or(u32::MAX));
+                    let wid = WorkflowId(u32::try_from(self.program.workflows.len()).unwrap_or(u32::MAX));
                     let mut errors = Vec::new();
                     let outputs = workflow::declared_outputs(wf, &mut errors);
                     self.program.workflows.push(WorkflowInfo {
@@ -272,7 +265,9 @@ impl Checker<'_> {
                     name: name.clone(),
                     span,
                     first: *first,
-                    help: Some("imports, functions and workflows of a file share one namespace; rename one of them".into()),
+                    help: Some(
+                        "imports, functions and workflows of a file share one namespace; rename one of them".into(),
+                    ),
                 });
             } else {
                 seen.insert(name, span);
@@ -322,7 +317,7 @@ impl Checker<'_> {
                 BindingKind::Let => "let",
                 _ => continue,
             };
-            if self.used[i] || binding.name.starts_with('_') {
+            if self.used[i] || binding.name.starts_with('_') || binding.ty == Type::Error {
                 continue;
             }
             let module = self.modules.iter().find(|m| m.file == binding.span.file);

@@ -4,8 +4,8 @@ use crate::syntax::ast::{Expr, ExprKind, Import, StrPart};
 use crate::syntax::span::Span;
 
 const RESERVED: &[&str] = &[
-    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach",
-    "while", "if", "else", "then", "for", "in", "true", "false", "none", "and", "or", "not",
+    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if", "else",
+    "then", "for", "in", "true", "false", "none", "and", "or", "not",
 ];
 
 /// The name an import binds: its `as` alias, `NAME` for `std/NAME`, or the file stem.
@@ -15,10 +15,7 @@ pub fn import_alias(import: &Import) -> Option<String> {
     }
     let last = import.path.rsplit('/').next().unwrap_or(&import.path);
     let stem = last.strip_suffix(".mflow").unwrap_or(last);
-    let valid = stem
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid = stem.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !RESERVED.contains(&stem);
     valid.then(|| stem.to_string())
@@ -69,11 +66,7 @@ pub fn free_names<'e>(expr: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec<(&
             free_names(a, bound, out);
             free_names(b, bound, out);
         }
-        ExprKind::Call {
-            callee,
-            args,
-            named,
-        } => {
+        ExprKind::Call { callee, args, named } => {
             free_names(callee, bound, out);
             for e in args {
                 free_names(e, bound, out);
@@ -88,12 +81,7 @@ pub fn free_names<'e>(expr: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec<(&
             free_names(a, bound, out);
             free_names(b, bound, out);
         }
-        ExprKind::Comprehension {
-            elem,
-            var,
-            iter,
-            cond,
-        } => {
+        ExprKind::Comprehension { elem, var, iter, cond } => {
             free_names(iter, bound, out);
             bound.push(&var.name);
             free_names(elem, bound, out);

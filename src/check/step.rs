@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use super::error::CheckError;
 use super::expr::{Ctx, StepRefs};
 use super::ty::Type;
-use super::{
-    graph, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv,
-};
+use super::{graph, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::syntax::ast::{ClauseKind, ExprKind, Step};
 use crate::syntax::span::Span;
@@ -20,9 +18,7 @@ impl Checker<'_> {
         let outer = ctx.steps;
         ctx.steps = StepRefs::Allowed(Some(Node::Step(sid)));
         if let Some(level) = ctx.levels.last() {
-            let (ScopeLevel::Foreach(scope)
-            | ScopeLevel::While(scope)
-            | ScopeLevel::Branch(scope, _)) = *level;
+            let (ScopeLevel::Foreach(scope) | ScopeLevel::While(scope) | ScopeLevel::Branch(scope, _)) = *level;
             self.edges.push(Edge {
                 from: Node::Scope(scope),
                 to: Node::Step(sid),
@@ -71,15 +67,7 @@ impl Checker<'_> {
         ctx.steps = outer;
     }
 
-    fn check_clause(
-        &mut self,
-        sid: StepId,
-        step: &Step,
-        clause: &ClauseKind,
-        span: Span,
-        env: &WfEnv,
-        ctx: &mut Ctx,
-    ) {
+    fn check_clause(&mut self, sid: StepId, step: &Step, clause: &ClauseKind, span: Span, env: &WfEnv, ctx: &mut Ctx) {
         match clause {
             ClauseKind::Run(e) | ClauseKind::Dir(e) | ClauseKind::Image(e) => {
                 self.expect(e, &Type::String, env, ctx, "this");
@@ -114,21 +102,14 @@ impl Checker<'_> {
             ClauseKind::Wait { signal, filter } => {
                 self.expect(signal, &Type::String, env, ctx, "the signal name");
                 if let Some(f) = filter {
-                    let b = self.new_binding(
-                        "signal",
-                        BindingKind::Signal,
-                        signal.span,
-                        Type::map(Type::String),
-                    );
+                    let b = self.new_binding("signal", BindingKind::Signal, signal.span, Type::map(Type::String));
                     self.used[b.0 as usize] = true;
                     ctx.locals.push(("signal".to_string(), b));
                     self.expect(f, &Type::Bool, env, ctx, "the `where` condition");
                     ctx.locals.pop();
                 }
             }
-            ClauseKind::Env(fields)
-            | ClauseKind::Emit { fields, .. }
-            | ClauseKind::Resources(fields) => {
+            ClauseKind::Env(fields) | ClauseKind::Emit { fields, .. } | ClauseKind::Resources(fields) => {
                 if let ClauseKind::Emit { signal, .. } = clause {
                     self.expect(signal, &Type::String, env, ctx, "the signal name");
                 }
@@ -245,11 +226,7 @@ impl Checker<'_> {
             {
                 let t = self.program.binding(*b).ty.clone();
                 self.require(&found, &t, value.span, "this argument");
-            } else if info
-                .consts
-                .iter()
-                .any(|b| self.program.binding(*b).name == name.name)
-            {
+            } else if info.consts.iter().any(|b| self.program.binding(*b).name == name.name) {
                 self.error(CheckError::BadCallArgument {
                     message: format!(
                         "`{}` is a const of workflow `{}` and cannot be set",
@@ -268,22 +245,17 @@ impl Checker<'_> {
                     .iter()
                     .map(|(b, _)| self.program.binding(*b).name.clone())
                     .collect();
-                let help =
-                    did_you_mean(&name.name, names.iter().map(String::as_str)).or_else(|| {
-                        Some(if names.is_empty() {
-                            format!("workflow `{}` takes no params", info.name)
-                        } else {
-                            format!(
-                                "the params of `{}` are {}",
-                                info.name,
-                                names
-                                    .iter()
-                                    .map(|n| format!("`{n}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        })
-                    });
+                let help = did_you_mean(&name.name, names.iter().map(String::as_str)).or_else(|| {
+                    Some(if names.is_empty() {
+                        format!("workflow `{}` takes no params", info.name)
+                    } else {
+                        format!(
+                            "the params of `{}` are {}",
+                            info.name,
+                            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        )
+                    })
+                });
                 self.error(CheckError::BadCallArgument {
                     message: format!("workflow `{}` has no param `{}`", info.name, name.name),
                     span: name.span,
@@ -295,17 +267,11 @@ impl Checker<'_> {
         let missing: Vec<String> = info
             .params
             .iter()
-            .filter(|(b, has_default)| {
-                !has_default && !given.contains(&self.program.binding(*b).name.as_str())
-            })
+            .filter(|(b, has_default)| !has_default && !given.contains(&self.program.binding(*b).name.as_str()))
             .map(|(b, _)| self.program.binding(*b).name.clone())
             .collect();
         if !missing.is_empty() {
-            let list = missing
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
             self.error(CheckError::BadCallArgument {
                 message: format!(
                     "missing required param{} {list} of workflow `{}`",
@@ -333,11 +299,7 @@ impl Checker<'_> {
             Node::Step(s) => s.0 as usize,
             Node::Scope(s) => steps + s.0 as usize,
         };
-        let edges: Vec<(usize, usize)> = self
-            .edges
-            .iter()
-            .map(|e| (index(e.from), index(e.to)))
-            .collect();
+        let edges: Vec<(usize, usize)> = self.edges.iter().map(|e| (index(e.from), index(e.to))).collect();
         let total = steps + self.program.scopes.len();
         let analysis = graph::analyse(total, &edges);
         let mut spans: HashMap<(usize, usize), Span> = HashMap::new();
@@ -354,7 +316,9 @@ impl Checker<'_> {
             let second = needs.get(1).copied().unwrap_or(first);
             let span = spans.get(&(second, first)).copied().unwrap_or_default();
             let mut more = Vec::new();
-            for w in needs.windows(2).skip(1).take(3) {
+            let mut around = needs.clone();
+            around.push(needs[0]);
+            for w in around.windows(2).skip(1).take(4) {
                 let next = w[1];
                 if let Some(s) = spans.get(&(next, w[0])) {
                     if s.file == span.file {

@@ -77,9 +77,7 @@ impl Type {
             Type::Error | Type::Unknown => true,
             Type::List(t) | Type::Map(t) | Type::Optional(t) => t.is_vague(),
             Type::Record(fields) => fields.iter().any(|(_, t)| t.is_vague()),
-            Type::Int | Type::Float | Type::Bool | Type::String | Type::Duration | Type::Date => {
-                false
-            }
+            Type::Int | Type::Float | Type::Bool | Type::String | Type::Duration | Type::Date => false,
         }
     }
 

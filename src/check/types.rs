@@ -5,9 +5,7 @@ use super::ty::Type;
 use crate::diagnostics::suggest::did_you_mean;
 use crate::syntax::ast::{TypeExpr, TypeExprKind};
 
-const TYPE_NAMES: &[&str] = &[
-    "int", "float", "bool", "string", "duration", "date", "list", "map",
-];
+const TYPE_NAMES: &[&str] = &["int", "float", "bool", "string", "duration", "date", "list", "map"];
 
 /// Resolves a written type. Unknown names are reported and become `Type::Error`.
 pub fn resolve(te: &TypeExpr, errors: &mut Vec<CheckError>) -> Type {
@@ -23,10 +21,7 @@ pub fn resolve(te: &TypeExpr, errors: &mut Vec<CheckError>) -> Type {
                 errors.push(CheckError::UnknownType {
                     name: id.name.clone(),
                     span: id.span,
-                    help: Some(format!(
-                        "`{0}` needs an element type, like `{0}<string>`",
-                        id.name
-                    )),
+                    help: Some(format!("`{0}` needs an element type, like `{0}<string>`", id.name)),
                 });
                 Type::Error
             }
@@ -140,13 +135,7 @@ pub fn join(a: &Type, b: &Type) -> Option<Type> {
 pub fn is_ordered(t: &Type) -> bool {
     matches!(
         t,
-        Type::Int
-            | Type::Float
-            | Type::String
-            | Type::Date
-            | Type::Duration
-            | Type::Error
-            | Type::Unknown
+        Type::Int | Type::Float | Type::String | Type::Date | Type::Duration | Type::Error | Type::Unknown
     )
 }
 
@@ -182,9 +171,6 @@ mod tests {
         assert!(assignable(&Type::Int, &Type::optional(Type::Int)));
         assert!(!assignable(&Type::optional(Type::Int), &Type::Int));
         assert!(!assignable(&Type::Int, &Type::Float));
-        assert!(assignable(
-            &Type::list(Type::Unknown),
-            &Type::list(Type::Date)
-        ));
+        assert!(assignable(&Type::list(Type::Unknown), &Type::list(Type::Date)));
     }
 }

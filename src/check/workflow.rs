@@ -7,14 +7,13 @@ use super::expr::{Ctx, StepRefs};
 use super::names::free_names;
 use super::ty::Type;
 use super::{
-    cron, graph, types, BindingId, BindingKind, Checker, Edge, Node, ScopeId, ScopeInfo, ScopeKind,
-    ScopeLevel, StepId, StepInfo, Target, WfEnv, WorkflowId,
+    cron, graph, types, BindingId, BindingKind, Checker, Edge, Node, ScopeId, ScopeInfo, ScopeKind, ScopeLevel, StepId,
+    StepInfo, Target, WfEnv, WorkflowId,
 };
 use crate::diagnostics::suggest::did_you_mean;
 use crate::driver::ModuleId;
 use crate::syntax::ast::{
-    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy,
-    Workflow,
+    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, Workflow,
 };
 use crate::syntax::span::Span;
 
@@ -102,7 +101,9 @@ impl<'a> Checker<'a> {
                 name: ident.name.clone(),
                 span: ident.span,
                 first: *first,
-                help: Some("params, consts, lets and steps of a workflow share one namespace; rename one of them".into()),
+                help: Some(
+                    "params, consts, lets and steps of a workflow share one namespace; rename one of them".into(),
+                ),
             });
             return;
         }
@@ -110,12 +111,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Registers a workflow's params, consts, lets, steps and scopes.
-    pub(super) fn declare_workflow(
-        &mut self,
-        _module: ModuleId,
-        wid: WorkflowId,
-        wf: &Workflow,
-    ) -> WfEnv {
+    pub(super) fn declare_workflow(&mut self, _module: ModuleId, wid: WorkflowId, wf: &Workflow) -> WfEnv {
         let mut env = WfEnv {
             id: Some(wid),
             names: HashMap::new(),
@@ -132,9 +128,7 @@ impl<'a> Checker<'a> {
                     self.insert_name(&mut env, name, Target::Binding(b));
                 }
                 StmtKind::Const { name, ty, .. } | StmtKind::Let { name, ty, .. } => {
-                    let t = ty
-                        .as_ref()
-                        .map_or(Type::Unknown, |t| types::resolve(t, &mut errors));
+                    let t = ty.as_ref().map_or(Type::Unknown, |t| types::resolve(t, &mut errors));
                     let kind = if matches!(stmt.kind, StmtKind::Const { .. }) {
                         BindingKind::Const
                     } else {
@@ -146,9 +140,7 @@ impl<'a> Checker<'a> {
                     }
                     self.insert_name(&mut env, name, Target::Binding(b));
                 }
-                StmtKind::Error {
-                    declares: Some(name),
-                } => {
+                StmtKind::Error { declares: Some(name) } => {
                     let b = self.new_binding(&name.name, BindingKind::Let, name.span, Type::Error);
                     self.used[b.0 as usize] = true;
                     self.insert_name(&mut env, name, Target::Binding(b));
@@ -192,14 +184,11 @@ impl<'a> Checker<'a> {
                                             name: name.name.clone(),
                                             span: name.span,
                                             first: prev.0.span,
-                                            help: Some(
-                                                "each output of a step needs its own name".into(),
-                                            ),
+                                            help: Some("each output of a step needs its own name".into()),
                                         });
                                         continue;
                                     }
-                                    outputs
-                                        .push((name.name.clone(), types::resolve(te, &mut errors)));
+                                    outputs.push((name.name.clone(), types::resolve(te, &mut errors)));
                                 }
                             }
                             ClauseKind::OnFailure(mode) => ignore = *mode == FailureMode::Ignore,
@@ -256,13 +245,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn new_scope(
-        &mut self,
-        kind: ScopeKind,
-        wid: WorkflowId,
-        span: Span,
-        levels: &[ScopeLevel],
-    ) -> ScopeId {
+    fn new_scope(&mut self, kind: ScopeKind, wid: WorkflowId, span: Span, levels: &[ScopeLevel]) -> ScopeId {
         let id = ScopeId(u32::try_from(self.program.scopes.len()).unwrap_or(u32::MAX));
         self.program.scopes.push(ScopeInfo {
             kind,
@@ -324,8 +307,7 @@ impl<'a> Checker<'a> {
                         (info.module?, name)
                     }
                     None => {
-                        let help =
-                            did_you_mean(&alias.name, scope.imports.keys().map(String::as_str));
+                        let help = did_you_mean(&alias.name, scope.imports.keys().map(String::as_str));
                         self.error(CheckError::Undefined {
                             name: alias.name.clone(),
                             span: alias.span,
@@ -341,21 +323,16 @@ impl<'a> Checker<'a> {
         if let Some(w) = scope.workflows.get(&name.name) {
             return Some(*w);
         }
-        let help =
-            did_you_mean(&name.name, scope.workflows.keys().map(String::as_str)).or_else(|| {
-                scope.fns.contains_key(&name.name).then(|| {
-                    format!(
-                        "`{}` is a function; call it in an expression, not with `call`",
-                        name.name
-                    )
-                })
-            });
+        let help = did_you_mean(&name.name, scope.workflows.keys().map(String::as_str)).or_else(|| {
+            scope.fns.contains_key(&name.name).then(|| {
+                format!(
+                    "`{}` is a function; call it in an expression, not with `call`",
+                    name.name
+                )
+            })
+        });
         self.error(CheckError::UnknownWorkflow {
-            name: target
-                .iter()
-                .map(|i| i.name.as_str())
-                .collect::<Vec<_>>()
-                .join("."),
+            name: target.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."),
             span: name.span,
             help,
         });
@@ -514,9 +491,7 @@ impl<'a> Checker<'a> {
         let mut index: HashMap<BindingId, usize> = HashMap::new();
         for stmt in &wf.body {
             let (name, value, annotated, kind) = match &stmt.kind {
-                StmtKind::Param { name, default, .. } => {
-                    (name, default.as_ref(), true, "a param default")
-                }
+                StmtKind::Param { name, default, .. } => (name, default.as_ref(), true, "a param default"),
                 StmtKind::Const { name, value, ty } => (name, Some(value), ty.is_some(), "a const"),
                 StmtKind::Let { name, value, ty } => (name, Some(value), ty.is_some(), "a let"),
                 _ => continue,
@@ -571,6 +546,7 @@ impl<'a> Checker<'a> {
             let d = &decls[n];
             order.push(d.binding);
             if cyclic[n] {
+                self.used[d.binding.0 as usize] = true;
                 if !d.annotated {
                     self.program.bindings[d.binding.0 as usize].ty = Type::Error;
                 }
@@ -770,22 +746,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Declares a local (loop variable, body `let`, `while` variable) and reports clashes.
-    fn local(
-        &mut self,
-        var: &Ident,
-        kind: BindingKind,
-        ty: Type,
-        env: &WfEnv,
-        ctx: &mut Ctx,
-    ) -> BindingId {
+    fn local(&mut self, var: &Ident, kind: BindingKind, ty: Type, env: &WfEnv, ctx: &mut Ctx) -> BindingId {
         if let Some((_, first)) = env.names.get(&var.name) {
             self.error(CheckError::Duplicate {
                 name: var.name.clone(),
                 span: var.span,
                 first: *first,
-                help: Some(
-                    "a name inside a body cannot reuse a name of its workflow; rename it".into(),
-                ),
+                help: Some("a name inside a body cannot reuse a name of its workflow; rename it".into()),
             });
         } else if let Some((_, b)) = ctx.locals.iter().rev().find(|(n, _)| *n == var.name) {
             let first = self.program.binding(*b).span;
@@ -845,10 +812,7 @@ impl<'a> Checker<'a> {
             self.error(CheckError::CyclicValue {
                 name: names[0].clone(),
                 cycle: graph::describe_cycle(&names),
-                span: edge_spans
-                    .get(&(next, uses[0]))
-                    .copied()
-                    .unwrap_or_default(),
+                span: edge_spans.get(&(next, uses[0])).copied().unwrap_or_default(),
             });
         }
         for (rank, &n) in analysis.order.iter().enumerate() {
@@ -870,16 +834,8 @@ impl<'a> Checker<'a> {
                 }
                 found
             };
-            let b = self.local(
-                name,
-                BindingKind::Let,
-                declared.unwrap_or(Type::Error),
-                env,
-                ctx,
-            );
-            self.program
-                .let_rank
-                .insert(b, u32::try_from(rank).unwrap_or(u32::MAX));
+            let b = self.local(name, BindingKind::Let, declared.unwrap_or(Type::Error), env, ctx);
+            self.program.let_rank.insert(b, u32::try_from(rank).unwrap_or(u32::MAX));
             if ty.is_none() {
                 self.infer_binding(b, t, value);
             }
@@ -892,9 +848,7 @@ impl<'a> Checker<'a> {
                 .locals
                 .iter()
                 .rev()
-                .find(|(n, b)| {
-                    *n == name.name && self.program.binding(*b).kind == BindingKind::WhileVar
-                })
+                .find(|(n, b)| *n == name.name && self.program.binding(*b).kind == BindingKind::WhileVar)
                 .map(|(_, b)| *b);
             let outer = ctx.steps;
             let scope = match ctx.levels.last() {

@@ -37,8 +37,7 @@ pub fn run(args: &CheckArgs, color: bool) -> i32 {
                 } else {
                     format!("{} files", args.files.len())
                 };
-                let plural =
-                    |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+                let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
                 if errors > 0 {
                     eprintln!(
                         "error: {files} has {}{}",
@@ -70,10 +69,7 @@ pub fn run(args: &CheckArgs, color: bool) -> i32 {
                     }));
                 }
             }
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         }
         Format::Github => {
             print!("{}", render::github(&analysis.sources, &analysis.problems));

@@ -25,10 +25,7 @@ pub fn run(args: &CompileArgs, color: bool) -> i32 {
     match args.emit {
         Emit::Ir => {
             let json = crate::ir::json::to_json(&ir, &analysis.program, &analysis.sources);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         }
     }
     0

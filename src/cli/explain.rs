@@ -35,9 +35,7 @@ pub fn run(args: &ExplainArgs) -> i32 {
             let normalized = explain::normalize(&code);
             eprintln!("error: there is no diagnostic code `{normalized}`");
             let codes: Vec<&str> = explain::codes().collect();
-            if let Some(hint) =
-                crate::diagnostics::suggest::did_you_mean(&normalized, codes.iter().copied())
-            {
+            if let Some(hint) = crate::diagnostics::suggest::did_you_mean(&normalized, codes.iter().copied()) {
                 eprintln!("  help: {hint}");
             } else {
                 eprintln!("  help: `maestroc explain --list` lists every code");

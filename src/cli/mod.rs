@@ -11,11 +11,7 @@ use std::io::IsTerminal as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "maestroc",
-    version,
-    about = "Check, compile and run MFlow workflows"
-)]
+#[command(name = "maestroc", version, about = "Check, compile and run MFlow workflows")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,9 +47,7 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
+            ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 }
@@ -87,9 +81,7 @@ fn front_end(files: Vec<String>) -> crate::driver::Analysis {
     match worker.map(std::thread::JoinHandle::join) {
         Ok(Ok(analysis)) => analysis,
         _ => {
-            eprintln!(
-                "error: internal error in maestroc's front end; this is a bug, please report it"
-            );
+            eprintln!("error: internal error in maestroc's front end; this is a bug, please report it");
             std::process::exit(70);
         }
     }
@@ -130,11 +122,7 @@ fn compile_file(file: &str, color: bool) -> Result<(crate::driver::Analysis, cra
         eprintln!(
             "error: could not compile `{file}` ({} error{})",
             analysis.problems.error_count(),
-            if analysis.problems.error_count() == 1 {
-                ""
-            } else {
-                "s"
-            }
+            if analysis.problems.error_count() == 1 { "" } else { "s" }
         );
         return Err(2);
     }
@@ -143,10 +131,7 @@ fn compile_file(file: &str, color: bool) -> Result<(crate::driver::Analysis, cra
 }
 
 /// The workflow to use: `-w NAME`, or the only workflow of the root file.
-fn pick_workflow(
-    analysis: &crate::driver::Analysis,
-    name: Option<&str>,
-) -> Result<crate::check::WorkflowId, String> {
+fn pick_workflow(analysis: &crate::driver::Analysis, name: Option<&str>) -> Result<crate::check::WorkflowId, String> {
     let Some(root) = analysis.roots.first() else {
         return Err("no file to use".into());
     };
@@ -159,11 +144,19 @@ fn pick_workflow(
         .collect();
     let names: Vec<&str> = candidates.iter().map(|(_, w)| w.name.as_str()).collect();
     let found = match name {
-        Some(n) => candidates.iter().find(|(_, w)| w.name == n).map(|(i, _)| *i).ok_or_else(|| {
-            let hint = crate::diagnostics::suggest::did_you_mean(n, names.iter().copied())
-                .unwrap_or_else(|| format!("the workflows are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
-            format!("there is no workflow `{n}` in this file\n  help: {hint}")
-        })?,
+        Some(n) => candidates
+            .iter()
+            .find(|(_, w)| w.name == n)
+            .map(|(i, _)| *i)
+            .ok_or_else(|| {
+                let hint = crate::diagnostics::suggest::did_you_mean(n, names.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "the workflows are {}",
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    )
+                });
+                format!("there is no workflow `{n}` in this file\n  help: {hint}")
+            })?,
         None => match candidates.as_slice() {
             [(i, _)] => *i,
             [] => return Err("this file defines no workflow".into()),
@@ -175,7 +168,5 @@ fn pick_workflow(
             }
         },
     };
-    Ok(crate::check::WorkflowId(
-        u32::try_from(found).unwrap_or(u32::MAX),
-    ))
+    Ok(crate::check::WorkflowId(u32::try_from(found).unwrap_or(u32::MAX)))
 }

@@ -85,12 +85,7 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
         None => None,
     };
     let wf = ir.workflow(workflow);
-    let params = match crate::runtime::params::resolve(
-        wf,
-        &analysis.program,
-        &cli_params,
-        file_params.as_ref(),
-    ) {
+    let params = match crate::runtime::params::resolve(wf, &analysis.program, &cli_params, file_params.as_ref()) {
         Ok(p) => p,
         Err(errors) => {
             for e in errors {

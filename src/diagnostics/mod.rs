@@ -36,13 +36,10 @@ impl Problem {
         }
     }
 
-    /// The stable code, `E0123` or `W0123`.
+    /// The stable code, like `E0104` or `W0001`.
     #[must_use]
     pub fn code(&self) -> String {
-        self.diagnostic
-            .code()
-            .map(|c| c.to_string())
-            .unwrap_or_default()
+        self.diagnostic.code().map(|c| c.to_string()).unwrap_or_default()
     }
 
     #[must_use]

@@ -2,9 +2,7 @@
 
 use std::fmt;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode};
 use serde_json::json;
 
 use super::{Problem, Problems};
@@ -89,14 +87,8 @@ fn primary(labels: &[LabeledSpan]) -> Option<&LabeledSpan> {
 /// One problem as the JSON object of LANGUAGE.md §11.
 #[must_use]
 pub fn problem_json(file: &SourceFile, problem: &Problem) -> serde_json::Value {
-    let labels: Vec<LabeledSpan> = problem
-        .diagnostic
-        .labels()
-        .map(Iterator::collect)
-        .unwrap_or_default();
-    let (line, column) = primary(&labels).map_or((1, 1), |l| {
-        file.line_col(u32::try_from(l.offset()).unwrap_or(0))
-    });
+    let labels: Vec<LabeledSpan> = problem.diagnostic.labels().map(Iterator::collect).unwrap_or_default();
+    let (line, column) = primary(&labels).map_or((1, 1), |l| file.line_col(u32::try_from(l.offset()).unwrap_or(0)));
     let labels_json: Vec<serde_json::Value> = labels
         .iter()
         .map(|l| {
@@ -130,27 +122,20 @@ pub fn problem_json(file: &SourceFile, problem: &Problem) -> serde_json::Value {
 /// `{"diagnostics": [...]}` for all problems.
 #[must_use]
 pub fn json(sources: &SourceMap, problems: &Problems) -> serde_json::Value {
-    let list: Vec<serde_json::Value> = problems
-        .iter()
-        .map(|p| problem_json(sources.get(p.file), p))
-        .collect();
+    let list: Vec<serde_json::Value> = problems.iter().map(|p| problem_json(sources.get(p.file), p)).collect();
     json!({ "diagnostics": list })
 }
 
 /// Escapes a GitHub workflow command's message.
 #[must_use]
 pub fn github_escape_message(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a GitHub workflow command's property value.
 #[must_use]
 pub fn github_escape_property(s: &str) -> String {
-    github_escape_message(s)
-        .replace(':', "%3A")
-        .replace(',', "%2C")
+    github_escape_message(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// `::error file=…,line=…,col=…::message` annotations, one line per problem.

@@ -1,10 +1,7 @@
 //! "Did you mean …?": the closest known name to a misspelt one (strsim).
 
 /// The candidate closest to `name`, if it is close enough to suggest.
-pub fn best_match<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn best_match<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .filter(|c| *c != name)
@@ -15,9 +12,6 @@ pub fn best_match<'a>(
 }
 
 /// `did you mean `x`?`, if some candidate is close.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     best_match(name, candidates).map(|m| format!("did you mean `{m}`?"))
 }

@@ -68,13 +68,7 @@ pub fn view(wf: &IrWorkflow, program: &Program, sources: &SourceMap) -> View {
     v
 }
 
-fn walk(
-    v: &mut View,
-    body: &Body,
-    cluster: Option<usize>,
-    program: &Program,
-    text: &dyn Fn(Span) -> String,
-) {
+fn walk(v: &mut View, body: &Body, cluster: Option<usize>, program: &Program, text: &dyn Fn(Span) -> String) {
     let mut ends: Vec<Endpoint> = Vec::with_capacity(body.graph.node_count());
     for idx in body.graph.node_indices() {
         let end = match &body.graph[idx] {
@@ -166,9 +160,7 @@ fn push_cluster(v: &mut View, id: String, label: String, parent: Option<usize>) 
 }
 
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 /// Graphviz DOT.
@@ -221,25 +213,11 @@ fn dot_end(end: &Endpoint, v: &View, w: usize) -> (String, Option<String>) {
 fn dot_cluster(out: &mut String, v: &View, parent: Option<usize>, w: usize, indent: usize) {
     let pad = "  ".repeat(indent);
     for n in v.nodes.iter().filter(|n| n.cluster == parent) {
-        let _ = writeln!(
-            out,
-            "{pad}\"w{w}_{}\" [label=\"{}\"];",
-            n.id,
-            dot_escape(&n.label)
-        );
+        let _ = writeln!(out, "{pad}\"w{w}_{}\" [label=\"{}\"];", n.id, dot_escape(&n.label));
     }
-    for (i, c) in v
-        .clusters
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.parent == parent)
-    {
+    for (i, c) in v.clusters.iter().enumerate().filter(|(_, c)| c.parent == parent) {
         let _ = writeln!(out, "{pad}subgraph \"cluster_w{w}_{}\" {{", c.id);
-        let _ = writeln!(
-            out,
-            "{pad}  label=\"{}\";\n{pad}  style=dashed;",
-            dot_escape(&c.label)
-        );
+        let _ = writeln!(out, "{pad}  label=\"{}\";\n{pad}  style=dashed;", dot_escape(&c.label));
         let _ = writeln!(
             out,
             "{pad}  \"w{w}_anchor_{}\" [shape=point, style=invis, width=0, height=0, label=\"\"];",
@@ -263,21 +241,13 @@ fn mermaid_escape(s: &str) -> String {
 pub fn mermaid(views: &[View]) -> String {
     let mut out = String::from("flowchart TD\n");
     for (w, v) in views.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  subgraph wf{w}[\"workflow {}\"]",
-            mermaid_escape(&v.workflow)
-        );
+        let _ = writeln!(out, "  subgraph wf{w}[\"workflow {}\"]", mermaid_escape(&v.workflow));
         mermaid_cluster(&mut out, v, None, w, 2);
         out.push_str("  end\n");
         for e in &v.edges {
             let from = mermaid_end(&e.from, v, w);
             let to = mermaid_end(&e.to, v, w);
-            let arrow = if e.kind == EdgeKind::After {
-                "-.->"
-            } else {
-                "-->"
-            };
+            let arrow = if e.kind == EdgeKind::After { "-.->" } else { "-->" };
             let _ = writeln!(out, "  {from} {arrow} {to}");
         }
     }
@@ -296,21 +266,9 @@ fn mermaid_cluster(out: &mut String, v: &View, parent: Option<usize>, w: usize, 
     for n in v.nodes.iter().filter(|n| n.cluster == parent) {
         let _ = writeln!(out, "{pad}w{w}_{}[\"{}\"]", n.id, mermaid_escape(&n.label));
     }
-    for (i, c) in v
-        .clusters
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.parent == parent)
-    {
-        let _ = writeln!(
-            out,
-            "{pad}subgraph w{w}_{}[\"{}\"]",
-            c.id,
-            mermaid_escape(&c.label)
-        );
-        if !v.nodes.iter().any(|n| n.cluster == Some(i))
-            && !v.clusters.iter().any(|x| x.parent == Some(i))
-        {
+    for (i, c) in v.clusters.iter().enumerate().filter(|(_, c)| c.parent == parent) {
+        let _ = writeln!(out, "{pad}subgraph w{w}_{}[\"{}\"]", c.id, mermaid_escape(&c.label));
+        if !v.nodes.iter().any(|n| n.cluster == Some(i)) && !v.clusters.iter().any(|x| x.parent == Some(i)) {
             let _ = writeln!(out, "{pad}  w{w}_{}_empty[\" \"]", c.id);
         }
         mermaid_cluster(out, v, Some(i), w, indent + 1);

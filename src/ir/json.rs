@@ -93,11 +93,7 @@ impl Ctx<'_> {
     }
 
     fn body(&self, b: &Body) -> Value {
-        let nodes: Vec<Value> = b
-            .graph
-            .node_indices()
-            .map(|i| self.node(&b.graph[i]))
-            .collect();
+        let nodes: Vec<Value> = b.graph.node_indices().map(|i| self.node(&b.graph[i])).collect();
         let edges: Vec<Value> = b
             .graph
             .edge_indices()
@@ -247,12 +243,7 @@ impl Ctx<'_> {
                 json!({ "binary": [op.symbol(), self.expr(a), self.expr(b)] })
             }
             IrExprKind::If(c, a, b) => json!({ "if": [self.expr(c), self.expr(a), self.expr(b)] }),
-            IrExprKind::Comprehension {
-                var,
-                iter,
-                elem,
-                cond,
-            } => json!({ "comprehension": {
+            IrExprKind::Comprehension { var, iter, elem, cond } => json!({ "comprehension": {
                 "var": self.var(*var),
                 "in": self.expr(iter),
                 "elem": self.expr(elem),

@@ -6,15 +6,15 @@ use petgraph::graph::NodeIndex;
 
 use super::expr::{IrExpr, IrExprKind, IrStrPart, PathLevel};
 use super::node::{
-    Action, Body, Edge, EdgeKind, InitKind, Ir, IrBackoff, IrBranch, IrEmit, IrFn, IrForeach, IrIf,
-    IrInit, IrOutput, IrParam, IrRetry, IrStep, IrStrategy, IrWhile, IrWorkflow, Node, Settings,
+    Action, Body, Edge, EdgeKind, InitKind, Ir, IrBackoff, IrBranch, IrEmit, IrFn, IrForeach, IrIf, IrInit, IrOutput,
+    IrParam, IrRetry, IrStep, IrStrategy, IrWhile, IrWorkflow, Node, Settings,
 };
 use crate::check::builtins;
 use crate::check::{BindingId, Dependent, Program, Resolution, ScopeLevel, StepId, WorkflowId};
 use crate::driver::Module;
 use crate::syntax::ast::{
-    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Item, Retry, RetryOn, Step, Stmt, StmtKind,
-    StrPart, Strategy, Workflow,
+    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Item, Retry, RetryOn, Step, Stmt, StmtKind, StrPart, Strategy,
+    Workflow,
 };
 
 /// Lowers every workflow and function. The program must have checked without errors.
@@ -79,9 +79,7 @@ impl Lowerer<'_> {
         for stmt in &wf.body {
             let (name, value, kind) = match &stmt.kind {
                 StmtKind::Param {
-                    name,
-                    default: Some(d),
-                    ..
+                    name, default: Some(d), ..
                 } => (name, d, InitKind::ParamDefault),
                 StmtKind::Const { name, value, .. } => (name, value, InitKind::Const),
                 StmtKind::Let { name, value, .. } => (name, value, InitKind::Let),
@@ -158,9 +156,7 @@ impl Lowerer<'_> {
                 StmtKind::Schedule(text, _) => settings.schedule = Some(text.clone()),
                 StmtKind::Strategy(s) => {
                     settings.strategy = Some(match &s.node {
-                        Strategy::Parallel(n) => {
-                            IrStrategy::Parallel(n.as_ref().map(|e| self.expr(e, &[])))
-                        }
+                        Strategy::Parallel(n) => IrStrategy::Parallel(n.as_ref().map(|e| self.expr(e, &[]))),
                         Strategy::Sequential => IrStrategy::Sequential,
                         Strategy::StrictSequential => IrStrategy::StrictSequential,
                         Strategy::FirstOnly => IrStrategy::FirstOnly,
@@ -183,21 +179,12 @@ impl Lowerer<'_> {
             }
             let (to_chain, to_key) = match dep.to {
                 Dependent::Step(s) => (&self.program.step(s).scopes, NodeKey::Step(s)),
-                Dependent::Scope(s) => (
-                    &self.program.scopes[s.0 as usize].levels,
-                    NodeKey::Scope(s.0),
-                ),
+                Dependent::Scope(s) => (&self.program.scopes[s.0 as usize].levels, NodeKey::Scope(s.0)),
             };
             let from_chain = &from_info.scopes;
-            let k = from_chain
-                .iter()
-                .zip(to_chain)
-                .take_while(|(a, b)| a == b)
-                .count();
+            let k = from_chain.iter().zip(to_chain).take_while(|(a, b)| a == b).count();
             let lift = |chain: &[ScopeLevel], key: NodeKey| -> NodeKey {
-                chain
-                    .get(k)
-                    .map_or(key, |level| NodeKey::Scope(level_scope(*level)))
+                chain.get(k).map_or(key, |level| NodeKey::Scope(level_scope(*level)))
             };
             let from = lift(from_chain, NodeKey::Step(dep.from));
             let to = lift(to_chain, to_key);
@@ -205,20 +192,12 @@ impl Lowerer<'_> {
                 continue;
             }
             let lifted = from != NodeKey::Step(dep.from) || to != to_key;
-            let body = if k == 0 {
-                None
-            } else {
-                Some(from_chain[k - 1])
-            };
+            let body = if k == 0 { None } else { Some(from_chain[k - 1]) };
             placed.entry(body).or_default().push(PlacedEdge {
                 from,
                 to,
                 edge: Edge {
-                    kind: if dep.after {
-                        EdgeKind::After
-                    } else {
-                        EdgeKind::Data
-                    },
+                    kind: if dep.after { EdgeKind::After } else { EdgeKind::Data },
                     lifted,
                     span: dep.span,
                 },
@@ -258,10 +237,7 @@ impl Lowerer<'_> {
                         continue;
                     };
                     let inner = [levels, &[ScopeLevel::Foreach(id)]].concat();
-                    index.insert(
-                        NodeKey::Scope(id.0),
-                        NodeIndex::new(body.graph.node_count()),
-                    );
+                    index.insert(NodeKey::Scope(id.0), NodeIndex::new(body.graph.node_count()));
                     Node::Foreach(IrForeach {
                         id,
                         span: stmt.span,
@@ -269,10 +245,7 @@ impl Lowerer<'_> {
                             .vars
                             .iter()
                             .filter_map(|(v, e)| {
-                                Some((
-                                    *self.program.binding_sites.get(&v.span)?,
-                                    self.expr(e, levels),
-                                ))
+                                Some((*self.program.binding_sites.get(&v.span)?, self.expr(e, levels)))
                             })
                             .collect(),
                         concurrency: l.concurrency.as_ref().map(|e| self.expr(e, levels)),
@@ -284,10 +257,7 @@ impl Lowerer<'_> {
                         continue;
                     };
                     let inner = [levels, &[ScopeLevel::While(id)]].concat();
-                    index.insert(
-                        NodeKey::Scope(id.0),
-                        NodeIndex::new(body.graph.node_count()),
-                    );
+                    index.insert(NodeKey::Scope(id.0), NodeIndex::new(body.graph.node_count()));
                     let next = l
                         .body
                         .iter()
@@ -296,13 +266,9 @@ impl Lowerer<'_> {
                             _ => None,
                         })
                         .flatten()
-                        .filter_map(|(name, value)| {
-                            match self.program.resolutions.get(&name.span) {
-                                Some(Resolution::Binding(b)) => {
-                                    Some((*b, self.expr(value, &inner)))
-                                }
-                                _ => None,
-                            }
+                        .filter_map(|(name, value)| match self.program.resolutions.get(&name.span) {
+                            Some(Resolution::Binding(b)) => Some((*b, self.expr(value, &inner))),
+                            _ => None,
                         })
                         .collect();
                     Node::While(IrWhile {
@@ -312,10 +278,7 @@ impl Lowerer<'_> {
                             .vars
                             .iter()
                             .filter_map(|(v, e)| {
-                                Some((
-                                    *self.program.binding_sites.get(&v.span)?,
-                                    self.expr(e, levels),
-                                ))
+                                Some((*self.program.binding_sites.get(&v.span)?, self.expr(e, levels)))
                             })
                             .collect(),
                         cond: self.expr(&l.cond, levels),
@@ -328,20 +291,14 @@ impl Lowerer<'_> {
                     let Some(&id) = self.program.scope_sites.get(&stmt.span) else {
                         continue;
                     };
-                    index.insert(
-                        NodeKey::Scope(id.0),
-                        NodeIndex::new(body.graph.node_count()),
-                    );
+                    index.insert(NodeKey::Scope(id.0), NodeIndex::new(body.graph.node_count()));
                     let branches = i
                         .branches
                         .iter()
                         .enumerate()
                         .map(|(n, b)| {
-                            let inner = [
-                                levels,
-                                &[ScopeLevel::Branch(id, u32::try_from(n).unwrap_or(u32::MAX))],
-                            ]
-                            .concat();
+                            let inner =
+                                [levels, &[ScopeLevel::Branch(id, u32::try_from(n).unwrap_or(u32::MAX))]].concat();
                             IrBranch {
                                 cond: self.expr(&b.cond, levels),
                                 body: self.body(&b.body, &inner, edges, defaults),
@@ -379,13 +336,7 @@ impl Lowerer<'_> {
         body
     }
 
-    fn step(
-        &self,
-        id: StepId,
-        step: &Step,
-        levels: &[ScopeLevel],
-        defaults: &Defaults<'_>,
-    ) -> IrStep {
+    fn step(&self, id: StepId, step: &Step, levels: &[ScopeLevel], defaults: &Defaults<'_>) -> IrStep {
         let info = self.program.step(id);
         let mut out = IrStep {
             id,
@@ -403,9 +354,7 @@ impl Lowerer<'_> {
             on_failure: defaults.on_failure.unwrap_or(FailureMode::FailAfterRunning),
         };
         let fields = |fs: &[(crate::syntax::ast::Ident, Expr)]| -> Vec<(String, IrExpr)> {
-            fs.iter()
-                .map(|(n, e)| (n.name.clone(), self.expr(e, levels)))
-                .collect()
+            fs.iter().map(|(n, e)| (n.name.clone(), self.expr(e, levels))).collect()
         };
         for clause in &step.clauses {
             match &clause.kind {
@@ -435,10 +384,7 @@ impl Lowerer<'_> {
                             Some((*b, self.expr(e, levels)))
                         })
                         .collect();
-                    out.action = Action::Call {
-                        workflow: callee,
-                        args,
-                    };
+                    out.action = Action::Call { workflow: callee, args };
                 }
                 ClauseKind::Sleep(e) => out.action = Action::Sleep(self.expr(e, levels)),
                 ClauseKind::Wait { signal, filter } => {
@@ -502,9 +448,7 @@ impl Lowerer<'_> {
                 StrPart::Interp(e) => {
                     if let ExprKind::Call { callee, args, .. } = &e.kind {
                         if let ExprKind::Name(id) = &callee.kind {
-                            if self.program.resolutions.get(&id.span)
-                                == Some(&Resolution::Builtin("raw"))
-                            {
+                            if self.program.resolutions.get(&id.span) == Some(&Resolution::Builtin("raw")) {
                                 if let Some(arg) = args.first() {
                                     return IrStrPart::Value {
                                         expr: self.expr(arg, levels),
@@ -538,9 +482,7 @@ impl Lowerer<'_> {
             ExprKind::RawStr(s) => IrExprKind::Str(s.clone()),
             ExprKind::Duration(ms) => IrExprKind::Duration(*ms),
             ExprKind::Date(d) => IrExprKind::Date(d.to_string()),
-            ExprKind::List(items) => {
-                IrExprKind::List(items.iter().map(|i| self.expr(i, levels)).collect())
-            }
+            ExprKind::List(items) => IrExprKind::List(items.iter().map(|i| self.expr(i, levels)).collect()),
             ExprKind::Map(entries) => IrExprKind::Map(
                 entries
                     .iter()
@@ -558,37 +500,19 @@ impl Lowerer<'_> {
                 Some(Resolution::Step(s)) => self.step_ref(*s, levels),
                 _ => IrExprKind::None,
             },
-            ExprKind::Field(base, field) => {
-                IrExprKind::Field(Box::new(self.expr(base, levels)), field.name.clone())
+            ExprKind::Field(base, field) => IrExprKind::Field(Box::new(self.expr(base, levels)), field.name.clone()),
+            ExprKind::Index(a, b) => IrExprKind::Index(Box::new(self.expr(a, levels)), Box::new(self.expr(b, levels))),
+            ExprKind::Call { callee, args, named } => self.call(callee, args, named, levels),
+            ExprKind::Unary(op, inner) => IrExprKind::Unary(*op, Box::new(self.expr(inner, levels))),
+            ExprKind::Binary(op, a, b) => {
+                IrExprKind::Binary(*op, Box::new(self.expr(a, levels)), Box::new(self.expr(b, levels)))
             }
-            ExprKind::Index(a, b) => IrExprKind::Index(
-                Box::new(self.expr(a, levels)),
-                Box::new(self.expr(b, levels)),
-            ),
-            ExprKind::Call {
-                callee,
-                args,
-                named,
-            } => self.call(callee, args, named, levels),
-            ExprKind::Unary(op, inner) => {
-                IrExprKind::Unary(*op, Box::new(self.expr(inner, levels)))
-            }
-            ExprKind::Binary(op, a, b) => IrExprKind::Binary(
-                *op,
-                Box::new(self.expr(a, levels)),
-                Box::new(self.expr(b, levels)),
-            ),
             ExprKind::If(c, a, b) => IrExprKind::If(
                 Box::new(self.expr(c, levels)),
                 Box::new(self.expr(a, levels)),
                 Box::new(self.expr(b, levels)),
             ),
-            ExprKind::Comprehension {
-                elem,
-                var,
-                iter,
-                cond,
-            } => IrExprKind::Comprehension {
+            ExprKind::Comprehension { elem, var, iter, cond } => IrExprKind::Comprehension {
                 var: self
                     .program
                     .binding_sites

@@ -127,8 +127,7 @@ impl Body {
                 indegree[b.index()] += 1;
             }
         }
-        let mut ready: std::collections::BTreeSet<usize> =
-            (0..n).filter(|i| indegree[*i] == 0).collect();
+        let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|i| indegree[*i] == 0).collect();
         let mut order = Vec::with_capacity(n);
         while let Some(i) = ready.pop_first() {
             order.push(NodeIndex::new(i));

@@ -45,15 +45,11 @@ fn list(v: &Value) -> Option<&Arc<Vec<Value>>> {
 }
 
 fn string_arg<'v>(name: &str, args: &'v [Value], i: usize) -> Result<&'v str, EvalError> {
-    args.get(i)
-        .and_then(text)
-        .ok_or_else(|| bad(name, "string arguments"))
+    args.get(i).and_then(text).ok_or_else(|| bad(name, "string arguments"))
 }
 
 fn list_arg<'v>(name: &str, args: &'v [Value], i: usize) -> Result<&'v Arc<Vec<Value>>, EvalError> {
-    args.get(i)
-        .and_then(list)
-        .ok_or_else(|| bad(name, "a list"))
+    args.get(i).and_then(list).ok_or_else(|| bad(name, "a list"))
 }
 
 fn int_arg(name: &str, args: &[Value], i: usize) -> Result<i64, EvalError> {
@@ -176,12 +172,7 @@ pub fn call(
             Value::list(
                 x.iter()
                     .zip(y.iter())
-                    .map(|(p, q)| {
-                        Value::record(vec![
-                            ("first".into(), p.clone()),
-                            ("second".into(), q.clone()),
-                        ])
-                    })
+                    .map(|(p, q)| Value::record(vec![("first".into(), p.clone()), ("second".into(), q.clone())]))
                     .collect(),
             )
         }
@@ -193,10 +184,7 @@ pub fn call(
                     .enumerate()
                     .map(|(i, v)| {
                         Value::record(vec![
-                            (
-                                "index".into(),
-                                Value::Int(i64::try_from(i).unwrap_or(i64::MAX)),
-                            ),
+                            ("index".into(), Value::Int(i64::try_from(i).unwrap_or(i64::MAX))),
                             ("value".into(), v.clone()),
                         ])
                     })
@@ -225,11 +213,7 @@ pub fn call(
         "join" => {
             let items = list_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
-            let out = items
-                .iter()
-                .map(Value::to_text)
-                .collect::<Vec<_>>()
-                .join(sep);
+            let out = items.iter().map(Value::to_text).collect::<Vec<_>>().join(sep);
             budget.check_string(out.len())?;
             Value::string(out)
         }
@@ -253,9 +237,7 @@ pub fn call(
             let from = string_arg(name, a, 1)?;
             let to = string_arg(name, a, 2)?;
             if from.is_empty() {
-                return Err(EvalError::Invalid(
-                    "`replace` needs a non-empty text to replace".into(),
-                ));
+                return Err(EvalError::Invalid("`replace` needs a non-empty text to replace".into()));
             }
             let count = s.matches(from).count();
             budget.check_string(s.len().saturating_add(count.saturating_mul(to.len())))?;
@@ -268,12 +250,12 @@ pub fn call(
             match a.first() {
                 Some(Value::Int(n)) => Value::Int(*n),
                 #[allow(clippy::cast_possible_truncation)] // checked against the range first
-                Some(Value::Float(f)) if f.is_finite() && f.abs() < 9.2e18 => {
-                    Value::Int(f.trunc() as i64)
-                }
-                Some(Value::Str(s)) => Value::Int(s.trim().parse().map_err(|_| {
-                    EvalError::Conversion(format!("cannot convert {s:?} to an int"))
-                })?),
+                Some(Value::Float(f)) if f.is_finite() && f.abs() < 9.2e18 => Value::Int(f.trunc() as i64),
+                Some(Value::Str(s)) => Value::Int(
+                    s.trim()
+                        .parse()
+                        .map_err(|_| EvalError::Conversion(format!("cannot convert {s:?} to an int")))?,
+                ),
                 Some(v) => {
                     return Err(EvalError::Conversion(format!(
                         "cannot convert {} to an int",
@@ -292,9 +274,7 @@ pub fn call(
                     .parse::<f64>()
                     .ok()
                     .filter(|f| f.is_finite())
-                    .ok_or_else(|| {
-                        EvalError::Conversion(format!("cannot convert {s:?} to a float"))
-                    })?,
+                    .ok_or_else(|| EvalError::Conversion(format!("cannot convert {s:?} to a float")))?,
             ),
             Some(v) => {
                 return Err(EvalError::Conversion(format!(
@@ -314,21 +294,19 @@ pub fn call(
         "parse_date" => {
             let s = string_arg(name, a, 0)?;
             let d = match a.get(1) {
-                Some(Value::Str(fmt)) => jiff::civil::Date::strptime(&**fmt, s).map_err(|e| {
-                    EvalError::Conversion(format!("cannot parse {s:?} as a date with {fmt:?}: {e}"))
-                })?,
+                Some(Value::Str(fmt)) => jiff::civil::Date::strptime(&**fmt, s)
+                    .map_err(|e| EvalError::Conversion(format!("cannot parse {s:?} as a date with {fmt:?}: {e}")))?,
                 _ => s.trim().parse::<jiff::civil::Date>().map_err(|_| {
-                    EvalError::Conversion(format!(
-                        "cannot parse {s:?} as a date (expected YYYY-MM-DD)"
-                    ))
+                    EvalError::Conversion(format!("cannot parse {s:?} as a date (expected YYYY-MM-DD)"))
                 })?,
             };
             Value::Date(d)
         }
         "today" => {
             let zone = match a.first() {
-                Some(Value::Str(tz)) => jiff::tz::TimeZone::get(tz)
-                    .map_err(|_| EvalError::Invalid(format!("unknown time zone {tz:?}")))?,
+                Some(Value::Str(tz)) => {
+                    jiff::tz::TimeZone::get(tz).map_err(|_| EvalError::Invalid(format!("unknown time zone {tz:?}")))?
+                }
                 _ => jiff::tz::TimeZone::UTC,
             };
             Value::Date(ctx.start.to_zoned_datetime(zone).date())
@@ -336,11 +314,7 @@ pub fn call(
         "dates_between" => {
             let start = date_arg(name, a, 0)?;
             let end = date_arg(name, a, 1)?;
-            let days = if end < start {
-                0
-            } else {
-                (end - start).get_days() + 1
-            };
+            let days = if end < start { 0 } else { (end - start).get_days() + 1 };
             let len = usize::try_from(days).unwrap_or(0);
             budget.check_list(len)?;
             budget.charge(len)?;
@@ -359,10 +333,7 @@ pub fn call(
             None => Value::None,
         },
         "to_json" => {
-            let out = a
-                .first()
-                .map(|v| v.to_json().to_string())
-                .unwrap_or_default();
+            let out = a.first().map(|v| v.to_json().to_string()).unwrap_or_default();
             budget.check_string(out.len())?;
             Value::string(out)
         }
@@ -395,12 +366,9 @@ mod tests {
         let r = run("dates_between", vec![d("2026-11-20"), d("2026-11-23")]).unwrap();
         assert_eq!(r.to_text(), "2026-11-20 2026-11-21 2026-11-22 2026-11-23");
         assert_eq!(
-            run(
-                "format_date",
-                vec![d("2026-11-23"), Value::string("%Y%m%d")]
-            )
-            .unwrap()
-            .to_text(),
+            run("format_date", vec![d("2026-11-23"), Value::string("%Y%m%d")])
+                .unwrap()
+                .to_text(),
             "20261123"
         );
         assert_eq!(
@@ -410,19 +378,12 @@ mod tests {
         assert_eq!(
             run(
                 "max",
-                vec![Value::list(vec![
-                    Value::Int(1),
-                    Value::Int(7),
-                    Value::Int(2)
-                ])]
+                vec![Value::list(vec![Value::Int(1), Value::Int(7), Value::Int(2)])]
             )
             .unwrap(),
             Value::Int(7)
         );
-        assert_eq!(
-            run("range", vec![Value::Int(3)]).unwrap().to_text(),
-            "0 1 2"
-        );
+        assert_eq!(run("range", vec![Value::Int(3)]).unwrap().to_text(), "0 1 2");
         assert!(run("int", vec![Value::string("x1")]).is_err());
     }
 }

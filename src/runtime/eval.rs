@@ -39,12 +39,7 @@ pub struct Env<'a> {
 }
 
 /// Evaluates `expr` in `frame` (none for run-start values).
-pub fn eval(
-    env: &Env<'_>,
-    frame: Option<&Arc<Frame>>,
-    expr: &IrExpr,
-    budget: &mut Budget,
-) -> Result<Value, Failure> {
+pub fn eval(env: &Env<'_>, frame: Option<&Arc<Frame>>, expr: &IrExpr, budget: &mut Budget) -> Result<Value, Failure> {
     let mut locals = Vec::new();
     Evaluator { env, frame, budget }.eval(expr, &mut locals)
 }
@@ -76,11 +71,8 @@ pub fn render_command(
             IrStrPart::Lit(s) => out.push_str(s),
             IrStrPart::Value { expr, raw } => {
                 let v = ev.eval(expr, &mut locals)?;
-                let text =
-                    super::quote::render_value_for_shell(&v, *raw).map_err(|error| Failure {
-                        error,
-                        span: expr.span,
-                    })?;
+                let text = super::quote::render_value_for_shell(&v, *raw)
+                    .map_err(|error| Failure { error, span: expr.span })?;
                 out.push_str(&text);
             }
         }
@@ -100,16 +92,10 @@ impl Evaluator<'_, '_> {
     }
 
     fn charge(&mut self, n: usize, span: Span) -> Result<(), Failure> {
-        self.budget
-            .charge(n)
-            .map_err(|error| Failure { error, span })
+        self.budget.charge(n).map_err(|error| Failure { error, span })
     }
 
-    fn eval(
-        &mut self,
-        expr: &IrExpr,
-        locals: &mut Vec<(BindingId, Value)>,
-    ) -> Result<Value, Failure> {
+    fn eval(&mut self, expr: &IrExpr, locals: &mut Vec<(BindingId, Value)>) -> Result<Value, Failure> {
         self.charge(1, expr.span)?;
         let span = expr.span;
         Ok(match &expr.kind {
@@ -121,9 +107,7 @@ impl Evaluator<'_, '_> {
             IrExprKind::Duration(ms) => Value::Duration(*ms),
             IrExprKind::Date(d) => match d.parse() {
                 Ok(date) => Value::Date(date),
-                Err(_) => {
-                    return self.fail(EvalError::Conversion(format!("invalid date `{d}`")), span)
-                }
+                Err(_) => return self.fail(EvalError::Conversion(format!("invalid date `{d}`")), span),
             },
             IrExprKind::Interp(parts) => {
                 let mut out = String::new();
@@ -172,9 +156,7 @@ impl Evaluator<'_, '_> {
                 let v = self.eval(base, locals)?;
                 match v.field(name) {
                     Some(f) => f.clone(),
-                    None => {
-                        return self.fail(EvalError::Conversion(format!("no field `{name}`")), span)
-                    }
+                    None => return self.fail(EvalError::Conversion(format!("no field `{name}`")), span),
                 }
             }
             IrExprKind::Index(base, index) => {
@@ -240,18 +222,10 @@ impl Evaluator<'_, '_> {
                     self.eval(b, locals)?
                 }
             }
-            IrExprKind::Comprehension {
-                var,
-                iter,
-                elem,
-                cond,
-            } => {
+            IrExprKind::Comprehension { var, iter, elem, cond } => {
                 let items = self.eval(iter, locals)?;
                 let Value::List(items) = items else {
-                    return self.fail(
-                        EvalError::Conversion("a comprehension needs a list".into()),
-                        iter.span,
-                    );
+                    return self.fail(EvalError::Conversion("a comprehension needs a list".into()), iter.span);
                 };
                 let mut out = Vec::new();
                 for item in items.iter() {
@@ -276,12 +250,7 @@ impl Evaluator<'_, '_> {
         })
     }
 
-    fn var(
-        &self,
-        id: BindingId,
-        locals: &[(BindingId, Value)],
-        span: Span,
-    ) -> Result<Value, Failure> {
+    fn var(&self, id: BindingId, locals: &[(BindingId, Value)], span: Span) -> Result<Value, Failure> {
         if let Some((_, v)) = locals.iter().rev().find(|(b, _)| *b == id) {
             return Ok(v.clone());
         }
@@ -301,13 +270,7 @@ impl Evaluator<'_, '_> {
     }
 
     /// The record of a step's outputs as seen from the current frame.
-    fn step(
-        &mut self,
-        step: StepId,
-        up: u32,
-        path: &[PathLevel],
-        span: Span,
-    ) -> Result<Value, Failure> {
+    fn step(&mut self, step: StepId, up: u32, path: &[PathLevel], span: Span) -> Result<Value, Failure> {
         let Some(frame) = self.frame.and_then(|f| f.ancestor(up)) else {
             return self.fail(
                 EvalError::Conversion("step outputs are not available here".into()),
@@ -356,12 +319,9 @@ impl Evaluator<'_, '_> {
                     return Value::None;
                 };
                 match (frame.nodes.get(i).and_then(|n| n.get()), branch) {
-                    (Some(NodeResult::Loop(iterations)), None) => Value::list(
-                        iterations
-                            .iter()
-                            .map(|f| self.gather(f, rest, step, field))
-                            .collect(),
-                    ),
+                    (Some(NodeResult::Loop(iterations)), None) => {
+                        Value::list(iterations.iter().map(|f| self.gather(f, rest, step, field)).collect())
+                    }
                     (Some(NodeResult::Branch(Some((taken, f)))), Some(n)) if *taken == n => {
                         self.gather(f, rest, step, field)
                     }

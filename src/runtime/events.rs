@@ -38,9 +38,7 @@ impl EventLog {
     /// A log that writes nothing (tests, `--no-events`).
     #[must_use]
     pub fn disabled() -> Self {
-        Self {
-            out: Mutex::new(None),
-        }
+        Self { out: Mutex::new(None) }
     }
 
     pub fn record(&self, event: &Event<'_>) {
@@ -48,8 +46,7 @@ impl EventLog {
             return;
         };
         if let Some(out) = guard.as_mut() {
-            let ok =
-                serde_json::to_writer(&mut *out, event).is_ok() && out.write_all(b"\n").is_ok();
+            let ok = serde_json::to_writer(&mut *out, event).is_ok() && out.write_all(b"\n").is_ok();
             if !ok {
                 eprintln!("warning: could not write the event log; continuing without it");
                 *guard = None;

@@ -37,12 +37,7 @@ pub struct Frame {
 
 impl Frame {
     #[must_use]
-    pub fn new(
-        parent: Option<Arc<Frame>>,
-        vars: Vec<(BindingId, Value)>,
-        nodes: usize,
-        suffix: String,
-    ) -> Self {
+    pub fn new(parent: Option<Arc<Frame>>, vars: Vec<(BindingId, Value)>, nodes: usize, suffix: String) -> Self {
         Self {
             parent,
             vars,

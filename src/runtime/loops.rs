@@ -28,12 +28,7 @@ fn body_frame(
     suffix: String,
 ) -> Result<Arc<Frame>, Failure> {
     for (binding, expr) in &body.lets {
-        let temp = Arc::new(Frame::new(
-            Some(parent.clone()),
-            vars.clone(),
-            0,
-            String::new(),
-        ));
+        let temp = Arc::new(Frame::new(Some(parent.clone()), vars.clone(), 0, String::new()));
         let mut budget = r.budget();
         let value = eval::eval(&r.env(inst), Some(&temp), expr, &mut budget)?;
         vars.push((*binding, value));
@@ -90,9 +85,7 @@ pub(super) async fn run_foreach(
             }
         }
     }
-    let total = lists
-        .iter()
-        .try_fold(1usize, |acc, (_, l)| acc.checked_mul(l.len()));
+    let total = lists.iter().try_fold(1usize, |acc, (_, l)| acc.checked_mul(l.len()));
     let Some(total) = total else {
         r.reporter.message(&format!(
             "error: the `foreach` in {label} has too many iterations to count"
@@ -185,13 +178,7 @@ pub(super) async fn run_while(
             return (frames, false);
         }
         let mut budget = r.budget();
-        let go = match eval::eval_with(
-            &r.env(inst),
-            Some(frame),
-            &w.cond,
-            vars.clone(),
-            &mut budget,
-        ) {
+        let go = match eval::eval_with(&r.env(inst), Some(frame), &w.cond, vars.clone(), &mut budget) {
             Ok(v) => v == Value::Bool(true),
             Err(failure) => {
                 fail(r, &label, &failure);

@@ -10,15 +10,9 @@ const DAY_MS: i64 = 86_400_000;
 
 pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, EvalError> {
     match (op, v) {
-        (UnaryOp::Neg, Value::Int(n)) => n
-            .checked_neg()
-            .map(Value::Int)
-            .ok_or(EvalError::Overflow("-")),
+        (UnaryOp::Neg, Value::Int(n)) => n.checked_neg().map(Value::Int).ok_or(EvalError::Overflow("-")),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
-        (UnaryOp::Neg, Value::Duration(d)) => d
-            .checked_neg()
-            .map(Value::Duration)
-            .ok_or(EvalError::Overflow("-")),
+        (UnaryOp::Neg, Value::Duration(d)) => d.checked_neg().map(Value::Duration).ok_or(EvalError::Overflow("-")),
         (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
         (op, v) => Err(EvalError::Invalid(format!(
             "`{}` cannot be applied to {}",
@@ -45,9 +39,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 
 fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
-            compare(a, b) == Some(Ordering::Equal)
-        }
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => compare(a, b) == Some(Ordering::Equal),
         _ => a == b,
     }
 }
@@ -72,8 +64,7 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
         BinaryOp::Eq => return Ok(V::Bool(equal(a, b))),
         BinaryOp::Ne => return Ok(V::Bool(!equal(a, b))),
         BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-            let ord = compare(a, b)
-                .ok_or_else(|| EvalError::Invalid("these values cannot be ordered".into()))?;
+            let ord = compare(a, b).ok_or_else(|| EvalError::Invalid("these values cannot be ordered".into()))?;
             return Ok(V::Bool(match op {
                 BinaryOp::Lt => ord == Ordering::Less,
                 BinaryOp::Le => ord != Ordering::Greater,
@@ -85,29 +76,12 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
     }
     let sym = op.symbol();
     match (op, a, b) {
-        (BinaryOp::Add, V::Int(x), V::Int(y)) => x
-            .checked_add(*y)
-            .map(V::Int)
-            .ok_or(EvalError::Overflow(sym)),
-        (BinaryOp::Sub, V::Int(x), V::Int(y)) => x
-            .checked_sub(*y)
-            .map(V::Int)
-            .ok_or(EvalError::Overflow(sym)),
-        (BinaryOp::Mul, V::Int(x), V::Int(y)) => x
-            .checked_mul(*y)
-            .map(V::Int)
-            .ok_or(EvalError::Overflow(sym)),
-        (BinaryOp::Div, V::Int(_), V::Int(0)) | (BinaryOp::Rem, V::Int(_), V::Int(0)) => {
-            Err(EvalError::DivisionByZero)
-        }
-        (BinaryOp::Div, V::Int(x), V::Int(y)) => x
-            .checked_div(*y)
-            .map(V::Int)
-            .ok_or(EvalError::Overflow(sym)),
-        (BinaryOp::Rem, V::Int(x), V::Int(y)) => x
-            .checked_rem(*y)
-            .map(V::Int)
-            .ok_or(EvalError::Overflow(sym)),
+        (BinaryOp::Add, V::Int(x), V::Int(y)) => x.checked_add(*y).map(V::Int).ok_or(EvalError::Overflow(sym)),
+        (BinaryOp::Sub, V::Int(x), V::Int(y)) => x.checked_sub(*y).map(V::Int).ok_or(EvalError::Overflow(sym)),
+        (BinaryOp::Mul, V::Int(x), V::Int(y)) => x.checked_mul(*y).map(V::Int).ok_or(EvalError::Overflow(sym)),
+        (BinaryOp::Div, V::Int(_), V::Int(0)) | (BinaryOp::Rem, V::Int(_), V::Int(0)) => Err(EvalError::DivisionByZero),
+        (BinaryOp::Div, V::Int(x), V::Int(y)) => x.checked_div(*y).map(V::Int).ok_or(EvalError::Overflow(sym)),
+        (BinaryOp::Rem, V::Int(x), V::Int(y)) => x.checked_rem(*y).map(V::Int).ok_or(EvalError::Overflow(sym)),
         (_, V::Int(_) | V::Float(_), V::Int(_) | V::Float(_)) => {
             let x = match a {
                 V::Int(n) => *n as f64,
@@ -131,21 +105,15 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
             }))
         }
         (BinaryOp::Add, V::Str(x), V::Str(y)) => Ok(V::string(format!("{x}{y}"))),
-        (BinaryOp::Add, V::List(x), V::List(y)) => {
-            Ok(V::list(x.iter().chain(y.iter()).cloned().collect()))
+        (BinaryOp::Add, V::List(x), V::List(y)) => Ok(V::list(x.iter().chain(y.iter()).cloned().collect())),
+        (BinaryOp::Add, V::Duration(x), V::Duration(y)) => {
+            x.checked_add(*y).map(V::Duration).ok_or(EvalError::Overflow(sym))
         }
-        (BinaryOp::Add, V::Duration(x), V::Duration(y)) => x
-            .checked_add(*y)
-            .map(V::Duration)
-            .ok_or(EvalError::Overflow(sym)),
-        (BinaryOp::Sub, V::Duration(x), V::Duration(y)) => x
-            .checked_sub(*y)
-            .map(V::Duration)
-            .ok_or(EvalError::Overflow(sym)),
+        (BinaryOp::Sub, V::Duration(x), V::Duration(y)) => {
+            x.checked_sub(*y).map(V::Duration).ok_or(EvalError::Overflow(sym))
+        }
         (BinaryOp::Add, V::Date(d), V::Duration(ms)) => shift(*d, *ms),
-        (BinaryOp::Sub, V::Date(d), V::Duration(ms)) => {
-            shift(*d, ms.checked_neg().ok_or(EvalError::Overflow(sym))?)
-        }
+        (BinaryOp::Sub, V::Date(d), V::Duration(ms)) => shift(*d, ms.checked_neg().ok_or(EvalError::Overflow(sym))?),
         (BinaryOp::Sub, V::Date(x), V::Date(y)) => {
             let n = (*x - *y).get_days();
             i64::from(n)
@@ -153,9 +121,7 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
                 .map(V::Duration)
                 .ok_or(EvalError::Overflow(sym))
         }
-        _ => Err(EvalError::Invalid(format!(
-            "`{sym}` cannot be applied to these values"
-        ))),
+        _ => Err(EvalError::Invalid(format!("`{sym}` cannot be applied to these values"))),
     }
 }
 

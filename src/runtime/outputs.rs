@@ -14,11 +14,7 @@ pub enum OutputError {
     #[error("output `{0}` is missing from $MFLOW_OUTPUTS")]
     Missing(String),
     #[error("output `{name}` should be `{ty}`: {reason}")]
-    Mistyped {
-        name: String,
-        ty: String,
-        reason: String,
-    },
+    Mistyped { name: String, ty: String, reason: String },
     #[error("$MFLOW_OUTPUTS is not valid: {0}")]
     Malformed(String),
 }
@@ -35,10 +31,7 @@ pub fn read(path: &Path, declared: &[(String, Type)]) -> Result<Vec<(String, Val
             .map(|(n, _)| format!("`{n}`"))
             .collect();
         if names.is_empty() {
-            return Ok(declared
-                .iter()
-                .map(|(n, _)| (n.clone(), Value::None))
-                .collect());
+            return Ok(declared.iter().map(|(n, _)| (n.clone(), Value::None)).collect());
         }
         return Err(OutputError::NoFile(names.join(", ")));
     };
@@ -74,9 +67,7 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
             continue;
         }
         let Some((name, value)) = line.split_once('=') else {
-            return Err(OutputError::Malformed(format!(
-                "line {line:?} is not `name=value`"
-            )));
+            return Err(OutputError::Malformed(format!("line {line:?} is not `name=value`")));
         };
         lines.push((name.trim(), value));
     }
@@ -120,10 +111,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_output() {
-        assert_eq!(
-            parse("path=x\n", &decl()),
-            Err(OutputError::Missing("rows".into()))
-        );
+        assert_eq!(parse("path=x\n", &decl()), Err(OutputError::Missing("rows".into())));
         let e = parse("rows=many\npath=x", &decl()).unwrap_err();
         assert!(e.to_string().contains("`rows` should be `int`"), "{e}");
     }

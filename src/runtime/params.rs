@@ -34,9 +34,7 @@ pub fn resolve(
     let file_entries = file
         .into_iter()
         .flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), Given::Json(v))));
-    let cli_entries = cli
-        .iter()
-        .map(|(k, v)| (k.as_str(), Given::Text(v.as_str())));
+    let cli_entries = cli.iter().map(|(k, v)| (k.as_str(), Given::Text(v.as_str())));
     let entries: Vec<(&str, Given<'_>)> = cli_entries.chain(file_entries).collect();
     for (name, given) in entries {
         if seen.contains(&name) {
@@ -59,11 +57,7 @@ pub fn resolve(
                     } else {
                         format!(
                             "its params are {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
                         )
                     })
                 });
@@ -83,10 +77,7 @@ pub fn resolve(
                 values.insert(param.binding, v);
             }
             Err(e) => errors.push(ParamError {
-                message: format!(
-                    "invalid value for param `{name}` of type `{}`: {e}",
-                    param.ty
-                ),
+                message: format!("invalid value for param `{name}` of type `{}`: {e}", param.ty),
                 help: Some(example_for(&param.ty)),
             }),
         }
@@ -102,11 +93,7 @@ pub fn resolve(
             message: format!(
                 "missing required param{} {}",
                 if missing.len() == 1 { "" } else { "s" },
-                missing
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
             ),
             help: Some(format!(
                 "pass {}",

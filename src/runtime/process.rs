@@ -61,10 +61,7 @@ pub async fn run(spec: Spec, mut cancel: watch::Receiver<bool>) -> std::io::Resu
         cmd.current_dir(dir);
     }
     let mut child = cmd.spawn()?;
-    let pgid = child
-        .id()
-        .and_then(|id| i32::try_from(id).ok())
-        .map(Pid::from_raw);
+    let pgid = child.id().and_then(|id| i32::try_from(id).ok()).map(Pid::from_raw);
     let timeout = tokio::time::sleep(spec.timeout.unwrap_or(Duration::from_secs(u64::MAX / 4)));
     tokio::pin!(timeout);
     let stopped = tokio::select! {
@@ -116,18 +113,12 @@ mod tests {
         let (s, dir) = spec("echo $GREETING; exit 3", None);
         let (_tx, rx) = watch::channel(false);
         assert_eq!(run(s, rx).await.unwrap(), Outcome::Exited(3));
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("out")).unwrap(),
-            "hi\n"
-        );
+        assert_eq!(std::fs::read_to_string(dir.path().join("out")).unwrap(), "hi\n");
     }
 
     #[tokio::test]
     async fn timeout_kills_the_whole_group() {
-        let (s, dir) = spec(
-            "sleep 60 & sleep 60; wait",
-            Some(Duration::from_millis(300)),
-        );
+        let (s, dir) = spec("sleep 60 & sleep 60; wait", Some(Duration::from_millis(300)));
         let marker = dir.path().display().to_string();
         let _ = marker;
         let (_tx, rx) = watch::channel(false);

@@ -31,9 +31,9 @@ pub fn render_value_for_shell(v: &Value, raw: bool) -> Result<String, EvalError>
         Value::List(items) => Ok(items
             .iter()
             .map(|item| match item {
-                Value::List(_) | Value::Map(_) | Value::Record(_) => Err(EvalError::Invalid(
-                    "only lists of scalars can be interpolated".into(),
-                )),
+                Value::List(_) | Value::Map(_) | Value::Record(_) => {
+                    Err(EvalError::Invalid("only lists of scalars can be interpolated".into()))
+                }
                 scalar => Ok(quote_word(&scalar.to_text()).into_owned()),
             })
             .collect::<Result<Vec<_>, _>>()?
@@ -82,9 +82,6 @@ mod tests {
     fn lists_are_one_word_per_element() {
         let v = Value::list(vec![Value::string("a b"), Value::string("c")]);
         assert_eq!(render_value_for_shell(&v, false).unwrap(), "'a b' c");
-        assert_eq!(
-            render_value_for_shell(&Value::string("a b"), true).unwrap(),
-            "a b"
-        );
+        assert_eq!(render_value_for_shell(&Value::string("a b"), true).unwrap(), "a b");
     }
 }

@@ -69,21 +69,11 @@ impl Reporter {
     }
 
     pub fn run_started(&self, run_id: &str, workflow: &str, dir: &std::path::Path) {
-        self.line(&format!(
-            "run {run_id} of `{workflow}` (logs in {})",
-            dir.display()
-        ));
+        self.line(&format!("run {run_id} of `{workflow}` (logs in {})", dir.display()));
     }
 
     /// A step instance finished; no-op steps that succeeded are not shown.
-    pub fn step_done(
-        &self,
-        name: &str,
-        state: StepState,
-        attempts: u32,
-        elapsed: Duration,
-        real: bool,
-    ) {
+    pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool) {
         if state == StepState::Succeeded && !real {
             return;
         }
@@ -157,10 +147,8 @@ impl Reporter {
 #[must_use]
 pub fn render(sources: &SourceMap, span: Span, error: RuntimeError, color: bool) -> String {
     let file = sources.get(span.file);
-    let report = miette::Report::new(error).with_source_code(miette::NamedSource::new(
-        file.name.clone(),
-        file.text.to_string(),
-    ));
+    let report =
+        miette::Report::new(error).with_source_code(miette::NamedSource::new(file.name.clone(), file.text.to_string()));
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {

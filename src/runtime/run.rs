@@ -27,8 +27,7 @@ pub fn home() -> PathBuf {
 pub fn new_run_id() -> String {
     let now = jiff::Timestamp::now();
     let nanos = now.subsec_nanosecond().unsigned_abs();
-    let salt = (u64::from(nanos) ^ (u64::from(std::process::id()) << 20))
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let salt = (u64::from(nanos) ^ (u64::from(std::process::id()) << 20)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     format!("{}-{:06x}", now.strftime("%Y%m%dT%H%M%SZ"), salt >> 40)
 }
 
@@ -47,9 +46,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode) -> std::io::Re
     let run_dir = home().join("runs").join(&run_id);
     std::fs::create_dir_all(&run_dir)?;
     let events = EventLog::create(&run_dir.join("events.jsonl"))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let reporter = Reporter::new(mode);
     let wf = launch.ir.workflow(launch.workflow);
     let runner = Runner::new(
@@ -136,9 +133,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode) -> std::io::Re
     });
     runner.event(None, state.as_str(), None, None);
     runner.events.flush();
-    runner
-        .reporter
-        .run_finished(state.as_str(), started.elapsed());
+    runner.reporter.run_finished(state.as_str(), started.elapsed());
     Ok(RunReport {
         run_id,
         workflow: wf.name.clone(),
@@ -160,11 +155,8 @@ impl RunReport {
     /// The result object of LANGUAGE.md §10.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
-        let outputs: serde_json::Map<String, serde_json::Value> = self
-            .outputs
-            .iter()
-            .map(|(k, v)| (k.clone(), v.to_json()))
-            .collect();
+        let outputs: serde_json::Map<String, serde_json::Value> =
+            self.outputs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
         let mut steps = serde_json::Map::new();
         for record in &self.steps {
             let outs: serde_json::Value = match &record.outputs {

@@ -174,13 +174,7 @@ impl<'a> Runner<'a> {
         }
     }
 
-    pub fn event(
-        &self,
-        step: Option<&str>,
-        state: &'static str,
-        attempt: Option<u32>,
-        message: Option<&str>,
-    ) {
+    pub fn event(&self, step: Option<&str>, state: &'static str, attempt: Option<u32>, message: Option<&str>) {
         self.events.record(&Event {
             ts: now_ms(),
             kind: if step.is_some() { "step" } else { "run" },
@@ -219,9 +213,7 @@ impl<'a> Runner<'a> {
             prefix,
         };
         for init in &wf.init {
-            if init.kind == crate::ir::InitKind::ParamDefault
-                && inst.globals.contains_key(&init.binding)
-            {
+            if init.kind == crate::ir::InitKind::ParamDefault && inst.globals.contains_key(&init.binding) {
                 continue;
             }
             let mut budget = self.budget();
@@ -257,8 +249,7 @@ impl<'a> Runner<'a> {
                 }
                 started[i] = true;
                 let frame = frame.clone();
-                running
-                    .push(async move { (i, Box::pin(self.run_node(inst, body, i, frame)).await) });
+                running.push(async move { (i, Box::pin(self.run_node(inst, body, i, frame)).await) });
             }
             let Some((i, satisfied)) = running.next().await else {
                 break;
@@ -278,11 +269,7 @@ impl<'a> Runner<'a> {
         for (i, was_started) in started.iter().enumerate() {
             if !was_started {
                 ok = false;
-                self.record_not_started(
-                    inst,
-                    &body.graph[petgraph::graph::NodeIndex::new(i)],
-                    &frame,
-                );
+                self.record_not_started(inst, &body.graph[petgraph::graph::NodeIndex::new(i)], &frame);
             }
         }
         ok
@@ -301,13 +288,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Runs one node of a body instance; true when its dependents may run.
-    async fn run_node(
-        &self,
-        inst: &Instance<'_>,
-        body: &Body,
-        i: usize,
-        frame: Arc<Frame>,
-    ) -> bool {
+    async fn run_node(&self, inst: &Instance<'_>, body: &Body, i: usize, frame: Arc<Frame>) -> bool {
         let node = &body.graph[petgraph::graph::NodeIndex::new(i)];
         let (result, satisfied) = match node {
             Node::Step(s) => {
@@ -334,12 +315,7 @@ impl<'a> Runner<'a> {
         satisfied
     }
 
-    async fn run_step(
-        &self,
-        inst: &Instance<'_>,
-        s: &crate::ir::IrStep,
-        frame: &Arc<Frame>,
-    ) -> StepResult {
+    async fn run_step(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, frame: &Arc<Frame>) -> StepResult {
         let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
         let needs_slot = !matches!(s.action, Action::None | Action::Call { .. });
         let _permits = if needs_slot {
@@ -381,9 +357,7 @@ impl<'a> Runner<'a> {
             attempts,
             outputs,
         } = step::run(self, inst, s, frame, &name).await;
-        if matches!(state, StepState::Failed | StepState::TimedOut)
-            && s.on_failure != FailureMode::Ignore
-        {
+        if matches!(state, StepState::Failed | StepState::TimedOut) && s.on_failure != FailureMode::Ignore {
             self.mark_failed();
             match s.on_failure {
                 FailureMode::FailFast => self.cancel_all(),

@@ -33,10 +33,7 @@ impl StepState {
     /// Whether the state is final.
     #[must_use]
     pub fn is_done(self) -> bool {
-        !matches!(
-            self,
-            StepState::Pending | StepState::Running | StepState::Retrying
-        )
+        !matches!(self, StepState::Pending | StepState::Running | StepState::Retrying)
     }
 }
 

@@ -38,12 +38,7 @@ struct Policy {
     exponential: bool,
 }
 
-fn duration_of(
-    r: &Runner<'_>,
-    inst: &Instance<'_>,
-    frame: &Arc<Frame>,
-    expr: &IrExpr,
-) -> Result<i64, Failure> {
+fn duration_of(r: &Runner<'_>, inst: &Instance<'_>, frame: &Arc<Frame>, expr: &IrExpr) -> Result<i64, Failure> {
     let mut budget = r.budget();
     match eval::eval(&r.env(inst), Some(frame), expr, &mut budget)? {
         Value::Duration(ms) => Ok(ms),
@@ -52,12 +47,7 @@ fn duration_of(
     }
 }
 
-fn policy(
-    r: &Runner<'_>,
-    inst: &Instance<'_>,
-    s: &IrStep,
-    frame: &Arc<Frame>,
-) -> Result<Policy, Failure> {
+fn policy(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>) -> Result<Policy, Failure> {
     let Some(retry) = &s.retry else {
         return Ok(Policy {
             retries: 0,
@@ -95,9 +85,7 @@ fn policy(
 impl Policy {
     fn delay(&self, attempt: u32) -> Duration {
         let ms = if self.exponential {
-            let factor = 1i64
-                .checked_shl(attempt.saturating_sub(1).min(40))
-                .unwrap_or(i64::MAX);
+            let factor = 1i64.checked_shl(attempt.saturating_sub(1).min(40)).unwrap_or(i64::MAX);
             self.base_ms.saturating_mul(factor)
         } else {
             self.base_ms
@@ -129,13 +117,7 @@ fn dir_name(name: &str) -> String {
 }
 
 /// Runs every attempt of a step instance.
-pub(super) async fn run(
-    r: &Runner<'_>,
-    inst: &Instance<'_>,
-    s: &IrStep,
-    frame: &Arc<Frame>,
-    name: &str,
-) -> Attempt {
+pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>, name: &str) -> Attempt {
     let policy = match policy(r, inst, s, frame) {
         Ok(p) => p,
         Err(failure) => {
@@ -161,12 +143,7 @@ pub(super) async fn run(
         let retry = attempt <= policy.retries && policy.retries_on(&result) && !r.stopped();
         match result {
             Try::Succeeded(outputs) => {
-                r.event(
-                    Some(name),
-                    StepState::Succeeded.as_str(),
-                    Some(attempt),
-                    None,
-                );
+                r.event(Some(name), StepState::Succeeded.as_str(), Some(attempt), None);
                 return Attempt {
                     state: StepState::Succeeded,
                     attempts: attempt,
@@ -174,12 +151,7 @@ pub(super) async fn run(
                 };
             }
             Try::Cancelled => {
-                r.event(
-                    Some(name),
-                    StepState::Cancelled.as_str(),
-                    Some(attempt),
-                    None,
-                );
+                r.event(Some(name), StepState::Cancelled.as_str(), Some(attempt), None);
                 return Attempt {
                     state: StepState::Cancelled,
                     attempts: attempt,
@@ -188,12 +160,7 @@ pub(super) async fn run(
             }
             Try::Failed(message) if !retry => {
                 r.reporter.step_failed(name, attempt, &message);
-                r.event(
-                    Some(name),
-                    StepState::Failed.as_str(),
-                    Some(attempt),
-                    Some(&message),
-                );
+                r.event(Some(name), StepState::Failed.as_str(), Some(attempt), Some(&message));
                 return Attempt {
                     state: StepState::Failed,
                     attempts: attempt,
@@ -202,12 +169,7 @@ pub(super) async fn run(
             }
             Try::TimedOut if !retry => {
                 r.reporter.step_failed(name, attempt, "timed out");
-                r.event(
-                    Some(name),
-                    StepState::TimedOut.as_str(),
-                    Some(attempt),
-                    None,
-                );
+                r.event(Some(name), StepState::TimedOut.as_str(), Some(attempt), None);
                 return Attempt {
                     state: StepState::TimedOut,
                     attempts: attempt,
@@ -215,14 +177,8 @@ pub(super) async fn run(
                 };
             }
             Try::Failed(message) => {
-                r.event(
-                    Some(name),
-                    StepState::Retrying.as_str(),
-                    Some(attempt),
-                    Some(&message),
-                );
-                r.reporter
-                    .step_retrying(name, attempt, &message, policy.delay(attempt));
+                r.event(Some(name), StepState::Retrying.as_str(), Some(attempt), Some(&message));
+                r.reporter.step_retrying(name, attempt, &message, policy.delay(attempt));
             }
             Try::TimedOut => {
                 r.event(
@@ -309,15 +265,10 @@ async fn prepare_and_run(
     };
     let mut vars: Vec<(String, String)> = Vec::with_capacity(s.env.len() + 4);
     for (key, expr) in &s.env {
-        vars.push((
-            key.clone(),
-            eval::eval(&env, Some(frame), expr, &mut budget)?.to_text(),
-        ));
+        vars.push((key.clone(), eval::eval(&env, Some(frame), expr, &mut budget)?.to_text()));
     }
     let dir = match &s.dir {
-        Some(d) => Some(PathBuf::from(
-            eval::eval(&env, Some(frame), d, &mut budget)?.to_text(),
-        )),
+        Some(d) => Some(PathBuf::from(eval::eval(&env, Some(frame), d, &mut budget)?.to_text())),
         None => None,
     };
     let timeout = match &s.timeout {
@@ -326,16 +277,9 @@ async fn prepare_and_run(
         )),
         None => None,
     };
-    let attempt_dir = r
-        .run_dir
-        .join("steps")
-        .join(dir_name(name))
-        .join(attempt.to_string());
+    let attempt_dir = r.run_dir.join("steps").join(dir_name(name)).join(attempt.to_string());
     if let Err(e) = std::fs::create_dir_all(&attempt_dir) {
-        return Ok(Try::Failed(format!(
-            "cannot create {}: {e}",
-            attempt_dir.display()
-        )));
+        return Ok(Try::Failed(format!("cannot create {}: {e}", attempt_dir.display())));
     }
     let outputs_path = attempt_dir.join("outputs");
     vars.push(("MFLOW_RUN_ID".into(), r.run_id.clone()));

@@ -65,11 +65,7 @@ impl Value {
             Value::Str(s) => s.to_string(),
             Value::Duration(ms) => format_duration(*ms),
             Value::Date(d) => d.to_string(),
-            Value::List(items) => items
-                .iter()
-                .map(Value::to_text)
-                .collect::<Vec<_>>()
-                .join(" "),
+            Value::List(items) => items.iter().map(Value::to_text).collect::<Vec<_>>().join(" "),
             Value::Map(_) | Value::Record(_) => self.to_json().to_string(),
             Value::None => String::new(),
         }
@@ -87,12 +83,9 @@ impl Value {
             Value::Duration(ms) => J::String(format_duration(*ms)),
             Value::Date(d) => J::String(d.to_string()),
             Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
-            Value::Map(entries) | Value::Record(entries) => J::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
+            Value::Map(entries) | Value::Record(entries) => {
+                J::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
             Value::None => J::Null,
         }
     }
@@ -136,8 +129,7 @@ impl Value {
                 .map(Value::Date)
                 .map_err(|_| format!("`{text}` is not a date like `2026-11-23`")),
             Type::List(_) | Type::Map(_) | Type::Record(_) => {
-                let json: serde_json::Value =
-                    serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+                let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
                 Value::from_json(&json, ty)
             }
         }
@@ -267,18 +259,12 @@ mod tests {
         assert_eq!(format_duration(5_400_000), "1h30m");
         assert_eq!(format_duration(500), "500ms");
         assert_eq!(Value::Float(1.0).to_text(), "1.0");
-        assert_eq!(
-            Value::list(vec![Value::Int(1), Value::Int(2)]).to_text(),
-            "1 2"
-        );
+        assert_eq!(Value::list(vec![Value::Int(1), Value::Int(2)]).to_text(), "1 2");
     }
 
     #[test]
     fn conversions() {
-        assert_eq!(
-            Value::from_text("90s", &Type::Duration),
-            Ok(Value::Duration(90_000))
-        );
+        assert_eq!(Value::from_text("90s", &Type::Duration), Ok(Value::Duration(90_000)));
         assert_eq!(Value::from_text("42", &Type::Int), Ok(Value::Int(42)));
         assert!(Value::from_text("x", &Type::Int).is_err());
         assert_eq!(

@@ -3,9 +3,9 @@
 use pest::iterators::{Pair, Pairs};
 
 use super::ast::{
-    Backoff, BinaryOp, Branch, Clause, ClauseKind, Expr, ExprKind, FailureMode, FnDef, Foreach,
-    Ident, If, Import, Item, Retry, RetryOn, Spanned, Step, Stmt, StmtKind, StrPart, Strategy,
-    TypeExpr, TypeExprKind, UnaryOp, While, Workflow,
+    Backoff, BinaryOp, Branch, Clause, ClauseKind, Expr, ExprKind, FailureMode, FnDef, Foreach, Ident, If, Import,
+    Item, Retry, RetryOn, Spanned, Step, Stmt, StmtKind, StrPart, Strategy, TypeExpr, TypeExprKind, UnaryOp, While,
+    Workflow,
 };
 use super::error::SyntaxError;
 use super::grammar::Rule;
@@ -59,11 +59,7 @@ impl<'t> Builder<'t> {
             let line = self.text[line_start..e].trim();
             if let Some(doc) = line.strip_prefix("///") {
                 lines.push(doc.trim().to_string());
-                end = if line_start == 0 {
-                    None
-                } else {
-                    Some(line_start - 1)
-                };
+                end = if line_start == 0 { None } else { Some(line_start - 1) };
             } else {
                 break;
             }
@@ -134,12 +130,7 @@ impl<'t> Builder<'t> {
                 let mut inner = p.into_inner().filter(|q| q.as_rule() != Rule::k_workflow);
                 let name = self.ident(&inner.next()?);
                 let body = inner.map(|q| self.stmt(q)).collect();
-                Some(Item::Workflow(Workflow {
-                    doc,
-                    name,
-                    body,
-                    span,
-                }))
+                Some(Item::Workflow(Workflow { doc, name, body, span }))
             }
             _ => None,
         }
@@ -212,10 +203,7 @@ impl<'t> Builder<'t> {
                     }
                     None => Strategy::Sequential,
                 };
-                StmtKind::Strategy(Spanned {
-                    node: strategy,
-                    span,
-                })
+                StmtKind::Strategy(Spanned { node: strategy, span })
             }
             Rule::schedule_clause => {
                 let lit = p.into_inner().find(|q| q.as_rule() == Rule::string_lit);
@@ -387,10 +375,7 @@ impl<'t> Builder<'t> {
                     name: other.to_string(),
                     span: self.span(&id),
                     help: did_you_mean(other, valid).or_else(|| {
-                        Some(
-                            "the failure modes are `fail_fast`, `fail_after_running` and `ignore`"
-                                .into(),
-                        )
+                        Some("the failure modes are `fail_fast`, `fail_after_running` and `ignore`".into())
                     }),
                 });
                 FailureMode::FailAfterRunning
@@ -399,13 +384,7 @@ impl<'t> Builder<'t> {
     }
 
     fn strategy(&mut self, name: &P<'_>, arg: Option<Expr>) -> Strategy {
-        let valid = [
-            "parallel",
-            "sequential",
-            "strict_sequential",
-            "first_only",
-            "last_only",
-        ];
+        let valid = ["parallel", "sequential", "strict_sequential", "first_only", "last_only"];
         let s = match name.as_str() {
             "parallel" => return Strategy::Parallel(arg),
             "sequential" => Strategy::Sequential,
@@ -453,9 +432,8 @@ impl<'t> Builder<'t> {
                                 what: "retry condition",
                                 name: other.to_string(),
                                 span: s,
-                                help: did_you_mean(other, ["failure", "timeout", "any"]).or_else(
-                                    || Some("write `on failure`, `on timeout` or `on any`".into()),
-                                ),
+                                help: did_you_mean(other, ["failure", "timeout", "any"])
+                                    .or_else(|| Some("write `on failure`, `on timeout` or `on any`".into())),
                             });
                             None
                         }
@@ -508,12 +486,8 @@ impl<'t> Builder<'t> {
                     what: "backoff",
                     name: other.to_string(),
                     span: self.span(&name),
-                    help: did_you_mean(other, ["fixed", "exponential"]).or_else(|| {
-                        Some(
-                            "write `backoff fixed(10s)` or `backoff exponential(1s, max: 1m)`"
-                                .into(),
-                        )
-                    }),
+                    help: did_you_mean(other, ["fixed", "exponential"])
+                        .or_else(|| Some("write `backoff fixed(10s)` or `backoff exponential(1s, max: 1m)`".into())),
                 });
                 None
             }
@@ -765,12 +739,7 @@ impl<'t> Builder<'t> {
                     dc.max(da).max(db) + 1,
                 )
             }
-            Rule::coalesce
-            | Rule::or_expr
-            | Rule::and_expr
-            | Rule::cmp_expr
-            | Rule::add_expr
-            | Rule::mul_expr => {
+            Rule::coalesce | Rule::or_expr | Rule::and_expr | Rule::cmp_expr | Rule::add_expr | Rule::mul_expr => {
                 let mut inner = p.into_inner();
                 let Some(first) = inner.next() else {
                     return (
@@ -821,6 +790,18 @@ impl<'t> Builder<'t> {
                         UnaryOp::Neg
                     };
                     let s = self.span(op).to(acc.span);
+                    if op_kind == UnaryOp::Neg {
+                        let folded = match acc.kind {
+                            ExprKind::Int(n) => n.checked_neg().map(ExprKind::Int),
+                            ExprKind::Float(f) => Some(ExprKind::Float(-f)),
+                            ExprKind::Duration(d) => d.checked_neg().map(ExprKind::Duration),
+                            _ => None,
+                        };
+                        if let Some(kind) = folded {
+                            acc = Expr { kind, span: s };
+                            continue;
+                        }
+                    }
                     depth += 1;
                     if depth > MAX_EXPR_DEPTH {
                         return self.too_deep(s);
@@ -1345,18 +1326,9 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 }
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
-    let y: i16 = text
-        .get(0..4)
-        .and_then(|s| s.parse().ok())
-        .ok_or("bad year")?;
-    let m: i8 = text
-        .get(5..7)
-        .and_then(|s| s.parse().ok())
-        .ok_or("bad month")?;
-    let d: i8 = text
-        .get(8..10)
-        .and_then(|s| s.parse().ok())
-        .ok_or("bad day")?;
+    let y: i16 = text.get(0..4).and_then(|s| s.parse().ok()).ok_or("bad year")?;
+    let m: i8 = text.get(5..7).and_then(|s| s.parse().ok()).ok_or("bad month")?;
+    let d: i8 = text.get(8..10).and_then(|s| s.parse().ok()).ok_or("bad day")?;
     if !(1..=12).contains(&m) {
         return Err(format!("there is no month {m}"));
     }

@@ -1,4 +1,4 @@
-//! Syntax diagnostics (E0010–E0049), in the user's words, never the grammar's.
+//! Syntax diagnostics (E001x–E002x), in the user's words, never the grammar's.
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -105,10 +105,7 @@ pub enum SyntaxError {
     },
 
     #[error("duration `{text}` is too long")]
-    #[diagnostic(
-        code(E0020),
-        help("durations are counted in milliseconds as 64-bit integers")
-    )]
+    #[diagnostic(code(E0020), help("durations are counted in milliseconds as 64-bit integers"))]
     DurationTooLong {
         text: String,
         #[label("too long")]
@@ -138,10 +135,7 @@ pub enum SyntaxError {
     },
 
     #[error("positional argument after a named argument")]
-    #[diagnostic(
-        code(E0023),
-        help("write positional arguments first: `f(a, b, name: c)`")
-    )]
+    #[diagnostic(code(E0023), help("write positional arguments first: `f(a, b, name: c)`"))]
     PositionalAfterNamed {
         #[label("positional")]
         span: Span,
@@ -157,7 +151,7 @@ pub enum SyntaxError {
         limit: usize,
     },
 
-    #[error("unexpected character {found}")]
+    #[error("unexpected {found}")]
     #[diagnostic(code(E0025))]
     BadCharacter {
         found: String,

@@ -7,9 +7,12 @@ use super::grammar::Rule;
 use super::span::{FileId, Span};
 
 const RESERVED: &[&str] = &[
-    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach",
-    "while", "if", "else", "then", "for", "in", "true", "false", "none", "and", "or", "not",
+    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if", "else",
+    "then", "for", "in", "true", "false", "none", "and", "or", "not",
 ];
+
+/// Punctuation worth naming in "expected …" (operators would only add noise).
+const STRUCTURAL: &[&str] = &["{", "}", "(", ")", "[", "]", "=", ":", ",", "->", "<", ">"];
 
 /// Words for one grammar rule, or `None` to leave it out of the message.
 fn describe(rule: Rule) -> Option<&'static str> {
@@ -51,9 +54,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | R::next_stmt
         | R::concurrency_clause
         | R::strategy_clause
-        | R::schedule_clause => {
-            "a statement (`param`, `let`, `step`, `foreach`, `if`, `output`, …)"
-        }
+        | R::schedule_clause => "a statement (`param`, `let`, `step`, `foreach`, `if`, `output`, …)",
         R::run_clause
         | R::exec_clause
         | R::call_clause
@@ -66,12 +67,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | R::resources_clause
         | R::emit_clause
         | R::after_clause => "a step clause (`run`, `exec`, `call`, `outputs`, `after`, …)",
-        R::retry_clause | R::timeout_clause | R::on_failure_clause => {
-            "a clause (`retry`, `timeout`, `on_failure`, …)"
-        }
-        R::import | R::fn_def | R::workflow | R::k_import | R::k_fn | R::k_workflow => {
-            "`import`, `fn` or `workflow`"
-        }
+        R::retry_clause | R::timeout_clause | R::on_failure_clause => "a clause (`retry`, `timeout`, `on_failure`, …)",
+        R::import | R::fn_def | R::workflow | R::k_import | R::k_fn | R::k_workflow => "`import`, `fn` or `workflow`",
         R::block => "`{`",
         R::EOI => "the end of the file",
         R::op_coalesce | R::cmp_op | R::add_op | R::mul_op | R::k_and | R::k_or => "an operator",
@@ -116,24 +113,34 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
         return ("a NUL byte".into(), 1);
     }
     if c.is_control() {
-        return (
-            format!("the control character U+{:04X}", u32::from(c)),
-            c.len_utf8(),
-        );
+        return (format!("the control character U+{:04X}", u32::from(c)), c.len_utf8());
     }
-    (format!("`{c}`"), c.len_utf8())
+    if c.is_ascii() {
+        (format!("`{c}`"), c.len_utf8())
+    } else {
+        (format!("character `{c}`"), c.len_utf8())
+    }
 }
 
 /// Translates a pest error on `text` (which starts at file offset `base`).
-pub fn translate(
-    file: FileId,
-    base: usize,
-    text: &str,
-    error: &pest::error::Error<Rule>,
-) -> SyntaxError {
-    let pos = match error.location {
+pub fn translate(file: FileId, base: usize, text: &str, error: &pest::error::Error<Rule>) -> SyntaxError {
+    let mut pos = match error.location {
         InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
     };
+    // With error detail on, pest knows the furthest position reached and the literal
+    // tokens it wanted there (`{`, `=`, …), which its rule list leaves out.
+    let mut tokens: Vec<String> = Vec::new();
+    if let Some(attempts) = error.parse_attempts() {
+        if attempts.max_position >= pos {
+            pos = attempts.max_position;
+            for t in attempts.expected_tokens() {
+                let token = t.to_string();
+                if STRUCTURAL.contains(&token.as_str()) && !tokens.contains(&token) {
+                    tokens.push(token);
+                }
+            }
+        }
+    }
     let (found, len) = found_at(text, pos);
     let span = Span::new(file, base + pos, base + pos + len);
     let mut words: Vec<&str> = Vec::new();
@@ -150,17 +157,23 @@ pub fn translate(
     if let Some(c) = first_char {
         if !c.is_ascii() || (c.is_control() && !c.is_whitespace()) {
             let help = match c {
-                '\u{201c}' | '\u{201d}' => {
-                    Some("this is a typographic quote; use a plain `\"`".to_string())
-                }
-                '\u{2018}' | '\u{2019}' => {
-                    Some("this is a typographic quote; strings use plain `\"`".to_string())
-                }
+                '\u{201c}' | '\u{201d}' => Some("this is a typographic quote; use a plain `\"`".to_string()),
+                '\u{2018}' | '\u{2019}' => Some("this is a typographic quote; strings use plain `\"`".to_string()),
                 '\0' => Some("the file contains NUL bytes; is it a binary file?".to_string()),
                 _ => None,
             };
             return SyntaxError::BadCharacter { found, span, help };
         }
+    }
+    if words.contains(&"an expression") {
+        tokens.retain(|t| !matches!(t.as_str(), "(" | "[" | "{"));
+    }
+    if !tokens.is_empty() {
+        words.retain(|w| !matches!(*w, "an operator" | "`.`, `[` or `(`" | "the end of the file"));
+    }
+    let token_words: Vec<String> = tokens.iter().map(|t| format!("`{t}`")).collect();
+    for t in &token_words {
+        words.push(t);
     }
     let expected = match words.len() {
         0 => "something else".to_string(),

@@ -22,9 +22,7 @@ pub fn parse(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
     if clean {
         if let Ok(pairs) = MflowParser::parse(Rule::file, text) {
             let mut b = Builder::new(file, 0, text);
-            let items = pairs
-                .flat_map(pest::iterators::Pair::into_inner)
-                .collect::<Vec<_>>();
+            let items = pairs.flat_map(pest::iterators::Pair::into_inner).collect::<Vec<_>>();
             let items = items.into_iter().filter_map(|p| b.item(p)).collect();
             for e in b.errors {
                 problems.push(file, e);
@@ -32,15 +30,13 @@ pub fn parse(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
             return SourceFile { file, items };
         }
     }
+    // The fast path failed: parse again, item by item, with pest's error detail on.
+    pest::set_error_detail(true);
     let mut items = Vec::new();
-    let mut starts: Vec<usize> = scanned
-        .item_starts
-        .iter()
-        .copied()
-        .filter(|s| *s < limit)
-        .collect();
+    let mut starts: Vec<usize> = scanned.item_starts.iter().copied().filter(|s| *s < limit).collect();
     let leading_end = starts.first().copied().unwrap_or(limit);
-    if !text[..leading_end].trim().is_empty() && clean {
+    let leading = &text[..leading_end];
+    if clean && !leading.trim().is_empty() && MflowParser::parse(Rule::file, leading).is_err() {
         // Something before the first item: report it as the first item's error.
         starts.insert(0, 0);
     }
@@ -56,13 +52,7 @@ pub fn parse(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
     SourceFile { file, items }
 }
 
-fn parse_item(
-    file: FileId,
-    text: &str,
-    start: usize,
-    chunk: &str,
-    problems: &mut Problems,
-) -> Option<Item> {
+fn parse_item(file: FileId, text: &str, start: usize, chunk: &str, problems: &mut Problems) -> Option<Item> {
     match MflowParser::parse(Rule::item_only, chunk) {
         Ok(pairs) => {
             let mut b = Builder::new(file, start, text);
@@ -114,13 +104,7 @@ fn declared_name(file: FileId, at: usize, text: &str) -> Option<Ident> {
 }
 
 /// Parses a workflow statement by statement, so one bad statement hides no other.
-fn recover_workflow(
-    file: FileId,
-    text: &str,
-    start: usize,
-    chunk: &str,
-    problems: &mut Problems,
-) -> Option<Workflow> {
+fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problems: &mut Problems) -> Option<Workflow> {
     let open = chunk.find('{')?;
     let close = chunk.rfind('}')?;
     if close <= open {
@@ -128,11 +112,7 @@ fn recover_workflow(
     }
     let header = chunk[..open].trim();
     let name_text = header.strip_prefix("workflow")?.trim();
-    if name_text.is_empty()
-        || !name_text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
+    if name_text.is_empty() || !name_text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
     let name_at = start + chunk.find(name_text)?;

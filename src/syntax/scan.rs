@@ -37,9 +37,7 @@ struct Open {
     run: usize,
 }
 
-const STMT_WORDS: &[&str] = &[
-    "param", "const", "let", "step", "output", "foreach", "while",
-];
+const STMT_WORDS: &[&str] = &["param", "const", "let", "step", "output", "foreach", "while"];
 const ITEM_WORDS: &[&str] = &["import", "fn", "workflow"];
 const OPERATOR_WORDS: &[&str] = &["if", "then", "else", "and", "or", "not", "in", "for"];
 
@@ -66,13 +64,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         }};
     }
     while i < bytes.len() {
-        let in_string = matches!(
-            stack.last(),
-            Some(Open {
-                kind: Kind::Str,
-                ..
-            })
-        );
+        let in_string = matches!(stack.last(), Some(Open { kind: Kind::Str, .. }));
         let b = bytes[i];
         if in_string {
             match b {
@@ -116,12 +108,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
             b'/' if bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
                 Some(end) => i = i + 2 + end + 2,
                 None => {
-                    fail!(
-                        i,
-                        SyntaxError::UnterminatedComment {
-                            span: span(i, i + 2)
-                        }
-                    );
+                    fail!(i, SyntaxError::UnterminatedComment { span: span(i, i + 2) });
                     return out;
                 }
             },
@@ -138,12 +125,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 match text[i + 2..].find('"') {
                     Some(end) => i = i + 2 + end + 1,
                     None => {
-                        fail!(
-                            i,
-                            SyntaxError::UnterminatedString {
-                                span: span(i, i + 2)
-                            }
-                        );
+                        fail!(i, SyntaxError::UnterminatedString { span: span(i, i + 2) });
                         return out;
                     }
                 }
@@ -183,10 +165,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     _ => Kind::Brace,
                 };
                 match stack.last() {
-                    Some(open)
-                        if open.kind == want
-                            || (want == Kind::Brace && open.kind == Kind::Interp) =>
-                    {
+                    Some(open) if open.kind == want || (want == Kind::Brace && open.kind == Kind::Interp) => {
                         stack.pop();
                         depth = depth.saturating_sub(1);
                     }
@@ -336,10 +315,7 @@ fn doc_start(text: &str, start: usize) -> usize {
     let mut at = start;
     loop {
         let before = &text[..at];
-        let line_start = before
-            .trim_end_matches([' ', '\t'])
-            .rfind('\n')
-            .map_or(0, |n| n + 1);
+        let line_start = before.trim_end_matches([' ', '\t']).rfind('\n').map_or(0, |n| n + 1);
         let line = &text[line_start..at];
         let prev_end = line_start.saturating_sub(1);
         if line.trim().is_empty() && line_start > 0 {
@@ -368,9 +344,7 @@ fn describe_open(text: &str, bracket: u8, recent: &[(usize, usize)], prev_operan
                         return format!("this `{w}`");
                     }
                     "foreach" | "while" | "if" | "else" => return format!("this `{w}`"),
-                    "outputs" | "env" | "resources" | "emit" if k + 1 == words.len() => {
-                        return format!("`{w} {{`")
-                    }
+                    "outputs" | "env" | "resources" | "emit" if k + 1 == words.len() => return format!("`{w} {{`"),
                     _ => {}
                 }
             }
