@@ -1,6 +1,7 @@
 //! Hostile input: every case gets diagnostics and exit 1 (2 for unreadable files)
 //! quickly, never a panic, a hang or a stack overflow.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -91,7 +92,7 @@ fn long_dependency_cycle() {
     let n = 20_000;
     let mut text = String::from("workflow w {\n");
     for i in 0..n {
-        text.push_str(&format!("  step s{i} {{ run \"x\" after s{} }}\n", (i + 1) % n));
+        let _ = writeln!(text, "  step s{i} {{ run \"x\" after s{} }}", (i + 1) % n);
     }
     text.push_str("}\n");
     assert_diagnosed("cycle.mflow", text.as_bytes(), "E0301");

@@ -1,5 +1,7 @@
 //! The integration tests of maestroc (one binary, to keep link times down).
 
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
+
 mod cli;
 mod examples;
 mod explain;

@@ -1,5 +1,6 @@
 //! `maestroc run`: behaviour a user sees, with real processes.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -132,9 +133,10 @@ fn workflow_concurrency_is_respected() {
     let log = r.path("log");
     let mut text = String::from("workflow w {\n  concurrency 2\n");
     for i in 0..6 {
-        text.push_str(&format!(
-            "  step s{i} {{ run \"echo + >> {log}; sleep 0.2; echo - >> {log}\" }}\n"
-        ));
+        let _ = writeln!(
+            text,
+            "  step s{i} {{ run \"echo + >> {log}; sleep 0.2; echo - >> {log}\" }}"
+        );
     }
     text.push_str("}\n");
     let file = r.file(&text);

@@ -130,7 +130,7 @@ fn value(text: &str, name: &str, lo: u32, hi: u32, names: Option<&[&str]>) -> Re
     if let Some(names) = names {
         let upper = text.to_ascii_uppercase();
         if let Some(i) = names.iter().position(|n| *n == upper) {
-            let base = if name == "month" { 1 } else { 0 };
+            let base = u32::from(name == "month");
             return Ok(u32::try_from(i).unwrap_or(0) + base);
         }
     }

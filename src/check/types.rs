@@ -86,6 +86,7 @@ pub fn resolve(te: &TypeExpr, errors: &mut Vec<CheckError>) -> Type {
 
 /// Whether a value of type `from` may be used where `to` is expected.
 #[must_use]
+#[allow(clippy::match_same_arms)] // the two optional cases differ in what `f` binds
 pub fn assignable(from: &Type, to: &Type) -> bool {
     match (from, to) {
         (Type::Error | Type::Unknown, _) | (_, Type::Error | Type::Unknown) => true,

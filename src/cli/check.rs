@@ -81,11 +81,9 @@ pub fn run(args: &CheckArgs, color: bool) -> i32 {
             }
         }
     }
-    if !analysis.unreadable.is_empty() {
-        2
-    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
-        1
+    if analysis.unreadable.is_empty() {
+        i32::from(errors > 0 || (args.deny_warnings && warnings > 0))
     } else {
-        0
+        2
     }
 }

@@ -1,6 +1,6 @@
 //! Rendering problems for people (miette's graphical report) and for programs (JSON).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode};
 use serde_json::json;
@@ -65,7 +65,7 @@ pub fn human(sources: &SourceMap, problems: &Problems, color: bool, width: usize
             source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
         };
         if handler.render_report(&mut out, &wrapped).is_err() {
-            out.push_str(&format!("{}\n", problem.diagnostic));
+            let _ = writeln!(out, "{}", problem.diagnostic);
         }
     }
     out
@@ -152,10 +152,11 @@ pub fn github(sources: &SourceMap, problems: &Problems) -> String {
         });
         let mut message = p.diagnostic.to_string();
         if let Some(help) = p.diagnostic.help() {
-            message.push_str(&format!("\nhelp: {help}"));
+            let _ = write!(message, "\nhelp: {help}");
         }
-        out.push_str(&format!(
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             github_escape_property(&file.name),
             j["line"],
             j["column"],
@@ -163,7 +164,7 @@ pub fn github(sources: &SourceMap, problems: &Problems) -> String {
             end_col,
             github_escape_property(&p.code()),
             github_escape_message(&message)
-        ));
+        );
     }
     out
 }

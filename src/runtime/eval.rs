@@ -80,6 +80,10 @@ pub fn render_command(
     Ok(out)
 }
 
+fn fail<T>(error: EvalError, span: Span) -> Result<T, Failure> {
+    Err(Failure { error, span })
+}
+
 struct Evaluator<'e, 'a> {
     env: &'e Env<'a>,
     frame: Option<&'e Arc<Frame>>,
@@ -87,10 +91,6 @@ struct Evaluator<'e, 'a> {
 }
 
 impl Evaluator<'_, '_> {
-    fn fail<T>(&self, error: EvalError, span: Span) -> Result<T, Failure> {
-        Err(Failure { error, span })
-    }
-
     fn charge(&mut self, n: usize, span: Span) -> Result<(), Failure> {
         self.budget.charge(n).map_err(|error| Failure { error, span })
     }
@@ -107,7 +107,7 @@ impl Evaluator<'_, '_> {
             IrExprKind::Duration(ms) => Value::Duration(*ms),
             IrExprKind::Date(d) => match d.parse() {
                 Ok(date) => Value::Date(date),
-                Err(_) => return self.fail(EvalError::Conversion(format!("invalid date `{d}`")), span),
+                Err(_) => return fail(EvalError::Conversion(format!("invalid date `{d}`")), span),
             },
             IrExprKind::Interp(parts) => {
                 let mut out = String::new();
@@ -156,7 +156,7 @@ impl Evaluator<'_, '_> {
                 let v = self.eval(base, locals)?;
                 match v.field(name) {
                     Some(f) => f.clone(),
-                    None => return self.fail(EvalError::Conversion(format!("no field `{name}`")), span),
+                    None => return fail(EvalError::Conversion(format!("no field `{name}`")), span),
                 }
             }
             IrExprKind::Index(base, index) => {
@@ -225,7 +225,7 @@ impl Evaluator<'_, '_> {
             IrExprKind::Comprehension { var, iter, elem, cond } => {
                 let items = self.eval(iter, locals)?;
                 let Value::List(items) = items else {
-                    return self.fail(EvalError::Conversion("a comprehension needs a list".into()), iter.span);
+                    return fail(EvalError::Conversion("a comprehension needs a list".into()), iter.span);
                 };
                 let mut out = Vec::new();
                 for item in items.iter() {
@@ -261,7 +261,7 @@ impl Evaluator<'_, '_> {
             return Ok(v.clone());
         }
         let name = &self.env.program.binding(id).name;
-        self.fail(
+        fail(
             EvalError::Conversion(format!(
                 "`{name}` has no value yet (this is a bug in maestroc; please report it)"
             )),
@@ -272,7 +272,7 @@ impl Evaluator<'_, '_> {
     /// The record of a step's outputs as seen from the current frame.
     fn step(&mut self, step: StepId, up: u32, path: &[PathLevel], span: Span) -> Result<Value, Failure> {
         let Some(frame) = self.frame.and_then(|f| f.ancestor(up)) else {
-            return self.fail(
+            return fail(
                 EvalError::Conversion("step outputs are not available here".into()),
                 span,
             );

@@ -92,6 +92,7 @@ pub enum Interrupt {
 }
 
 impl<'a> Runner<'a> {
+    #[allow(clippy::too_many_arguments)] // one run's parts, assembled once in `run::execute`
     pub fn new(
         ir: &'a Ir,
         program: &'a Program,
@@ -318,7 +319,7 @@ impl<'a> Runner<'a> {
     async fn run_step(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, frame: &Arc<Frame>) -> StepResult {
         let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
         let needs_slot = !matches!(s.action, Action::None | Action::Call { .. });
-        let _permits = if needs_slot {
+        let permits = if needs_slot {
             let mut cancel = self.cancel_receiver();
             let acquire = async {
                 let a = match &inst.concurrency {
@@ -338,7 +339,7 @@ impl<'a> Runner<'a> {
         } else {
             Some((None, None))
         };
-        if _permits.is_none() || self.stopped() {
+        if permits.is_none() || self.stopped() {
             let record = InstanceRecord {
                 name,
                 state: StepState::Cancelled,

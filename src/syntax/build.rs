@@ -511,7 +511,6 @@ impl<'t> Builder<'t> {
         for q in p.into_inner() {
             let cspan = self.span(&q);
             let kind = match q.as_rule() {
-                Rule::k_step => continue,
                 Rule::ident => {
                     name = Some(self.ident(&q));
                     continue;

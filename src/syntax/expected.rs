@@ -77,7 +77,6 @@ fn describe(rule: Rule) -> Option<&'static str> {
         R::k_as => "`as`",
         R::k_in => "`in`",
         R::k_then => "`then`",
-        R::k_else => "`else`",
         R::k_if => "`if`",
         R::k_for => "`for`",
         R::c_with => "`with`",
@@ -92,7 +91,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         R::binding | R::loop_var => "a `name = value` binding",
         R::interp => "an interpolation",
         R::comp_tail | R::list_tail => "`,`, `for` or `]`",
-        R::else_if | R::else_block => "`else`",
+        R::k_else | R::else_if | R::else_block => "`else`",
         _ => return None,
     })
 }
