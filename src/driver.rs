@@ -325,20 +325,3 @@ fn normalize(path: &Path) -> String {
     }
     out.to_string_lossy().replace('\\', "/")
 }
-
-#[cfg(test)]
-mod debug_tests {
-    #[test]
-    fn debug_check_files() {
-        let Ok(files) = std::env::var("MFLOW_DEBUG_FILES") else {
-            return;
-        };
-        let roots: Vec<String> = files.split(',').map(str::to_string).collect();
-        let a = super::analyze(&crate::loader::FsLoader, &roots);
-        eprintln!(
-            "{}",
-            crate::diagnostics::render::human(&a.sources, &a.problems, false, 100)
-        );
-        eprintln!("{} problems", a.problems.len());
-    }
-}

@@ -1,6 +1,6 @@
-//! Cycles and evaluation order in small dependency graphs (petgraph, no recursion).
+//! Cycles and evaluation order in dependency graphs (petgraph, iterative).
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::VecDeque;
 
@@ -25,9 +25,9 @@ pub fn analyse(n: usize, edges: &[(usize, usize)]) -> Analysis {
     for &(a, b) in edges {
         graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
     }
-    let sccs = tarjan_scc(&graph);
+    let sccs = kosaraju_scc(&graph);
     let mut out = Analysis::default();
-    // tarjan_scc yields components in reverse topological order.
+    // kosaraju_scc (iterative) yields components in reverse topological order.
     for scc in sccs.iter().rev() {
         let self_loop = scc.len() == 1 && graph.contains_edge(scc[0], scc[0]);
         if scc.len() > 1 || self_loop {
