@@ -1,6 +1,7 @@
 //! Running one step instance: evaluating its clauses, its attempts and retries.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -114,6 +115,19 @@ fn dir_name(name: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The last lines of a log, indented, for a failure message, and where the log is.
+fn log_tail(path: &std::path::Path) -> String {
+    let text = std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut out = String::new();
+    for line in &lines[lines.len().saturating_sub(5)..] {
+        out.push_str("\n    | ");
+        out.extend(line.chars().take(200));
+    }
+    let _ = write!(out, "\n    (log: {})", path.display());
+    out
 }
 
 /// Runs every attempt of a step instance.
@@ -305,8 +319,8 @@ async fn prepare_and_run(
             Err(e) => Try::Failed(e.to_string()),
         },
         Outcome::Exited(code) => Try::Failed(format!(
-            "exited with status {code} (log: {})",
-            attempt_dir.join("stderr.log").display()
+            "exited with status {code}{}",
+            log_tail(&attempt_dir.join("stderr.log"))
         )),
         Outcome::Signaled(sig) => Try::Failed(format!("killed by signal {sig}")),
         Outcome::TimedOut => Try::TimedOut,
