@@ -43,7 +43,11 @@ pub fn dot(views: &[View]) -> String {
     );
     for v in views {
         let _ = writeln!(out, "  subgraph {} {{", quote(&format!("cluster_{}", v.id)));
-        let _ = writeln!(out, "    label={};\n    style=bold;", quote(&format!("workflow {}", v.workflow)));
+        let _ = writeln!(
+            out,
+            "    label={};\n    style=bold;",
+            quote(&format!("workflow {}", v.workflow))
+        );
         content(&mut out, v, None, 2);
         out.push_str("  }\n");
         layout_edges(&mut out, v);
@@ -63,7 +67,12 @@ pub fn dot(views: &[View]) -> String {
             } else {
                 format!(" [{}]", attrs.join(", "))
             };
-            let _ = writeln!(out, "  {} -> {}{attrs};", anchor(v, e.from, true), anchor(v, e.to, false));
+            let _ = writeln!(
+                out,
+                "  {} -> {}{attrs};",
+                anchor(v, e.from, true),
+                anchor(v, e.to, false)
+            );
         }
     }
     out.push_str("}\n");
@@ -79,7 +88,17 @@ fn content(out: &mut String, v: &View, parent: Option<usize>, indent: usize) {
     for (i, c) in v.clusters.iter().enumerate().filter(|(_, c)| c.parent == parent) {
         let _ = writeln!(out, "{pad}subgraph {} {{", quote(&format!("cluster_{}", c.id)));
         let _ = writeln!(out, "{pad}  label={};", quote(&c.label));
-        let _ = writeln!(out, "{pad}  style={};", if c.parent.is_some_and(|p| v.clusters[p].kind == super::graph::ClusterKind::If) { "dotted" } else { "dashed" });
+        let _ = writeln!(
+            out,
+            "{pad}  style={};",
+            if c.parent
+                .is_some_and(|p| v.clusters[p].kind == super::graph::ClusterKind::If)
+            {
+                "dotted"
+            } else {
+                "dashed"
+            }
+        );
         for side in ["in", "out"] {
             let _ = writeln!(
                 out,

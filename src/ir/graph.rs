@@ -208,7 +208,11 @@ impl Builder<'_> {
                     let kind = action_kind(&s.action);
                     let label = match &s.action {
                         Action::Call { workflow, .. } => {
-                            let callee = self.program.workflows.get(workflow.0 as usize).map_or("?", |w| w.name.as_str());
+                            let callee = self
+                                .program
+                                .workflows
+                                .get(workflow.0 as usize)
+                                .map_or("?", |w| w.name.as_str());
                             format!("{}\ncall {callee}", s.name)
                         }
                         _ => format!("{}\n{kind}", s.name),
@@ -279,7 +283,8 @@ impl Builder<'_> {
                 });
             }
         }
-        let has = |i: usize, dir: petgraph::Direction| body.graph.neighbors_directed(NodeIndex::new(i), dir).next().is_some();
+        let has =
+            |i: usize, dir: petgraph::Direction| body.graph.neighbors_directed(NodeIndex::new(i), dir).next().is_some();
         Walked {
             order: body.topo_order().iter().map(|n| ends[n.index()]).collect(),
             entries: (0..ends.len())

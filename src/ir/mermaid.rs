@@ -35,7 +35,12 @@ pub fn quote(s: &str) -> String {
 pub fn mermaid(views: &[View]) -> String {
     let mut out = String::from("flowchart TD\n");
     for v in views {
-        let _ = writeln!(out, "  subgraph {} [{}]", v.id, quote(&format!("workflow {}", v.workflow)));
+        let _ = writeln!(
+            out,
+            "  subgraph {} [{}]",
+            v.id,
+            quote(&format!("workflow {}", v.workflow))
+        );
         content(&mut out, v, None, 2);
         out.push_str("  end\n");
         for e in &v.edges {

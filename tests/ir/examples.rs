@@ -41,7 +41,10 @@ fn examples_ir_and_graph_snapshots() {
     assert!(files.len() >= 8, "expected the examples, found {files:?}");
     for file in &files {
         let (analysis, ir) = compile_example(file);
-        let name = file.trim_start_matches("examples/").trim_end_matches(".mflow").replace('/', "__");
+        let name = file
+            .trim_start_matches("examples/")
+            .trim_end_matches(".mflow")
+            .replace('/', "__");
         let views = super::views(&analysis, &ir);
         insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
             insta::assert_snapshot!(format!("{name}__ir"), super::ir_json(&analysis, &ir));

@@ -73,7 +73,10 @@ fn graph_view_draws_lifted_edges_between_clusters() {
     let dot = maestroc::ir::dot::dot(&views);
     assert!(dot.contains(r#""f0_out" -> "s1" [ltail="cluster_f0"];"#), "{dot}");
     let json = maestroc::ir::graph::to_json(&views);
-    assert_eq!(json["edges"][0], serde_json::json!({"from": "f0", "to": "s1", "kind": "data", "lifted": true}));
+    assert_eq!(
+        json["edges"][0],
+        serde_json::json!({"from": "f0", "to": "s1", "kind": "data", "lifted": true})
+    );
     let mermaid = maestroc::ir::mermaid::mermaid(&views);
     assert!(mermaid.contains("  f0 --> s1\n"), "{mermaid}");
 }

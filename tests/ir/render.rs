@@ -50,7 +50,10 @@ fn graphviz_renders_every_view_without_warnings() {
         child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && stderr.is_empty(), "{name}: dot said:\n{stderr}\n{text}");
+        assert!(
+            out.status.success() && stderr.is_empty(),
+            "{name}: dot said:\n{stderr}\n{text}"
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"), "{name}");
     }
 }
@@ -88,14 +91,20 @@ fn mermaid_is_a_well_formed_flowchart() {
                 edges.push((from.to_string(), to.to_string()));
             } else {
                 let (id, label) = t.split_once('[').unwrap();
-                assert!(label.ends_with(']') && label_ok(&label[..label.len() - 1]), "{name}: {t}");
+                assert!(
+                    label.ends_with(']') && label_ok(&label[..label.len() - 1]),
+                    "{name}: {t}"
+                );
                 assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{name}: {t}");
                 assert!(declared.insert(id.to_string()), "{name}: {id} declared twice");
             }
         }
         assert_eq!(depth, 0, "{name}: unbalanced subgraphs");
         for (from, to) in edges {
-            assert!(declared.contains(&from) && declared.contains(&to), "{name}: {from} -> {to}");
+            assert!(
+                declared.contains(&from) && declared.contains(&to),
+                "{name}: {from} -> {to}"
+            );
         }
     }
 }

@@ -4,7 +4,9 @@
 use super::{compile, ir_json};
 
 fn foreach_of(n: usize) -> String {
-    format!("workflow w {{\n  foreach i in range(0, {n}) {{\n    step s {{\n      run \"echo ${{i}}\"\n    }}\n  }}\n}}\n")
+    format!(
+        "workflow w {{\n  foreach i in range(0, {n}) {{\n    step s {{\n      run \"echo ${{i}}\"\n    }}\n  }}\n}}\n"
+    )
 }
 
 #[test]
@@ -83,7 +85,12 @@ fn ir_json_has_versions_spans_and_resolved_names() {
     let json: serde_json::Value = serde_json::from_str(&ir_json(&a, &ir)).unwrap();
     assert_eq!(json["format"], "maestroc-ir");
     assert_eq!(json["version"], 1);
-    let w = json["workflows"].as_array().unwrap().iter().find(|w| w["name"] == "w").unwrap();
+    let w = json["workflows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "w")
+        .unwrap();
     assert_eq!(w["span"]["file"], "test.mflow");
     assert_eq!(w["params"][0]["name"], "regions");
     assert_eq!(w["params"][0]["type"], "list<string>");
