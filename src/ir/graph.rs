@@ -85,7 +85,8 @@ pub struct Cluster {
     pub exits: Vec<Endpoint>,
 }
 
-/// A dependency of `to` on `from`.
+/// A dependency of `to` on `from` (one per pair: a data edge hides an `after` edge
+/// between the same two nodes).
 #[derive(Debug)]
 pub struct ViewEdge {
     pub from: Endpoint,
@@ -275,6 +276,15 @@ impl Builder<'_> {
         for e in body.graph.edge_indices() {
             if let Some((a, b)) = body.graph.edge_endpoints(e) {
                 let edge = body.graph[e];
+                // One arrow per pair of nodes: a data edge hides an `after` one.
+                let has_data = || {
+                    body.graph
+                        .edges_connecting(a, b)
+                        .any(|x| x.weight().kind == EdgeKind::Data)
+                };
+                if edge.kind == EdgeKind::After && has_data() {
+                    continue;
+                }
                 self.view.edges.push(ViewEdge {
                     from: ends[a.index()],
                     to: ends[b.index()],
