@@ -38,7 +38,10 @@ fn assert_diagnosed(name: &str, text: &[u8], code: &str) {
         "{name}: expected {code}\n{}",
         &stderr[..stderr.len().min(2000)]
     );
-    assert!(elapsed < Duration::from_secs(10), "{name} took {elapsed:?}");
+    // Release builds answer in well under two seconds (docs/performance.md); debug
+    // builds, which `cargo test` uses, are an order of magnitude slower.
+    let limit = if cfg!(debug_assertions) { 60 } else { 5 };
+    assert!(elapsed < Duration::from_secs(limit), "{name} took {elapsed:?}");
 }
 
 #[test]

@@ -523,6 +523,8 @@ impl Checker<'_> {
                 Type::Error
             }
             Type::Error | Type::Unknown => Type::Error,
+            // `m.key` reads a map entry like `m["key"]` (handy for signal payloads).
+            Type::Map(inner) => (**inner).clone(),
             Type::Optional(inner) if matches!(**inner, Type::Record(_)) => {
                 self.error(CheckError::MaybeNone {
                     ty: bt.to_string(),

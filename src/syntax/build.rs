@@ -22,8 +22,16 @@ pub struct Builder<'t> {
     /// The whole file (for doc comments).
     pub text: &'t str,
     pub errors: Vec<SyntaxError>,
+    /// Reserved words found where a name was written (collected behind `&self`).
+    reserved: std::cell::RefCell<Vec<SyntaxError>>,
     too_deep_reported: bool,
 }
+
+/// Words that are never names (LANGUAGE.md §2).
+pub const RESERVED: &[&str] = &[
+    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if", "else",
+    "then", "for", "in", "true", "false", "none", "and", "or", "not",
+];
 
 type P<'i> = Pair<'i, Rule>;
 
@@ -34,6 +42,7 @@ impl<'t> Builder<'t> {
             base,
             text,
             errors: Vec::new(),
+            reserved: std::cell::RefCell::new(Vec::new()),
             too_deep_reported: false,
         }
     }
@@ -44,10 +53,29 @@ impl<'t> Builder<'t> {
     }
 
     fn ident(&self, p: &P<'_>) -> Ident {
-        Ident {
-            name: p.as_str().to_string(),
-            span: self.span(p),
+        let name = p.as_str();
+        let span = self.span(p);
+        if RESERVED.contains(&name) {
+            self.reserved.borrow_mut().push(SyntaxError::Unexpected {
+                expected: "a name".into(),
+                found: format!("`{name}`"),
+                span,
+                help: Some(format!(
+                    "`{name}` is a reserved word and cannot be used as a name; pick another one"
+                )),
+            });
         }
+        Ident {
+            name: name.to_string(),
+            span,
+        }
+    }
+
+    /// All problems found, in the order found.
+    pub fn take_errors(&mut self) -> Vec<SyntaxError> {
+        let mut all = std::mem::take(&mut self.errors);
+        all.append(&mut self.reserved.borrow_mut());
+        all
     }
 
     /// The `///` lines right before `start` (a file offset), joined.

@@ -24,7 +24,7 @@ pub fn parse(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
             let mut b = Builder::new(file, 0, text);
             let items = pairs.flat_map(pest::iterators::Pair::into_inner).collect::<Vec<_>>();
             let items = items.into_iter().filter_map(|p| b.item(p)).collect();
-            for e in b.errors {
+            for e in b.take_errors() {
                 problems.push(file, e);
             }
             return SourceFile { file, items };
@@ -60,7 +60,7 @@ fn parse_item(file: FileId, text: &str, start: usize, chunk: &str, problems: &mu
                 .flat_map(pest::iterators::Pair::into_inner)
                 .find(|p| p.as_rule() != Rule::EOI)
                 .and_then(|p| b.item(p));
-            for e in b.errors {
+            for e in b.take_errors() {
                 problems.push(file, e);
             }
             item
@@ -146,7 +146,7 @@ fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problem
                         body.push(builder.stmt(p));
                     }
                 }
-                for e in builder.errors {
+                for e in builder.take_errors() {
                     problems.push(file, e);
                 }
             }
@@ -197,7 +197,7 @@ pub fn parse_expr(file: FileId, text: &str, problems: &mut Problems) -> Expr {
                     },
                     |p| b.expr(p),
                 );
-            for e in b.errors {
+            for e in b.take_errors() {
                 problems.push(file, e);
             }
             e
