@@ -1,6 +1,7 @@
 //! The IR and its views: `compile --emit ir` JSON, `graph` DOT/Mermaid/JSON, lifted
 //! edges, determinism, and templates that do not grow with iteration counts.
 
+mod cli;
 mod examples;
 mod lifted;
 mod render;
