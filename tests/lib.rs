@@ -6,5 +6,6 @@ mod cli;
 mod examples;
 mod explain;
 mod hostile;
+mod ir;
 mod runs;
 mod ui;

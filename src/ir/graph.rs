@@ -1,9 +1,14 @@
-//! `maestroc graph`: a workflow's steps and dependencies as DOT, Mermaid or JSON, with
-//! `foreach`/`while`/`if` bodies drawn as clusters labelled by their header.
+//! `maestroc graph`: a drawable view of a workflow (steps as nodes, `foreach`/`while`/`if`
+//! bodies as clusters labelled by their header), rendered by [`super::dot`],
+//! [`super::mermaid`] or as JSON by [`to_json`].
+//!
+//! Ids are stable and program-wide: `s<step id>` for steps, `f<scope id>` / `w<scope id>`
+//! / `i<scope id>` for `foreach` / `while` / `if` clusters, `i<scope id>b<n>` for the
+//! `n`th branch of an `if` and `i<scope id>e` for its `else`, `wf<workflow id>` for a
+//! workflow.
 
-use std::fmt::Write as _;
-
-use serde_json::json;
+use petgraph::graph::NodeIndex;
+use serde_json::{json, Value};
 
 use super::node::{Action, Body, EdgeKind, IrWorkflow, Node};
 use crate::check::Program;
@@ -13,296 +18,335 @@ use crate::syntax::span::Span;
 /// A drawable view of one workflow.
 #[derive(Debug, Default)]
 pub struct View {
+    /// `wf<workflow id>`.
+    pub id: String,
     pub workflow: String,
     pub nodes: Vec<ViewNode>,
     pub clusters: Vec<Cluster>,
     pub edges: Vec<ViewEdge>,
+    /// The top-level nodes and clusters, dependencies first.
+    pub topological_order: Vec<Endpoint>,
     pub critical_path_depth: usize,
 }
 
+/// A step.
 #[derive(Debug)]
 pub struct ViewNode {
     pub id: String,
+    /// The step's name.
+    pub name: String,
+    /// Name and action, for display.
     pub label: String,
+    /// The action: `run`, `exec`, `call`, `sleep`, `wait`, or `no-op`.
     pub kind: &'static str,
     pub cluster: Option<usize>,
 }
 
+/// What a cluster stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClusterKind {
+    Foreach,
+    While,
+    /// A whole `if` statement; its branches are clusters inside it.
+    If,
+    /// One `if` or `else if` branch.
+    Branch,
+    Else,
+}
+
+impl ClusterKind {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterKind::Foreach => "foreach",
+            ClusterKind::While => "while",
+            ClusterKind::If => "if",
+            ClusterKind::Branch => "branch",
+            ClusterKind::Else => "else",
+        }
+    }
+}
+
+/// The body of a `foreach`/`while`, an `if` statement, or one of its branches.
 #[derive(Debug)]
 pub struct Cluster {
     pub id: String,
+    pub kind: ClusterKind,
+    /// The header, from the source: `foreach region in regions`, `while more`,
+    /// `if sum(load.loaded) > 0`, `else if …`, `else`.
     pub label: String,
     pub parent: Option<usize>,
+    /// The nodes and clusters directly inside, dependencies first (empty for an `if`,
+    /// whose content is its branches).
+    pub topological_order: Vec<Endpoint>,
+    /// Of what is directly inside: those without a dependency inside (the entries) and
+    /// those nothing inside depends on (the exits). Used to lay clusters out.
+    pub entries: Vec<Endpoint>,
+    pub exits: Vec<Endpoint>,
 }
 
+/// A dependency of `to` on `from` (one per pair: a data edge hides an `after` edge
+/// between the same two nodes).
 #[derive(Debug)]
 pub struct ViewEdge {
     pub from: Endpoint,
     pub to: Endpoint,
     pub kind: EdgeKind,
+    /// The dependency is between things nested deeper, drawn between the clusters
+    /// holding them.
+    pub lifted: bool,
 }
 
-#[derive(Debug, Clone)]
+/// One end of an edge: a step or a cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Endpoint {
-    Node(String),
+    Node(usize),
     Cluster(usize),
+}
+
+impl View {
+    /// The id of an endpoint.
+    #[must_use]
+    pub fn id_of(&self, end: Endpoint) -> &str {
+        match end {
+            Endpoint::Node(n) => &self.nodes[n].id,
+            Endpoint::Cluster(c) => &self.clusters[c].id,
+        }
+    }
+
+    /// Whether a cluster holds neither a node nor another cluster.
+    #[must_use]
+    pub fn is_empty_cluster(&self, c: usize) -> bool {
+        !self.nodes.iter().any(|n| n.cluster == Some(c)) && !self.clusters.iter().any(|x| x.parent == Some(c))
+    }
+}
+
+/// The action word of a step.
+#[must_use]
+pub fn action_kind(action: &Action) -> &'static str {
+    match action {
+        Action::None => "no-op",
+        Action::Run(_) => "run",
+        Action::Exec(_) => "exec",
+        Action::Call { .. } => "call",
+        Action::Sleep(_) => "sleep",
+        Action::Wait { .. } => "wait",
+    }
 }
 
 /// Builds the view of `wf`.
 #[must_use]
 pub fn view(wf: &IrWorkflow, program: &Program, sources: &SourceMap) -> View {
-    let mut v = View {
-        workflow: wf.name.clone(),
-        critical_path_depth: wf.body.critical_path_depth(),
-        ..View::default()
+    let mut builder = Builder {
+        view: View {
+            id: format!("wf{}", wf.id.0),
+            workflow: wf.name.clone(),
+            critical_path_depth: wf.body.critical_path_depth(),
+            ..View::default()
+        },
+        program,
+        sources,
     };
-    let text = |span: Span| {
-        sources
+    let top = builder.walk(&wf.body, None);
+    builder.view.topological_order = top.order;
+    builder.view
+}
+
+/// What [`Builder::walk`] learns about one body.
+struct Walked {
+    order: Vec<Endpoint>,
+    entries: Vec<Endpoint>,
+    exits: Vec<Endpoint>,
+}
+
+struct Builder<'a> {
+    view: View,
+    program: &'a Program,
+    sources: &'a SourceMap,
+}
+
+impl Builder<'_> {
+    /// The source text of a span on one line (whitespace runs made single spaces).
+    fn text(&self, span: Span) -> String {
+        if span.file.0 as usize >= self.sources.len() {
+            return String::new();
+        }
+        self.sources
             .get(span.file)
             .slice(span)
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
-    };
-    walk(&mut v, &wf.body, None, program, &text);
-    v
-}
+    }
 
-fn walk(v: &mut View, body: &Body, cluster: Option<usize>, program: &Program, text: &dyn Fn(Span) -> String) {
-    let mut ends: Vec<Endpoint> = Vec::with_capacity(body.graph.node_count());
-    for idx in body.graph.node_indices() {
-        let end = match &body.graph[idx] {
-            Node::Step(s) => {
-                let kind = match &s.action {
-                    Action::None => "no-op",
-                    Action::Run(_) => "run",
-                    Action::Exec(_) => "exec",
-                    Action::Call { .. } => "call",
-                    Action::Sleep(_) => "sleep",
-                    Action::Wait { .. } => "wait",
-                };
-                let label = match &s.action {
-                    Action::Call { workflow, .. } => {
-                        format!("{}\ncall {}", s.name, program.workflow(*workflow).name)
+    fn cluster(&mut self, id: String, kind: ClusterKind, label: String, parent: Option<usize>) -> usize {
+        self.view.clusters.push(Cluster {
+            id,
+            kind,
+            label,
+            parent,
+            topological_order: Vec::new(),
+            entries: Vec::new(),
+            exits: Vec::new(),
+        });
+        self.view.clusters.len() - 1
+    }
+
+    /// Walks a body whose content goes in `cluster`, filling in that cluster's order.
+    fn body_cluster(&mut self, body: &Body, cluster: usize) {
+        let walked = self.walk(body, Some(cluster));
+        let c = &mut self.view.clusters[cluster];
+        c.topological_order = walked.order;
+        c.entries = walked.entries;
+        c.exits = walked.exits;
+    }
+
+    fn walk(&mut self, body: &Body, cluster: Option<usize>) -> Walked {
+        let mut ends: Vec<Endpoint> = Vec::with_capacity(body.graph.node_count());
+        for idx in body.graph.node_indices() {
+            let end = match &body.graph[idx] {
+                Node::Step(s) => {
+                    let kind = action_kind(&s.action);
+                    let label = match &s.action {
+                        Action::Call { workflow, .. } => {
+                            let callee = self
+                                .program
+                                .workflows
+                                .get(workflow.0 as usize)
+                                .map_or("?", |w| w.name.as_str());
+                            format!("{}\ncall {callee}", s.name)
+                        }
+                        _ => format!("{}\n{kind}", s.name),
+                    };
+                    self.view.nodes.push(ViewNode {
+                        id: format!("s{}", s.id.0),
+                        name: s.name.clone(),
+                        label,
+                        kind,
+                        cluster,
+                    });
+                    Endpoint::Node(self.view.nodes.len() - 1)
+                }
+                Node::Foreach(f) => {
+                    let vars: Vec<String> = f
+                        .vars
+                        .iter()
+                        .map(|(b, e)| {
+                            let name = self.program.bindings.get(b.0 as usize).map_or("?", |b| b.name.as_str());
+                            format!("{name} in {}", self.text(e.span))
+                        })
+                        .collect();
+                    let mut label = format!("foreach {}", vars.join(", "));
+                    if let Some(c) = &f.concurrency {
+                        label = format!("{label} concurrency {}", self.text(c.span));
                     }
-                    Action::None => s.name.clone(),
-                    _ => format!("{}\n{kind}", s.name),
-                };
-                let id = format!("s{}", s.id.0);
-                v.nodes.push(ViewNode {
-                    id: id.clone(),
-                    label,
-                    kind,
-                    cluster,
-                });
-                Endpoint::Node(id)
-            }
-            Node::Foreach(f) => {
-                let vars: Vec<String> = f
-                    .vars
-                    .iter()
-                    .map(|(b, e)| format!("{} in {}", program.binding(*b).name, text(e.span)))
-                    .collect();
-                let c = push_cluster(
-                    v,
-                    format!("f{}", f.id.0),
-                    format!("foreach {}", vars.join(", ")),
-                    cluster,
-                );
-                walk(v, &f.body, Some(c), program, text);
-                Endpoint::Cluster(c)
-            }
-            Node::While(w) => {
-                let c = push_cluster(
-                    v,
-                    format!("w{}", w.id.0),
-                    format!("while {}", text(w.cond.span)),
-                    cluster,
-                );
-                walk(v, &w.body, Some(c), program, text);
-                Endpoint::Cluster(c)
-            }
-            Node::If(x) => {
-                let c = push_cluster(v, format!("i{}", x.id.0), "if".to_string(), cluster);
-                for (n, b) in x.branches.iter().enumerate() {
-                    let word = if n == 0 { "if" } else { "else if" };
-                    let bc = push_cluster(
-                        v,
-                        format!("i{}b{n}", x.id.0),
-                        format!("{word} {}", text(b.cond.span)),
-                        Some(c),
-                    );
-                    walk(v, &b.body, Some(bc), program, text);
+                    let c = self.cluster(format!("f{}", f.id.0), ClusterKind::Foreach, label, cluster);
+                    self.body_cluster(&f.body, c);
+                    Endpoint::Cluster(c)
                 }
-                if let Some(e) = &x.else_body {
-                    let bc = push_cluster(v, format!("i{}e", x.id.0), "else".to_string(), Some(c));
-                    walk(v, e, Some(bc), program, text);
+                Node::While(w) => {
+                    let label = format!("while {}", self.text(w.cond.span));
+                    let c = self.cluster(format!("w{}", w.id.0), ClusterKind::While, label, cluster);
+                    self.body_cluster(&w.body, c);
+                    Endpoint::Cluster(c)
                 }
-                Endpoint::Cluster(c)
-            }
-        };
-        ends.push(end);
-    }
-    for e in body.graph.edge_indices() {
-        if let Some((a, b)) = body.graph.edge_endpoints(e) {
-            v.edges.push(ViewEdge {
-                from: ends[a.index()].clone(),
-                to: ends[b.index()].clone(),
-                kind: body.graph[e].kind,
-            });
-        }
-    }
-}
-
-fn push_cluster(v: &mut View, id: String, label: String, parent: Option<usize>) -> usize {
-    v.clusters.push(Cluster { id, label, parent });
-    v.clusters.len() - 1
-}
-
-fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-/// Graphviz DOT.
-#[must_use]
-pub fn dot(views: &[View]) -> String {
-    let mut out = String::from("digraph mflow {\n  compound=true;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\"];\n");
-    for (w, v) in views.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  subgraph cluster_wf{w} {{\n    label=\"workflow {}\";\n    style=bold;",
-            dot_escape(&v.workflow)
-        );
-        dot_cluster(&mut out, v, None, w, 2);
-        out.push_str("  }\n");
-        for e in &v.edges {
-            let (from, ltail) = dot_end(&e.from, v, w);
-            let (to, lhead) = dot_end(&e.to, v, w);
-            let mut attrs = Vec::new();
-            if e.kind == EdgeKind::After {
-                attrs.push("style=dashed".to_string());
-            }
-            if let Some(t) = ltail {
-                attrs.push(format!("ltail=\"{t}\""));
-            }
-            if let Some(h) = lhead {
-                attrs.push(format!("lhead=\"{h}\""));
-            }
-            let attrs = if attrs.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", attrs.join(", "))
+                Node::If(x) => {
+                    let c = self.cluster(format!("i{}", x.id.0), ClusterKind::If, "if".to_string(), cluster);
+                    let mut branches = Vec::new();
+                    for (n, b) in x.branches.iter().enumerate() {
+                        let word = if n == 0 { "if" } else { "else if" };
+                        let label = format!("{word} {}", self.text(b.cond.span));
+                        let bc = self.cluster(format!("i{}b{n}", x.id.0), ClusterKind::Branch, label, Some(c));
+                        self.body_cluster(&b.body, bc);
+                        branches.push(Endpoint::Cluster(bc));
+                    }
+                    if let Some(e) = &x.else_body {
+                        let bc = self.cluster(format!("i{}e", x.id.0), ClusterKind::Else, "else".to_string(), Some(c));
+                        self.body_cluster(e, bc);
+                        branches.push(Endpoint::Cluster(bc));
+                    }
+                    let cl = &mut self.view.clusters[c];
+                    cl.entries.clone_from(&branches);
+                    cl.exits = branches;
+                    Endpoint::Cluster(c)
+                }
             };
-            let _ = writeln!(out, "  \"{from}\" -> \"{to}\"{attrs};");
+            ends.push(end);
+        }
+        for e in body.graph.edge_indices() {
+            if let Some((a, b)) = body.graph.edge_endpoints(e) {
+                let edge = body.graph[e];
+                // One arrow per pair of nodes: a data edge hides an `after` one.
+                let has_data = || {
+                    body.graph
+                        .edges_connecting(a, b)
+                        .any(|x| x.weight().kind == EdgeKind::Data)
+                };
+                if edge.kind == EdgeKind::After && has_data() {
+                    continue;
+                }
+                self.view.edges.push(ViewEdge {
+                    from: ends[a.index()],
+                    to: ends[b.index()],
+                    kind: edge.kind,
+                    lifted: edge.lifted,
+                });
+            }
+        }
+        let has =
+            |i: usize, dir: petgraph::Direction| body.graph.neighbors_directed(NodeIndex::new(i), dir).next().is_some();
+        Walked {
+            order: body.topo_order().iter().map(|n| ends[n.index()]).collect(),
+            entries: (0..ends.len())
+                .filter(|i| !has(*i, petgraph::Direction::Incoming))
+                .map(|i| ends[i])
+                .collect(),
+            exits: (0..ends.len())
+                .filter(|i| !has(*i, petgraph::Direction::Outgoing))
+                .map(|i| ends[i])
+                .collect(),
         }
     }
-    out.push_str("}\n");
-    out
 }
 
-fn dot_end(end: &Endpoint, v: &View, w: usize) -> (String, Option<String>) {
-    match end {
-        Endpoint::Node(id) => (format!("w{w}_{id}"), None),
-        Endpoint::Cluster(c) => (
-            format!("w{w}_anchor_{}", v.clusters[*c].id),
-            Some(format!("cluster_w{w}_{}", v.clusters[*c].id)),
-        ),
-    }
-}
-
-fn dot_cluster(out: &mut String, v: &View, parent: Option<usize>, w: usize, indent: usize) {
-    let pad = "  ".repeat(indent);
-    for n in v.nodes.iter().filter(|n| n.cluster == parent) {
-        let _ = writeln!(out, "{pad}\"w{w}_{}\" [label=\"{}\"];", n.id, dot_escape(&n.label));
-    }
-    for (i, c) in v.clusters.iter().enumerate().filter(|(_, c)| c.parent == parent) {
-        let _ = writeln!(out, "{pad}subgraph \"cluster_w{w}_{}\" {{", c.id);
-        let _ = writeln!(out, "{pad}  label=\"{}\";\n{pad}  style=dashed;", dot_escape(&c.label));
-        let _ = writeln!(
-            out,
-            "{pad}  \"w{w}_anchor_{}\" [shape=point, style=invis, width=0, height=0, label=\"\"];",
-            c.id
-        );
-        dot_cluster(out, v, Some(i), w, indent + 1);
-        let _ = writeln!(out, "{pad}}}");
-    }
-}
-
-fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('\n', "<br/>")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace("#lt;br/#gt;", "<br/>")
-}
-
-/// A Mermaid `flowchart`.
+/// The graph JSON of one workflow: `workflow`, `critical_path_depth`,
+/// `topological_order` (ids of the top-level nodes and clusters), `nodes`, `clusters`,
+/// `edges`.
 #[must_use]
-pub fn mermaid(views: &[View]) -> String {
-    let mut out = String::from("flowchart TD\n");
-    for (w, v) in views.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph wf{w}[\"workflow {}\"]", mermaid_escape(&v.workflow));
-        mermaid_cluster(&mut out, v, None, w, 2);
-        out.push_str("  end\n");
-        for e in &v.edges {
-            let from = mermaid_end(&e.from, v, w);
-            let to = mermaid_end(&e.to, v, w);
-            let arrow = if e.kind == EdgeKind::After { "-.->" } else { "-->" };
-            let _ = writeln!(out, "  {from} {arrow} {to}");
-        }
-    }
-    out
+pub fn view_json(v: &View) -> Value {
+    let ids = |order: &[Endpoint]| order.iter().map(|e| v.id_of(*e)).collect::<Vec<_>>();
+    json!({
+        "workflow": v.workflow,
+        "critical_path_depth": v.critical_path_depth,
+        "topological_order": ids(&v.topological_order),
+        "nodes": v.nodes.iter().map(|n| json!({
+            "id": n.id,
+            "name": n.name,
+            "label": n.label,
+            "kind": n.kind,
+            "cluster": n.cluster.map(|c| v.clusters[c].id.as_str()),
+        })).collect::<Vec<_>>(),
+        "clusters": v.clusters.iter().map(|c| json!({
+            "id": c.id,
+            "kind": c.kind.as_str(),
+            "label": c.label,
+            "parent": c.parent.map(|p| v.clusters[p].id.as_str()),
+            "topological_order": ids(&c.topological_order),
+        })).collect::<Vec<_>>(),
+        "edges": v.edges.iter().map(|e| json!({
+            "from": v.id_of(e.from),
+            "to": v.id_of(e.to),
+            "kind": e.kind,
+            "lifted": e.lifted,
+        })).collect::<Vec<_>>(),
+    })
 }
 
-fn mermaid_end(end: &Endpoint, v: &View, w: usize) -> String {
-    match end {
-        Endpoint::Node(id) => format!("w{w}_{id}"),
-        Endpoint::Cluster(c) => format!("w{w}_{}", v.clusters[*c].id),
-    }
-}
-
-fn mermaid_cluster(out: &mut String, v: &View, parent: Option<usize>, w: usize, indent: usize) {
-    let pad = "  ".repeat(indent);
-    for n in v.nodes.iter().filter(|n| n.cluster == parent) {
-        let _ = writeln!(out, "{pad}w{w}_{}[\"{}\"]", n.id, mermaid_escape(&n.label));
-    }
-    for (i, c) in v.clusters.iter().enumerate().filter(|(_, c)| c.parent == parent) {
-        let _ = writeln!(out, "{pad}subgraph w{w}_{}[\"{}\"]", c.id, mermaid_escape(&c.label));
-        if !v.nodes.iter().any(|n| n.cluster == Some(i)) && !v.clusters.iter().any(|x| x.parent == Some(i)) {
-            let _ = writeln!(out, "{pad}  w{w}_{}_empty[\" \"]", c.id);
-        }
-        mermaid_cluster(out, v, Some(i), w, indent + 1);
-        let _ = writeln!(out, "{pad}end");
-    }
-}
-
-/// JSON: nodes, edges and clusters.
+/// The graph JSON: one workflow's object, or `{"workflows": [...]}` for several.
 #[must_use]
-pub fn to_json(views: &[View]) -> serde_json::Value {
-    let one = |v: &View| {
-        let end = |e: &Endpoint| match e {
-            Endpoint::Node(id) => json!(id),
-            Endpoint::Cluster(c) => json!(v.clusters[*c].id),
-        };
-        json!({
-            "workflow": v.workflow,
-            "critical_path_depth": v.critical_path_depth,
-            "nodes": v.nodes.iter().map(|n| json!({
-                "id": n.id,
-                "label": n.label,
-                "kind": n.kind,
-                "cluster": n.cluster.map(|c| v.clusters[c].id.clone()),
-            })).collect::<Vec<_>>(),
-            "clusters": v.clusters.iter().map(|c| json!({
-                "id": c.id,
-                "label": c.label,
-                "parent": c.parent.map(|p| v.clusters[p].id.clone()),
-            })).collect::<Vec<_>>(),
-            "edges": v.edges.iter().map(|e| json!({ "from": end(&e.from), "to": end(&e.to), "kind": e.kind })).collect::<Vec<_>>(),
-        })
-    };
+pub fn to_json(views: &[View]) -> Value {
     match views {
-        [v] => one(v),
-        _ => json!({ "workflows": views.iter().map(one).collect::<Vec<_>>() }),
+        [v] => view_json(v),
+        _ => json!({ "workflows": views.iter().map(view_json).collect::<Vec<_>>() }),
     }
 }

@@ -5,10 +5,12 @@
 //! run time. Names are resolved to ids; every node and expression keeps its span.
 //! See `docs/ir.md`.
 
+pub mod dot;
 pub mod expr;
 pub mod graph;
 pub mod json;
 pub mod lower;
+pub mod mermaid;
 pub mod node;
 
 pub use expr::*;
