@@ -40,7 +40,8 @@ pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
                 [one] => format!("`{one}`"),
                 many => format!("{} files", many.len()),
             };
-            if let Some(line) = render::summary(&what, errors + analysis.unreadable.len(), warnings) {
+            if let Some(line) = render::summary(&what, errors + analysis.unreadable.len(), warnings, args.deny_warnings)
+            {
                 eprintln!("{line}");
             }
         }

@@ -59,14 +59,19 @@ fn primary(labels: &[LabeledSpan]) -> Option<&LabeledSpan> {
     labels.iter().find(|l| l.primary()).or(labels.first())
 }
 
-/// The last line of output: how many errors and warnings, or nothing when clean.
+/// The last line of human output: how many errors and warnings, or nothing when clean.
 ///
-/// `what` names what was checked (`` `x.mflow` `` or `3 files`).
+/// `what` names what was checked (`` `x.mflow` `` or `3 files`); with `deny_warnings`,
+/// warnings alone fail the check and the line says so.
 #[must_use]
-pub fn summary(what: &str, errors: usize, warnings: usize) -> Option<String> {
+pub fn summary(what: &str, errors: usize, warnings: usize, deny_warnings: bool) -> Option<String> {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => None,
+        (0, w) if deny_warnings => Some(format!(
+            "error: could not check {what}: {} (denied by --deny-warnings)",
+            plural(w, "warning")
+        )),
         (0, w) => Some(format!("warning: {what}: {}", plural(w, "warning"))),
         (e, 0) => Some(format!("error: could not check {what}: {}", plural(e, "error"))),
         (e, w) => Some(format!(
@@ -74,5 +79,32 @@ pub fn summary(what: &str, errors: usize, warnings: usize) -> Option<String> {
             plural(e, "error"),
             plural(w, "warning")
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn summary_lines() {
+        assert_eq!(summary("`x.mflow`", 0, 0, false), None);
+        assert_eq!(summary("`x.mflow`", 0, 0, true), None);
+        assert_eq!(
+            summary("`x.mflow`", 0, 1, false).as_deref(),
+            Some("warning: `x.mflow`: 1 warning")
+        );
+        assert_eq!(
+            summary("`x.mflow`", 0, 2, true).as_deref(),
+            Some("error: could not check `x.mflow`: 2 warnings (denied by --deny-warnings)")
+        );
+        assert_eq!(
+            summary("2 files", 3, 1, false).as_deref(),
+            Some("error: could not check 2 files: 3 errors, 1 warning")
+        );
+        assert_eq!(
+            summary("`x.mflow`", 1, 0, false).as_deref(),
+            Some("error: could not check `x.mflow`: 1 error")
+        );
     }
 }
