@@ -1,10 +1,17 @@
 //! Every diagnostic code used in `src/` has `docs/errors/CODE.md`, and every doc a code.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-fn codes_in_sources() -> BTreeSet<String> {
-    let mut codes = BTreeSet::new();
-    let mut dirs = vec![std::path::PathBuf::from("src")];
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `E0xxx`/`W0xxx` token in `src/` (in `code(...)` attributes and in strings alike),
+/// with the first file it appears in.
+fn codes_in_sources() -> BTreeMap<String, PathBuf> {
+    let mut codes = BTreeMap::new();
+    let mut dirs = vec![root().join("src")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
             let path = entry.path();
@@ -22,7 +29,8 @@ fn codes_in_sources() -> BTreeSet<String> {
                     && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
                     && bytes.get(i + 5).is_none_or(|b| !b.is_ascii_alphanumeric())
                 {
-                    codes.insert(text[i..i + 5].to_string());
+                    let file = path.strip_prefix(root()).unwrap_or(&path).to_path_buf();
+                    codes.entry(text[i..i + 5].to_string()).or_insert(file);
                 }
             }
         }
@@ -31,7 +39,7 @@ fn codes_in_sources() -> BTreeSet<String> {
 }
 
 fn documented() -> BTreeSet<String> {
-    std::fs::read_dir("docs/errors")
+    std::fs::read_dir(root().join("docs/errors"))
         .unwrap()
         .flatten()
         .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().to_string()))
@@ -42,16 +50,31 @@ fn documented() -> BTreeSet<String> {
 fn every_code_has_a_doc_and_every_doc_a_code() {
     let used = codes_in_sources();
     let docs = documented();
-    let missing: Vec<_> = used.difference(&docs).collect();
-    let stale: Vec<_> = docs.difference(&used).collect();
-    assert!(missing.is_empty(), "codes without docs/errors/CODE.md: {missing:?}");
-    assert!(stale.is_empty(), "docs for codes no longer used: {stale:?}");
+    let missing: Vec<String> = used
+        .iter()
+        .filter(|(code, _)| !docs.contains(*code))
+        .map(|(code, file)| format!("{code} (used in {})", file.display()))
+        .collect();
+    let stale: Vec<&String> = docs.iter().filter(|code| !used.contains_key(*code)).collect();
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "codes used in src/ without docs/errors/CODE.md:\n  {}",
+            missing.join("\n  ")
+        ));
+    }
+    if !stale.is_empty() {
+        problems.push(format!(
+            "docs/errors/ files for codes that src/ no longer uses (delete them or use the code): {stale:?}"
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn docs_have_a_title_and_an_example() {
     for code in documented() {
-        let text = std::fs::read_to_string(format!("docs/errors/{code}.md")).unwrap();
+        let text = std::fs::read_to_string(root().join(format!("docs/errors/{code}.md"))).unwrap();
         assert!(
             text.starts_with(&format!("# {code}: ")),
             "{code}.md must start with `# {code}: title`"

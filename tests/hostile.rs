@@ -206,7 +206,14 @@ fn random_token_soup_never_panics() {
                 if !analysis.problems.has_errors() {
                     let _ = maestroc::ir::lower::lower(&analysis.modules, &analysis.program);
                 }
-                let _ = maestroc::diagnostics::render::human(&analysis.sources, &analysis.problems, false, 80);
+                let _ = maestroc::diagnostics::render::human(
+                    &analysis.sources,
+                    &analysis.problems,
+                    &maestroc::diagnostics::render::RenderOptions {
+                        color: false,
+                        width: 80,
+                    },
+                );
             }
         })
         .unwrap();

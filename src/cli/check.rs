@@ -1,15 +1,15 @@
-//! `maestroc check FILES…`
+//! `maestroc check FILES…`: parse, resolve and type-check; run nothing; report everything.
 
 use clap::{Args, ValueEnum};
 
-use crate::diagnostics::render;
+use crate::diagnostics::render::{self, RenderOptions};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The `.mflow` files to check.
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "FILES")]
     files: Vec<String>,
-    /// Output format.
+    /// Output format: human (stderr), json or github (stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Fail (exit 1) on warnings too.
@@ -19,66 +19,52 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// miette's graphical report on stderr, then a summary line.
     Human,
+    /// One `{"diagnostics": [...]}` object on stdout.
     Json,
+    /// GitHub Actions workflow commands (`::error …`), one per line on stdout.
     Github,
 }
 
-pub fn run(args: &CheckArgs, color: bool) -> i32 {
+/// Runs `check`; returns 0 clean, 1 errors (or warnings with `--deny-warnings`), 2 when a
+/// file could not be read.
+pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
     let analysis = super::front_end(args.files.clone());
     let errors = analysis.problems.error_count();
     let warnings = analysis.problems.len() - errors;
     match args.format {
         Format::Human => {
-            super::report_human(&analysis, color);
-            if errors > 0 || warnings > 0 {
-                let files = if args.files.len() == 1 {
-                    format!("`{}`", args.files[0])
-                } else {
-                    format!("{} files", args.files.len())
-                };
-                let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-                if errors > 0 {
-                    eprintln!(
-                        "error: {files} has {}{}",
-                        plural(errors, "error"),
-                        if warnings > 0 {
-                            format!(" and {}", plural(warnings, "warning"))
-                        } else {
-                            String::new()
-                        }
-                    );
-                } else {
-                    eprintln!("warning: {files} has {}", plural(warnings, "warning"));
-                }
+            super::report::human(&analysis, options);
+            let what = match args.files.as_slice() {
+                [one] => format!("`{one}`"),
+                many => format!("{} files", many.len()),
+            };
+            if let Some(line) = render::summary(&what, errors + analysis.unreadable.len(), warnings, args.deny_warnings)
+            {
+                eprintln!("{line}");
             }
         }
         Format::Json => {
             let mut json = render::json(&analysis.sources, &analysis.problems);
             if let Some(list) = json.get_mut("diagnostics").and_then(|d| d.as_array_mut()) {
-                for u in &analysis.unreadable {
-                    list.push(serde_json::json!({
-                        "code": "E0002",
-                        "severity": "error",
-                        "message": format!("cannot read `{}`: {}", u.path, super::describe_load_error(&u.error)),
-                        "file": u.path,
-                        "line": 1,
-                        "column": 1,
-                        "labels": [],
-                        "help": null,
-                    }));
-                }
+                list.extend(analysis.unreadable.iter().map(super::report::unreadable_json));
             }
             println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         }
         Format::Github => {
-            print!("{}", render::github(&analysis.sources, &analysis.problems));
+            let mut out = render::github(&analysis.sources, &analysis.problems);
             for u in &analysis.unreadable {
-                println!(
-                    "::error file={},line=1,col=1,title=E0002::cannot read the file",
-                    render::github_escape_property(&u.path)
-                );
+                out.push_str(&render::github::annotation(
+                    "error",
+                    &u.path,
+                    (1, 1),
+                    (1, 1),
+                    super::report::UNREADABLE,
+                    &super::report::unreadable_message(u),
+                ));
             }
+            print!("{out}");
         }
     }
     if analysis.unreadable.is_empty() {

@@ -4,11 +4,14 @@ mod check;
 mod compile;
 mod explain;
 mod graph;
+mod report;
 mod run;
 
 use std::io::IsTerminal as _;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::render::RenderOptions;
 
 #[derive(Debug, Parser)]
 #[command(name = "maestroc", version, about = "Check, compile and run MFlow workflows")]
@@ -64,7 +67,7 @@ pub fn main() -> i32 {
     };
     let color = cli.color.stderr();
     match cli.command {
-        Command::Check(args) => check::run(&args, color),
+        Command::Check(args) => check::run(&args, &RenderOptions { color, width: 100 }),
         Command::Run(args) => run::run(&args, color),
         Command::Graph(args) => graph::run(&args, color),
         Command::Compile(args) => compile::run(&args, color),
@@ -87,38 +90,16 @@ fn front_end(files: Vec<String>) -> crate::driver::Analysis {
     }
 }
 
-/// Prints the human rendering of problems and unreadable files; true if any error.
-fn report_human(analysis: &crate::driver::Analysis, color: bool) -> bool {
-    let text = crate::diagnostics::render::human(&analysis.sources, &analysis.problems, color, 100);
-    eprint!("{text}");
-    for u in &analysis.unreadable {
-        eprintln!(
-            "error[E0002]: cannot read `{}`: {}",
-            u.path,
-            describe_load_error(&u.error)
-        );
-    }
-    analysis.problems.has_errors() || !analysis.unreadable.is_empty()
-}
-
-fn describe_load_error(e: &crate::loader::LoadError) -> String {
-    match e {
-        crate::loader::LoadError::NotFound => "no such file".into(),
-        crate::loader::LoadError::Unreadable(reason) => reason.clone(),
-        crate::loader::LoadError::InvalidUtf8 { .. } => "it is not valid UTF-8".into(),
-    }
-}
-
 /// Parses, checks and lowers one file for `run`, `graph` and `compile`; prints the
 /// problems and returns the exit code on failure.
 fn compile_file(file: &str, color: bool) -> Result<(crate::driver::Analysis, crate::ir::Ir), i32> {
     let analysis = front_end(vec![file.to_string()]);
     if !analysis.unreadable.is_empty() {
-        report_human(&analysis, color);
+        report::human(&analysis, &RenderOptions { color, width: 100 });
         return Err(2);
     }
     if analysis.problems.has_errors() {
-        report_human(&analysis, color);
+        report::human(&analysis, &RenderOptions { color, width: 100 });
         eprintln!(
             "error: could not compile `{file}` ({} error{})",
             analysis.problems.error_count(),
