@@ -119,7 +119,9 @@ fn dir_name(name: &str) -> String {
 
 /// The last lines of a log, indented, for a failure message, and where the log is.
 fn log_tail(path: &std::path::Path) -> String {
-    let text = std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let text = std::fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let mut out = String::new();
     for line in &lines[lines.len().saturating_sub(5)..] {
