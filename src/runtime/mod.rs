@@ -18,4 +18,5 @@ pub mod run;
 pub mod scheduler;
 pub mod state;
 pub mod step;
+pub mod tail;
 pub mod value;

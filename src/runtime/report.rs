@@ -1,7 +1,10 @@
 //! What a run shows a person while it runs: step lines on stderr, and runtime errors
 //! rendered against the `.mflow` source like compile errors.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Duration;
 
 use miette::Diagnostic;
@@ -48,24 +51,78 @@ pub enum Mode {
 #[derive(Debug)]
 pub struct Reporter {
     mode: Mode,
+    /// A live status line (indicatif) when stderr is a terminal in human mode.
+    bar: Option<ProgressBar>,
+    running: AtomicUsize,
+    finished: AtomicUsize,
+    failed: AtomicUsize,
 }
 
 impl Reporter {
     #[must_use]
     pub fn new(mode: Mode) -> Self {
-        Self { mode }
+        let bar = match mode {
+            Mode::Human { .. } if std::io::stderr().is_terminal() => {
+                let bar = ProgressBar::new_spinner();
+                if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
+                    bar.set_style(style);
+                }
+                bar.enable_steady_tick(Duration::from_millis(120));
+                Some(bar)
+            }
+            _ => None,
+        };
+        Self {
+            mode,
+            bar,
+            running: AtomicUsize::new(0),
+            finished: AtomicUsize::new(0),
+            failed: AtomicUsize::new(0),
+        }
+    }
+
+    /// Whether step output is streamed to the terminal (human mode).
+    #[must_use]
+    pub fn streams(&self) -> bool {
+        matches!(self.mode, Mode::Human { .. })
     }
 
     fn line(&self, text: &str) {
         if let Mode::Human { .. } = self.mode {
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{text}");
+            self.message(text);
         }
     }
 
     pub fn message(&self, text: &str) {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{text}");
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "{text}");
+            }
+        }
+    }
+
+    fn update(&self, current: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!(
+                "{} running · {} done · {} failed · {current}",
+                self.running.load(Ordering::Relaxed),
+                self.finished.load(Ordering::Relaxed),
+                self.failed.load(Ordering::Relaxed)
+            ));
+        }
+    }
+
+    /// A step instance started an attempt that runs something.
+    pub fn step_started(&self, name: &str) {
+        self.running.fetch_add(1, Ordering::Relaxed);
+        self.update(name);
+    }
+
+    /// Prints one line of a running step's output.
+    pub fn step_output(&self, name: &str, line: &str) {
+        self.line(&format!("  {name} | {line}"));
     }
 
     pub fn run_started(&self, run_id: &str, workflow: &str, dir: &std::path::Path) {
@@ -74,6 +131,17 @@ impl Reporter {
 
     /// A step instance finished; no-op steps that succeeded are not shown.
     pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool) {
+        if real {
+            let _ = self
+                .running
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| Some(n.saturating_sub(1)));
+        }
+        if state == StepState::Succeeded {
+            self.finished.fetch_add(1, Ordering::Relaxed);
+        } else if state != StepState::Skipped {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        self.update(name);
         if state == StepState::Succeeded && !real {
             return;
         }
@@ -107,6 +175,9 @@ impl Reporter {
     }
 
     pub fn run_finished(&self, state: &str, elapsed: Duration) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
         self.line(&format!("run {state} in {:.2}s", elapsed.as_secs_f64()));
     }
 
@@ -138,8 +209,7 @@ impl Reporter {
     fn diagnostic(&self, sources: &SourceMap, span: Span, error: RuntimeError) {
         let color = matches!(self.mode, Mode::Human { color: true });
         let text = render(sources, span, error, color);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "{text}");
+        self.message(text.trim_end());
     }
 }
 

@@ -12,6 +12,7 @@ use super::outputs;
 use super::process::{self, Outcome, Program as ProcessProgram, Spec};
 use super::scheduler::{Instance, Runner};
 use super::state::StepState;
+use super::tail::Tail;
 use super::value::Value;
 use crate::ir::{Action, IrBackoff, IrExpr, IrStep};
 use crate::syntax::ast::RetryOn;
@@ -311,7 +312,24 @@ async fn prepare_and_run(
         timeout,
         grace: r.options.grace,
     };
-    let outcome = match process::run(spec, r.cancel_receiver()).await {
+    r.reporter.step_started(name);
+    let outcome = if r.reporter.streams() {
+        // Stream the step's output while it runs, line by line, prefixed by its name.
+        let mut tail = Tail::new(vec![spec.stdout.clone(), spec.stderr.clone()]);
+        let run = process::run(spec, r.cancel_receiver());
+        tokio::pin!(run);
+        let result = loop {
+            tokio::select! {
+                result = &mut run => break result,
+                () = tokio::time::sleep(Duration::from_millis(100)) => tail.poll(&mut |line| r.reporter.step_output(name, line)),
+            }
+        };
+        tail.finish(&mut |line| r.reporter.step_output(name, line));
+        result
+    } else {
+        process::run(spec, r.cancel_receiver()).await
+    };
+    let outcome = match outcome {
         Ok(o) => o,
         Err(e) => return Ok(Try::Failed(format!("cannot start the command: {e}"))),
     };
