@@ -45,12 +45,16 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Whether to colour what goes to stderr.
+    /// Whether to colour what goes to stderr: `auto` when stderr is a terminal and
+    /// `NO_COLOR` is unset or empty.
     fn stderr(self) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            // no-color.org: `NO_COLOR` set to a non-empty value turns colour off.
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
         }
     }
 }
