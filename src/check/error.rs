@@ -344,6 +344,18 @@ pub enum CheckWarning {
         import: Span,
     },
 
+    #[error("step `{name}` is in another branch of this `if`, so its outputs are always `none` here")]
+    #[diagnostic(
+        code(W0005),
+        severity(Warning),
+        help("only one branch of an `if` runs; move the step before the `if`, or use its outputs after the `if`")
+    )]
+    OtherBranch {
+        name: String,
+        #[label("always `none` here")]
+        span: Span,
+    },
+
     #[error("module `{name}` is imported but never used")]
     #[diagnostic(code(W0004), severity(Warning), help("remove the import"))]
     UnusedImport {

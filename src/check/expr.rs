@@ -441,8 +441,20 @@ impl Checker<'_> {
             }
             StepRefs::Allowed(None) => {}
         }
+        let common = {
+            let info = self.program.step(s);
+            info.scopes.iter().zip(&ctx.levels).take_while(|(a, b)| a == b).count()
+        };
+        // A step in another branch of the same `if` never ran when this one runs.
+        if let (Some(ScopeLevel::Branch(x, a)), Some(ScopeLevel::Branch(y, b))) =
+            (self.program.step(s).scopes.get(common), ctx.levels.get(common))
+        {
+            if x == y && a != b {
+                let name = self.program.step(s).name.clone();
+                self.warning(super::error::CheckWarning::OtherBranch { name, span });
+            }
+        }
         let info = self.program.step(s);
-        let common = info.scopes.iter().zip(&ctx.levels).take_while(|(a, b)| a == b).count();
         let fields = info
             .outputs
             .iter()

@@ -717,13 +717,7 @@ impl<'t> Builder<'t> {
                 limit: MAX_EXPR_DEPTH as usize,
             });
         }
-        (
-            Expr {
-                kind: ExprKind::Error,
-                span,
-            },
-            1,
-        )
+        leaf(ExprKind::Error, span)
     }
 
     fn node(&mut self, kind: ExprKind, span: Span, depth: u32) -> (Expr, u32) {
@@ -738,24 +732,12 @@ impl<'t> Builder<'t> {
         match p.as_rule() {
             Rule::expr | Rule::paren => match p.into_inner().next() {
                 Some(inner) => self.expr_d(inner),
-                None => (
-                    Expr {
-                        kind: ExprKind::Error,
-                        span,
-                    },
-                    1,
-                ),
+                None => leaf(ExprKind::Error, span),
             },
             Rule::if_expr => {
                 let mut parts = p.into_inner().filter(|q| q.as_rule() == Rule::expr);
                 let (Some(c), Some(a), Some(b)) = (parts.next(), parts.next(), parts.next()) else {
-                    return (
-                        Expr {
-                            kind: ExprKind::Error,
-                            span,
-                        },
-                        1,
-                    );
+                    return leaf(ExprKind::Error, span);
                 };
                 let (c, dc) = self.expr_d(c);
                 let (a, da) = self.expr_d(a);
@@ -769,13 +751,7 @@ impl<'t> Builder<'t> {
             Rule::coalesce | Rule::or_expr | Rule::and_expr | Rule::cmp_expr | Rule::add_expr | Rule::mul_expr => {
                 let mut inner = p.into_inner();
                 let Some(first) = inner.next() else {
-                    return (
-                        Expr {
-                            kind: ExprKind::Error,
-                            span,
-                        },
-                        1,
-                    );
+                    return leaf(ExprKind::Error, span);
                 };
                 let (mut acc, mut depth) = self.expr_d(first);
                 while let Some(op) = inner.next() {
@@ -801,13 +777,7 @@ impl<'t> Builder<'t> {
             Rule::not_expr | Rule::unary => {
                 let parts: Vec<P<'_>> = p.into_inner().collect();
                 let Some((last, prefixes)) = parts.split_last() else {
-                    return (
-                        Expr {
-                            kind: ExprKind::Error,
-                            span,
-                        },
-                        1,
-                    );
+                    return leaf(ExprKind::Error, span);
                 };
                 let (mut acc, mut depth) = self.expr_d(last.clone());
                 for op in prefixes.iter().rev() {
@@ -843,13 +813,7 @@ impl<'t> Builder<'t> {
             Rule::postfix => {
                 let mut inner = p.into_inner();
                 let Some(first) = inner.next() else {
-                    return (
-                        Expr {
-                            kind: ExprKind::Error,
-                            span,
-                        },
-                        1,
-                    );
+                    return leaf(ExprKind::Error, span);
                 };
                 let (mut acc, mut depth) = self.expr_d(first);
                 for op in inner {
@@ -898,132 +862,60 @@ impl<'t> Builder<'t> {
             }
             Rule::list => self.list(p, span),
             Rule::braces => self.braces(p, span),
-            Rule::ident => (
-                Expr {
-                    kind: ExprKind::Name(self.ident(&p)),
-                    span,
-                },
-                1,
-            ),
+            Rule::ident => leaf(ExprKind::Name(self.ident(&p)), span),
             Rule::int_lit => {
                 let text = p.as_str().replace('_', "");
                 match text.parse::<i64>() {
-                    Ok(n) => (
-                        Expr {
-                            kind: ExprKind::Int(n),
-                            span,
-                        },
-                        1,
-                    ),
+                    Ok(n) => leaf(ExprKind::Int(n), span),
                     Err(_) => {
                         self.errors.push(SyntaxError::NumberTooLarge {
                             text: p.as_str().to_string(),
                             span,
                         });
-                        (
-                            Expr {
-                                kind: ExprKind::Error,
-                                span,
-                            },
-                            1,
-                        )
+                        leaf(ExprKind::Error, span)
                     }
                 }
             }
             Rule::float_lit => {
                 let text = p.as_str().replace('_', "");
                 match text.parse::<f64>() {
-                    Ok(f) if f.is_finite() => (
-                        Expr {
-                            kind: ExprKind::Float(f),
-                            span,
-                        },
-                        1,
-                    ),
+                    Ok(f) if f.is_finite() => leaf(ExprKind::Float(f), span),
                     _ => {
                         self.errors.push(SyntaxError::NumberTooLarge {
                             text: p.as_str().to_string(),
                             span,
                         });
-                        (
-                            Expr {
-                                kind: ExprKind::Error,
-                                span,
-                            },
-                            1,
-                        )
+                        leaf(ExprKind::Error, span)
                     }
                 }
             }
             Rule::duration_lit => match parse_duration(p.as_str()) {
-                Some(ms) => (
-                    Expr {
-                        kind: ExprKind::Duration(ms),
-                        span,
-                    },
-                    1,
-                ),
+                Some(ms) => leaf(ExprKind::Duration(ms), span),
                 None => {
                     self.errors.push(SyntaxError::DurationTooLong {
                         text: p.as_str().to_string(),
                         span,
                     });
-                    (
-                        Expr {
-                            kind: ExprKind::Error,
-                            span,
-                        },
-                        1,
-                    )
+                    leaf(ExprKind::Error, span)
                 }
             },
             Rule::date_lit => {
                 let text = p.as_str();
                 match parse_date(text) {
-                    Ok(d) => (
-                        Expr {
-                            kind: ExprKind::Date(d),
-                            span,
-                        },
-                        1,
-                    ),
+                    Ok(d) => leaf(ExprKind::Date(d), span),
                     Err(reason) => {
                         self.errors.push(SyntaxError::BadDate {
                             text: text.to_string(),
                             reason,
                             span,
                         });
-                        (
-                            Expr {
-                                kind: ExprKind::Error,
-                                span,
-                            },
-                            1,
-                        )
+                        leaf(ExprKind::Error, span)
                     }
                 }
             }
-            Rule::k_true => (
-                Expr {
-                    kind: ExprKind::Bool(true),
-                    span,
-                },
-                1,
-            ),
-            Rule::k_false => (
-                Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                },
-                1,
-            ),
-            Rule::k_none => (
-                Expr {
-                    kind: ExprKind::None,
-                    span,
-                },
-                1,
-            ),
+            Rule::k_true => leaf(ExprKind::Bool(true), span),
+            Rule::k_false => leaf(ExprKind::Bool(false), span),
+            Rule::k_none => leaf(ExprKind::None, span),
             Rule::raw_string | Rule::string_lit => {
                 let mut depth = 1;
                 for part in p.clone().into_inner() {
@@ -1034,13 +926,7 @@ impl<'t> Builder<'t> {
                 let e = self.string(p);
                 (e, depth)
             }
-            _ => (
-                Expr {
-                    kind: ExprKind::Error,
-                    span,
-                },
-                1,
-            ),
+            _ => leaf(ExprKind::Error, span),
         }
     }
 
@@ -1071,13 +957,7 @@ impl<'t> Builder<'t> {
     fn list(&mut self, p: P<'_>, span: Span) -> (Expr, u32) {
         let mut inner = p.into_inner();
         let Some(first) = inner.next() else {
-            return (
-                Expr {
-                    kind: ExprKind::List(Vec::new()),
-                    span,
-                },
-                1,
-            );
+            return leaf(ExprKind::List(Vec::new()), span);
         };
         let (first, mut depth) = self.expr_d(first);
         let Some(tail) = inner.next() else {
@@ -1110,13 +990,7 @@ impl<'t> Builder<'t> {
                 }
             }
             let (Some(var), Some(iter)) = (var, iter) else {
-                return (
-                    Expr {
-                        kind: ExprKind::Error,
-                        span,
-                    },
-                    1,
-                );
+                return leaf(ExprKind::Error, span);
             };
             return self.node(
                 ExprKind::Comprehension {
@@ -1173,13 +1047,7 @@ impl<'t> Builder<'t> {
                 label: "mixed keys".into(),
                 help: Some("identifier keys make a record (`{name: \"a\"}`), string keys make a map (`{\"us\": 1}`); use one kind".into()),
             });
-            return (
-                Expr {
-                    kind: ExprKind::Error,
-                    span,
-                },
-                1,
-            );
+            return leaf(ExprKind::Error, span);
         }
         let kind = if record.is_empty() {
             ExprKind::Map(map)
@@ -1288,6 +1156,11 @@ impl<'t> Builder<'t> {
             _ => String::new(),
         }
     }
+}
+
+/// An expression without children (depth 1).
+fn leaf(kind: ExprKind, span: Span) -> (Expr, u32) {
+    (Expr { kind, span }, 1)
 }
 
 fn error_type(span: Span) -> TypeExpr {
