@@ -78,14 +78,14 @@ pub fn resolve(
             }
             Err(e) => errors.push(ParamError {
                 message: format!("invalid value for param `{name}` of type `{}`: {e}", param.ty),
-                help: Some(example_for(&param.ty)),
+                help: Some(example_for(name, &param.ty)),
             }),
         }
     }
     let missing: Vec<&str> = wf
         .params
         .iter()
-        .filter(|p| p.required && !values.contains_key(&p.binding))
+        .filter(|p| p.required && !values.contains_key(&p.binding) && !seen.contains(&p.name.as_str()))
         .map(|p| p.name.as_str())
         .collect();
     if !missing.is_empty() {
@@ -118,16 +118,40 @@ enum Given<'a> {
     Json(&'a serde_json::Value),
 }
 
-fn example_for(ty: &crate::check::ty::Type) -> String {
+fn example_for(name: &str, ty: &crate::check::ty::Type) -> String {
     use crate::check::ty::Type;
     match ty {
-        Type::Int => "write a whole number, like `-p n=42`".into(),
-        Type::Float => "write a number, like `-p rate=0.5`".into(),
+        Type::Int => format!("write a whole number, like `-p {name}=42`"),
+        Type::Float => format!("write a number, like `-p {name}=0.5`"),
         Type::Bool => "write `true` or `false`".into(),
-        Type::Duration => "write a duration, like `90s`, `5m` or `1h30m`".into(),
-        Type::Date => "write an ISO date, like `2026-11-23`".into(),
+        Type::Duration => format!("write a duration, like `-p {name}=90s` or `-p {name}=1h30m`"),
+        Type::Date => format!("write an ISO date, like `-p {name}=2026-11-23`"),
         Type::String => "any text is a string".into(),
-        Type::Optional(inner) => example_for(inner),
-        _ => format!("write JSON of type `{ty}`, like `-p xs='[\"a\", \"b\"]'`"),
+        Type::Optional(inner) => example_for(name, inner),
+        _ => format!("write JSON of type `{ty}`, like `-p {name}='{}'`", sample(ty)),
+    }
+}
+
+/// A small JSON value of type `ty`, for help lines.
+fn sample(ty: &crate::check::ty::Type) -> String {
+    use crate::check::ty::Type;
+    match ty {
+        Type::Int => "1".into(),
+        Type::Float => "0.5".into(),
+        Type::Bool => "true".into(),
+        Type::String | Type::Unknown | Type::Error => "\"text\"".into(),
+        Type::Duration => "\"5m\"".into(),
+        Type::Date => "\"2026-11-23\"".into(),
+        Type::Optional(inner) => sample(inner),
+        Type::List(inner) => format!("[{}]", sample(inner)),
+        Type::Map(inner) => format!("{{\"key\": {}}}", sample(inner)),
+        Type::Record(fields) => format!(
+            "{{{}}}",
+            fields
+                .iter()
+                .map(|(n, t)| format!("\"{n}\": {}", sample(t)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
