@@ -5,6 +5,7 @@
 mod cli;
 mod examples;
 mod explain;
+mod fast_parser;
 mod hostile;
 mod ir;
 mod runs;

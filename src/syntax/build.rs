@@ -47,9 +47,12 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// The span of a pair, ending at its last token: pest sometimes leaves whitespace and
+    /// comments at the end of a rule (a failed repetition inside it consumes them), and
+    /// spans must not depend on that (the fast path builds the same spans).
     fn span(&self, p: &P<'_>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        Span::new(self.file, self.base + s.start(), self.base + tight_end(p))
     }
 
     fn ident(&self, p: &P<'_>) -> Ident {
@@ -80,23 +83,7 @@ impl<'t> Builder<'t> {
 
     /// The `///` lines right before `start` (a file offset), joined.
     fn doc(&self, start: usize) -> Option<String> {
-        let mut lines = Vec::new();
-        let mut end = self.text[..start.min(self.text.len())].rfind('\n');
-        while let Some(e) = end {
-            let line_start = self.text[..e].rfind('\n').map_or(0, |n| n + 1);
-            let line = self.text[line_start..e].trim();
-            if let Some(doc) = line.strip_prefix("///") {
-                lines.push(doc.trim().to_string());
-                end = if line_start == 0 { None } else { Some(line_start - 1) };
-            } else {
-                break;
-            }
-        }
-        if lines.is_empty() {
-            return None;
-        }
-        lines.reverse();
-        Some(lines.join("\n"))
+        doc_before(self.text, start)
     }
 
     pub fn items(&mut self, pairs: Pairs<'_, Rule>) -> Vec<Item> {
@@ -1158,6 +1145,70 @@ impl<'t> Builder<'t> {
     }
 }
 
+/// Where a pair's last token ends, ignoring trailing whitespace and comments.
+fn tight_end(p: &P<'_>) -> usize {
+    let span = p.as_span();
+    let last_inner = p.clone().into_inner().last();
+    let from = last_inner.as_ref().map_or(span.start(), |q| q.as_span().end());
+    let input = p.get_input();
+    if let Some(end) = last_token_end(input.get(from..span.end()).unwrap_or("")) {
+        return from + end;
+    }
+    match last_inner {
+        Some(q) => tight_end(&q),
+        None => span.start(),
+    }
+}
+
+/// The end of the last character of `text` that is neither whitespace nor in a comment.
+fn last_token_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut last = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
+            }
+            _ => {
+                let len = text[i..].chars().next().map_or(1, char::len_utf8);
+                if !text[i..].starts_with('\u{FEFF}') {
+                    last = Some(i + len);
+                }
+                i += len;
+            }
+        }
+    }
+    last
+}
+
+/// The `///` lines right before `start` (a file offset), joined.
+pub(crate) fn doc_before(text: &str, start: usize) -> Option<String> {
+    let mut lines = Vec::new();
+    let mut end = text[..start.min(text.len())].rfind('\n');
+    while let Some(e) = end {
+        let line_start = text[..e].rfind('\n').map_or(0, |n| n + 1);
+        let line = text[line_start..e].trim();
+        if let Some(doc) = line.strip_prefix("///") {
+            lines.push(doc.trim().to_string());
+            end = if line_start == 0 { None } else { Some(line_start - 1) };
+        } else {
+            break;
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.reverse();
+    Some(lines.join("\n"))
+}
+
 /// An expression without children (depth 1).
 fn leaf(kind: ExprKind, span: Span) -> (Expr, u32) {
     (Expr { kind, span }, 1)
@@ -1225,7 +1276,7 @@ pub fn parse_duration(text: &str) -> Option<i64> {
     Some(total)
 }
 
-fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     let y: i16 = text.get(0..4).and_then(|s| s.parse().ok()).ok_or("bad year")?;
     let m: i8 = text.get(5..7).and_then(|s| s.parse().ok()).ok_or("bad month")?;
     let d: i8 = text.get(8..10).and_then(|s| s.parse().ok()).ok_or("bad day")?;

@@ -4,9 +4,10 @@ pub mod ast;
 pub mod build;
 pub mod error;
 pub mod expected;
+pub mod fast;
 pub mod grammar;
 pub mod parse;
 pub mod scan;
 pub mod span;
 
-pub use parse::{parse, parse_expr};
+pub use parse::{parse, parse_expr, parse_pest};

@@ -12,8 +12,26 @@ use super::span::{FileId, Span};
 use crate::diagnostics::Problems;
 
 /// Parses one file into an AST, reporting every syntax problem found into `problems`.
+///
+/// Valid input goes through the hand-written fast path; anything it declines (every
+/// input with a problem, and any construct it does not handle) goes through pest, which
+/// builds the same AST and words the diagnostics.
 pub fn parse(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
+    parse_with(file, text, problems, true)
+}
+
+/// [`parse`] without the fast path (tests compare the two).
+pub fn parse_pest(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
+    parse_with(file, text, problems, false)
+}
+
+fn parse_with(file: FileId, text: &str, problems: &mut Problems, fast: bool) -> SourceFile {
     let scanned = scan(file, text);
+    if fast && scanned.errors.is_empty() {
+        if let Some(ast) = super::fast::parse(file, text) {
+            return ast;
+        }
+    }
     let clean = scanned.errors.is_empty();
     let limit = scanned.error_at.unwrap_or(text.len());
     for e in scanned.errors {
@@ -30,7 +48,7 @@ pub fn parse(file: FileId, text: &str, problems: &mut Problems) -> SourceFile {
             return SourceFile { file, items };
         }
     }
-    // The fast path failed: parse again, item by item, with pest's error detail on.
+    // The whole-file parse failed: parse again, item by item, with pest's error detail on.
     pest::set_error_detail(true);
     let mut items = Vec::new();
     let mut starts: Vec<usize> = scanned.item_starts.iter().copied().filter(|s| *s < limit).collect();
