@@ -760,6 +760,30 @@ impl Checker<'_> {
         match builtins::result_type(name, &placed, span) {
             Ok(t) => t,
             Err(p) => {
+                // An optional argument that would be accepted once unwrapped is a
+                // `none` problem, not a wrong argument: say so (E0204).
+                if let Some(opt) = placed.iter().find(|a| matches!(a.ty, Type::Optional(_))) {
+                    let unwrapped: Vec<Type> = placed.iter().map(|a| a.ty.unwrap_optional().clone()).collect();
+                    let retry: Vec<Arg<'_>> = unwrapped
+                        .iter()
+                        .zip(&placed)
+                        .map(|(ty, a)| Arg { ty, span: a.span })
+                        .collect();
+                    if builtins::result_type(name, &retry, span).is_ok() {
+                        let culprit = placed
+                            .iter()
+                            .find(|a| a.span == p.span && matches!(a.ty, Type::Optional(_)))
+                            .unwrap_or(opt);
+                        self.error(CheckError::MaybeNone {
+                            ty: culprit.ty.to_string(),
+                            span: culprit.span,
+                            help: Some(format!(
+                                "`{name}` needs a value here; give a default with `?? value`, or test it with `!= none`"
+                            )),
+                        });
+                        return Type::Error;
+                    }
+                }
                 if p.span == span || !placed.iter().any(|a| a.ty.is_vague()) {
                     self.error(CheckError::BadArguments {
                         message: p.message,

@@ -105,9 +105,27 @@ impl<'a> Checker<'a> {
                     "params, consts, lets and steps of a workflow share one namespace; rename one of them".into(),
                 ),
             });
+            // The duplicate is reported; do not also call it unused.
+            if let Target::Binding(b) = target {
+                if let Some(u) = self.used.get_mut(b.0 as usize) {
+                    *u = true;
+                }
+            }
             return;
         }
         env.names.insert(ident.name.clone(), (target, ident.span));
+        let module = env.id.map(|w| self.program.workflow(w).module);
+        if let Some(import) = module
+            .and_then(|m| self.scopes.get(m.0 as usize))
+            .and_then(|s| s.imports.get(&ident.name))
+            .map(|info| info.span)
+        {
+            self.warning(CheckWarning::ShadowsModule {
+                name: ident.name.clone(),
+                span: ident.span,
+                import,
+            });
+        }
     }
 
     /// Registers a workflow's params, consts, lets, steps and scopes.
