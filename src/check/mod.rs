@@ -16,6 +16,9 @@ pub mod ty;
 pub mod types;
 mod workflow;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 
 use error::{CheckError, CheckWarning};

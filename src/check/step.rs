@@ -324,7 +324,7 @@ impl Checker<'_> {
                     if s.file == span.file {
                         more.push(miette::LabeledSpan::new_with_span(
                             Some(format!(
-                                "`{}` needs `{}` here",
+                                "`{}` depends on `{}` here",
                                 self.node_name(w[0], steps),
                                 self.node_name(next, steps)
                             )),
