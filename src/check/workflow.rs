@@ -13,7 +13,7 @@ use super::{
 use crate::diagnostics::suggest::did_you_mean;
 use crate::driver::ModuleId;
 use crate::syntax::ast::{
-    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, Workflow,
+    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, UnaryOp, Workflow,
 };
 use crate::syntax::span::Span;
 
@@ -456,15 +456,30 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn positive_duration(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) {
+    pub(super) fn positive_duration(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) {
         self.expect(e, &Type::Duration, env, ctx, what);
-        if let ExprKind::Duration(0) = e.kind {
-            self.error(CheckError::BadConstant {
+        match &e.kind {
+            ExprKind::Duration(0) => self.error(CheckError::BadConstant {
                 message: format!("{what} must be longer than zero"),
                 span: e.span,
                 label: "this is 0".into(),
                 help: None,
-            });
+            }),
+            ExprKind::Duration(n) if *n < 0 => self.error(CheckError::BadConstant {
+                message: format!("{what} must be longer than zero"),
+                span: e.span,
+                label: "this is negative".into(),
+                help: Some("remove the `-`".into()),
+            }),
+            ExprKind::Unary(UnaryOp::Neg, inner) if matches!(inner.kind, ExprKind::Duration(_)) => {
+                self.error(CheckError::BadConstant {
+                    message: format!("{what} must be longer than zero"),
+                    span: e.span,
+                    label: "this is negative".into(),
+                    help: Some("remove the `-`".into()),
+                });
+            }
+            _ => {}
         }
     }
 
@@ -861,7 +876,15 @@ impl<'a> Checker<'a> {
     }
 
     fn check_next(&mut self, bindings: &[(Ident, Expr)], env: &WfEnv, ctx: &mut Ctx) {
-        for (name, value) in bindings {
+        for (i, (name, value)) in bindings.iter().enumerate() {
+            if let Some((first, _)) = bindings[..i].iter().find(|(n, _)| n.name == name.name) {
+                self.error(CheckError::Duplicate {
+                    name: name.name.clone(),
+                    span: name.span,
+                    first: first.span,
+                    help: Some("a `next` sets each variable once; remove one of them".into()),
+                });
+            }
             let var = ctx
                 .locals
                 .iter()
