@@ -441,6 +441,9 @@ impl Checker<'_> {
             }
             StepRefs::Allowed(None) => {}
         }
+        if self.unresolved_calls.contains(&s) {
+            return Type::Error;
+        }
         let info = self.program.step(s);
         let common = info.scopes.iter().zip(&ctx.levels).take_while(|(a, b)| a == b).count();
         let fields = info

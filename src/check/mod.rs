@@ -88,6 +88,7 @@ pub fn check(modules: &[Module], problems: &mut Problems) -> Program {
         edges: Vec::new(),
         fn_calls: Vec::new(),
         wf_calls: Vec::new(),
+        unresolved_calls: std::collections::HashSet::new(),
         file: FileId::default(),
         warn: true,
     };
@@ -105,6 +106,9 @@ struct Checker<'a> {
     edges: Vec<Edge>,
     fn_calls: Vec<(FnId, FnId, Span)>,
     wf_calls: Vec<(WorkflowId, WorkflowId, Span)>,
+    /// `call` steps whose workflow was not found (already reported): their outputs are
+    /// unknown, so using them reports nothing more.
+    unresolved_calls: std::collections::HashSet<StepId>,
     /// The file being checked (diagnostics are reported against it).
     file: FileId,
     /// Whether warnings are reported for the current module (not for the stdlib).

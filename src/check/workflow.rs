@@ -303,6 +303,7 @@ impl<'a> Checker<'a> {
         });
         for (sid, target, span) in calls {
             let Some(callee) = self.find_callee(module, &target) else {
+                self.unresolved_calls.insert(sid);
                 continue;
             };
             self.wf_calls.push((wid, callee, span));
