@@ -207,3 +207,68 @@ fn long_let_chain_checks_clean() {
     let _ = writeln!(src, "  output last: int = v{}\n}}", n - 1);
     assert!(codes(&src).is_empty());
 }
+
+#[test]
+fn long_let_chain_in_a_loop_body_checks_clean() {
+    let n = 10_000;
+    let mut src = String::from("workflow w {\n  param xs: list<int> = [1]\n  foreach x in xs {\n    let v0 = x\n");
+    for i in 1..n {
+        let _ = writeln!(src, "    let v{i} = v{} + 1", i - 1);
+    }
+    let _ = writeln!(src, "    step s {{ run \"echo ${{v{}}}\" }}\n  }}\n}}", n - 1);
+    let start = Instant::now();
+    assert!(codes(&src).is_empty());
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+}
+
+#[test]
+fn many_functions_check_clean() {
+    let n = 5_000;
+    let mut src = String::from("fn f0(x: int) -> int = x\n");
+    for i in 1..n {
+        let _ = writeln!(src, "fn f{i}(x: int) -> int = f{}(x) + 1", i - 1);
+    }
+    let _ = writeln!(src, "workflow w {{ step s {{ run \"${{f{}(1)}}\" }} }}", n - 1);
+    assert!(codes(&src).is_empty());
+}
+
+#[test]
+fn fn_param_shadowing_a_module_warns() {
+    let src = "import \"std/dates\"\nfn f(dates: int) -> int = dates + 1\nworkflow w { param day: date = 2026-01-01  step s { run \"${f(1)} ${dates.nodash(day)}\" } }";
+    assert_eq!(codes(src), ["W0003"]);
+}
+
+#[test]
+fn unknown_callee_does_not_cascade() {
+    let src = "workflow w { step s { call nope() } output o: int = s.rows }";
+    assert_eq!(codes(src), ["E0110"]);
+}
+
+/// `cargo test --release --lib check::tests::time_100k_lines -- --ignored --nocapture`
+/// prints how long `analyze` takes on a generated ~100,000-line workflow.
+#[test]
+#[ignore = "timing, run by hand in release"]
+fn time_100k_lines() {
+    let mut src =
+        String::from("workflow big {\n  param regions: list<string> = [\"us\", \"eu\"]\n  param threshold: int = 10\n");
+    let mut b = 0;
+    while src.len() < 3_200_000 {
+        let prev = if b == 0 {
+            String::new()
+        } else {
+            format!(" ${{extract{}.rows}}", b - 1)
+        };
+        let _ = write!(
+            src,
+            "  step extract{b} {{\n    run \"extract.sh {b} ${{threshold}}{prev}\"\n    outputs {{ rows: int, path: string }}\n    timeout 30m\n  }}\n  foreach region{b} in regions {{\n    step load{b} {{\n      run \"load.sh ${{region{b}}} ${{extract{b}.path}}\"\n      outputs {{ loaded: int }}\n    }}\n    if load{b}.loaded > threshold {{\n      step split{b} {{ run \"split.sh ${{load{b}.loaded}}\" }}\n    }}\n  }}\n  step publish{b} {{\n    run \"publish.sh ${{sum(load{b}.loaded)}}\"\n    after extract{b}\n  }}\n"
+        );
+        b += 1;
+    }
+    src.push_str("}\n");
+    let lines = src.lines().count();
+    let start = Instant::now();
+    let a = run(&src);
+    let took = start.elapsed();
+    assert!(!a.problems.has_errors());
+    eprintln!("analyze: {lines} lines, {} steps, {took:?}", a.program.steps.len());
+}

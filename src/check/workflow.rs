@@ -824,11 +824,16 @@ impl<'a> Checker<'a> {
         }
         let mut edges = Vec::new();
         let mut edge_spans: HashMap<(usize, usize), Span> = HashMap::new();
+        // First declaration of each name (a duplicate is reported elsewhere).
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(lets.len());
+        for (j, (n, _, _)) in lets.iter().enumerate() {
+            index.entry(n.name.as_str()).or_insert(j);
+        }
         for (i, (_, _, value)) in lets.iter().enumerate() {
             let mut names = Vec::new();
             free_names(value, &mut Vec::new(), &mut names);
             for (name, span) in names {
-                if let Some(j) = lets.iter().position(|(n, _, _)| n.name == name) {
+                if let Some(&j) = index.get(name) {
                     edges.push((j, i));
                     edge_spans.entry((j, i)).or_insert(span);
                 }
