@@ -441,6 +441,9 @@ impl Checker<'_> {
             }
             StepRefs::Allowed(None) => {}
         }
+        if self.unresolved_calls.contains(&s) {
+            return Type::Error;
+        }
         let common = {
             let info = self.program.step(s);
             info.scopes.iter().zip(&ctx.levels).take_while(|(a, b)| a == b).count()
@@ -772,6 +775,35 @@ impl Checker<'_> {
         match builtins::result_type(name, &placed, span) {
             Ok(t) => t,
             Err(p) => {
+                // An optional argument that would be accepted once unwrapped is a
+                // `none` problem, not a wrong argument: say so (E0204).
+                if placed.iter().any(|a| has_optional(a.ty)) {
+                    let unwrapped: Vec<Type> = placed.iter().map(|a| strip_optional(a.ty)).collect();
+                    let retry: Vec<Arg<'_>> = unwrapped
+                        .iter()
+                        .zip(&placed)
+                        .map(|(ty, a)| Arg { ty, span: a.span })
+                        .collect();
+                    if builtins::result_type(name, &retry, span).is_ok() {
+                        let culprit = placed
+                            .iter()
+                            .find(|a| a.span == p.span && has_optional(a.ty))
+                            .or_else(|| placed.iter().find(|a| has_optional(a.ty)));
+                        if let Some(culprit) = culprit {
+                            let help = if matches!(culprit.ty, Type::List(_)) {
+                                format!("`{name}` needs values; drop the `none`s first: `[x ?? default for x in …]`")
+                            } else {
+                                format!("`{name}` needs a value here; give a default with `?? value`, or test it with `!= none`")
+                            };
+                            self.error(CheckError::MaybeNone {
+                                ty: culprit.ty.to_string(),
+                                span: culprit.span,
+                                help: Some(help),
+                            });
+                            return Type::Error;
+                        }
+                    }
+                }
                 if p.span == span || !placed.iter().any(|a| a.ty.is_vague()) {
                     self.error(CheckError::BadArguments {
                         message: p.message,
@@ -904,5 +936,23 @@ fn numeric(a: &Type, b: &Type) -> Option<Type> {
         (Type::Int, Type::Int) => Some(Type::Int),
         (Type::Int | Type::Float, Type::Int | Type::Float) => Some(Type::Float),
         _ => None,
+    }
+}
+
+/// Whether a built-in argument is optional, or a list of optionals (a gathered branch output).
+fn has_optional(t: &Type) -> bool {
+    match t {
+        Type::Optional(_) => true,
+        Type::List(inner) => matches!(**inner, Type::Optional(_)),
+        _ => false,
+    }
+}
+
+/// The argument type with the optional layer of [`has_optional`] removed.
+fn strip_optional(t: &Type) -> Type {
+    match t {
+        Type::Optional(inner) => (**inner).clone(),
+        Type::List(inner) => Type::List(Box::new(inner.unwrap_optional().clone())),
+        other => other.clone(),
     }
 }

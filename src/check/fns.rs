@@ -1,6 +1,6 @@
 //! Checking `fn` bodies, and rejecting recursion between functions.
 
-use super::error::CheckError;
+use super::error::{CheckError, CheckWarning};
 use super::expr::{Ctx, StepRefs};
 use super::{graph, Checker, FnId, WfEnv};
 use crate::driver::{Module, ModuleId};
@@ -9,15 +9,18 @@ use crate::syntax::ast::Item;
 impl Checker<'_> {
     pub(super) fn check_fns(&mut self, module_id: ModuleId, module: &Module) {
         let env = WfEnv::default();
+        // Item index → function id, built once (a lookup per item would be quadratic).
+        let by_item: std::collections::HashMap<usize, FnId> = self
+            .program
+            .fns
+            .iter()
+            .enumerate()
+            .filter(|(_, info)| info.module == module_id)
+            .map(|(i, info)| (info.item, FnId(u32::try_from(i).unwrap_or(u32::MAX))))
+            .collect();
         for (index, item) in module.ast.items.iter().enumerate() {
             let Item::Fn(f) = item else { continue };
-            let Some(fid) = self
-                .program
-                .fns
-                .iter()
-                .position(|info| info.module == module_id && info.item == index)
-                .map(|i| FnId(u32::try_from(i).unwrap_or(u32::MAX)))
-            else {
+            let Some(&fid) = by_item.get(&index) else {
                 continue;
             };
             let info = self.program.fns[fid.0 as usize].clone();
@@ -30,6 +33,17 @@ impl Checker<'_> {
                         span: name.span,
                         first: first.span,
                         help: Some("parameters of a function need distinct names".into()),
+                    });
+                }
+                if let Some(import) = self.scopes[module_id.0 as usize]
+                    .imports
+                    .get(&name.name)
+                    .map(|i| i.span)
+                {
+                    self.warning(CheckWarning::ShadowsModule {
+                        name: name.name.clone(),
+                        span: name.span,
+                        import,
                     });
                 }
                 ctx.locals.push((name.name.clone(), *b));

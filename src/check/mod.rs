@@ -16,6 +16,9 @@ pub mod ty;
 pub mod types;
 mod workflow;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 
 use error::{CheckError, CheckWarning};
@@ -85,6 +88,7 @@ pub fn check(modules: &[Module], problems: &mut Problems) -> Program {
         edges: Vec::new(),
         fn_calls: Vec::new(),
         wf_calls: Vec::new(),
+        unresolved_calls: std::collections::HashSet::new(),
         file: FileId::default(),
         warn: true,
     };
@@ -102,6 +106,9 @@ struct Checker<'a> {
     edges: Vec<Edge>,
     fn_calls: Vec<(FnId, FnId, Span)>,
     wf_calls: Vec<(WorkflowId, WorkflowId, Span)>,
+    /// `call` steps whose workflow was not found (already reported): their outputs are
+    /// unknown, so using them reports nothing more.
+    unresolved_calls: std::collections::HashSet<StepId>,
     /// The file being checked (diagnostics are reported against it).
     file: FileId,
     /// Whether warnings are reported for the current module (not for the stdlib).
@@ -290,13 +297,18 @@ impl Checker<'_> {
                 .rev()
                 .map(|w| self.program.workflows[*w].name.clone())
                 .collect();
-            // The call from the first workflow of the (reversed) cycle to the next.
-            let caller = WorkflowId(u32::try_from(*cycle.last().unwrap_or(&0)).unwrap_or(0));
-            let callee = WorkflowId(u32::try_from(*cycle.first().unwrap_or(&0)).unwrap_or(0));
+            // Edges point callee → caller, so the reversed path reads as calls: `names[0]`
+            // calls `names[1]`, …, and the last calls `names[0]`. Label the first call.
+            let caller = cycle.last().copied().unwrap_or(0);
+            let callee = if cycle.len() > 1 {
+                cycle[cycle.len() - 2]
+            } else {
+                caller
+            };
             let found = self
                 .wf_calls
                 .iter()
-                .find(|(a, b, _)| *a == caller && (*b == callee || cycle.len() == 1))
+                .find(|(a, b, _)| a.0 as usize == caller && b.0 as usize == callee)
                 .map(|(_, _, s)| *s);
             if let Some(span) = found {
                 self.file = span.file;

@@ -96,9 +96,10 @@ impl Checker<'_> {
                 }
             }
             ClauseKind::Call { args, .. } => self.check_call_args(sid, args, span, env, ctx),
-            ClauseKind::Sleep(e) | ClauseKind::Timeout(e) => {
+            ClauseKind::Sleep(e) => {
                 self.expect(e, &Type::Duration, env, ctx, "this");
             }
+            ClauseKind::Timeout(e) => self.positive_duration(e, env, ctx, "`timeout`"),
             ClauseKind::Wait { signal, filter } => {
                 self.expect(signal, &Type::String, env, ctx, "the signal name");
                 if let Some(f) = filter {
@@ -324,7 +325,7 @@ impl Checker<'_> {
                     if s.file == span.file {
                         more.push(miette::LabeledSpan::new_with_span(
                             Some(format!(
-                                "`{}` needs `{}` here",
+                                "`{}` depends on `{}` here",
                                 self.node_name(w[0], steps),
                                 self.node_name(next, steps)
                             )),

@@ -13,7 +13,7 @@ use super::{
 use crate::diagnostics::suggest::did_you_mean;
 use crate::driver::ModuleId;
 use crate::syntax::ast::{
-    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, Workflow,
+    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, UnaryOp, Workflow,
 };
 use crate::syntax::span::Span;
 
@@ -105,9 +105,27 @@ impl<'a> Checker<'a> {
                     "params, consts, lets and steps of a workflow share one namespace; rename one of them".into(),
                 ),
             });
+            // The duplicate is reported; do not also call it unused.
+            if let Target::Binding(b) = target {
+                if let Some(u) = self.used.get_mut(b.0 as usize) {
+                    *u = true;
+                }
+            }
             return;
         }
         env.names.insert(ident.name.clone(), (target, ident.span));
+        let module = env.id.map(|w| self.program.workflow(w).module);
+        if let Some(import) = module
+            .and_then(|m| self.scopes.get(m.0 as usize))
+            .and_then(|s| s.imports.get(&ident.name))
+            .map(|info| info.span)
+        {
+            self.warning(CheckWarning::ShadowsModule {
+                name: ident.name.clone(),
+                span: ident.span,
+                import,
+            });
+        }
     }
 
     /// Registers a workflow's params, consts, lets, steps and scopes.
@@ -285,6 +303,7 @@ impl<'a> Checker<'a> {
         });
         for (sid, target, span) in calls {
             let Some(callee) = self.find_callee(module, &target) else {
+                self.unresolved_calls.insert(sid);
                 continue;
             };
             self.wf_calls.push((wid, callee, span));
@@ -438,15 +457,30 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn positive_duration(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) {
+    pub(super) fn positive_duration(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) {
         self.expect(e, &Type::Duration, env, ctx, what);
-        if let ExprKind::Duration(0) = e.kind {
-            self.error(CheckError::BadConstant {
+        match &e.kind {
+            ExprKind::Duration(0) => self.error(CheckError::BadConstant {
                 message: format!("{what} must be longer than zero"),
                 span: e.span,
                 label: "this is 0".into(),
                 help: None,
-            });
+            }),
+            ExprKind::Duration(n) if *n < 0 => self.error(CheckError::BadConstant {
+                message: format!("{what} must be longer than zero"),
+                span: e.span,
+                label: "this is negative".into(),
+                help: Some("remove the `-`".into()),
+            }),
+            ExprKind::Unary(UnaryOp::Neg, inner) if matches!(inner.kind, ExprKind::Duration(_)) => {
+                self.error(CheckError::BadConstant {
+                    message: format!("{what} must be longer than zero"),
+                    span: e.span,
+                    label: "this is negative".into(),
+                    help: Some("remove the `-`".into()),
+                });
+            }
+            _ => {}
         }
     }
 
@@ -790,11 +824,16 @@ impl<'a> Checker<'a> {
         }
         let mut edges = Vec::new();
         let mut edge_spans: HashMap<(usize, usize), Span> = HashMap::new();
+        // First declaration of each name (a duplicate is reported elsewhere).
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(lets.len());
+        for (j, (n, _, _)) in lets.iter().enumerate() {
+            index.entry(n.name.as_str()).or_insert(j);
+        }
         for (i, (_, _, value)) in lets.iter().enumerate() {
             let mut names = Vec::new();
             free_names(value, &mut Vec::new(), &mut names);
             for (name, span) in names {
-                if let Some(j) = lets.iter().position(|(n, _, _)| n.name == name) {
+                if let Some(&j) = index.get(name) {
                     edges.push((j, i));
                     edge_spans.entry((j, i)).or_insert(span);
                 }
@@ -843,7 +882,15 @@ impl<'a> Checker<'a> {
     }
 
     fn check_next(&mut self, bindings: &[(Ident, Expr)], env: &WfEnv, ctx: &mut Ctx) {
-        for (name, value) in bindings {
+        for (i, (name, value)) in bindings.iter().enumerate() {
+            if let Some((first, _)) = bindings[..i].iter().find(|(n, _)| n.name == name.name) {
+                self.error(CheckError::Duplicate {
+                    name: name.name.clone(),
+                    span: name.span,
+                    first: first.span,
+                    help: Some("a `next` sets each variable once; remove one of them".into()),
+                });
+            }
             let var = ctx
                 .locals
                 .iter()
