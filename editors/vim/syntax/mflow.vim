@@ -130,6 +130,8 @@ hi def link mflowRawString    String
 hi def link mflowEscape       SpecialChar
 hi def link mflowEscapeError  Error
 hi def link mflowInterpDelim  Delimiter
+" The inside of `${…}` is code, not string: plain text with its own groups.
+hi def link mflowInterp       Normal
 hi def link mflowInclude      Include
 hi def link mflowDeclaration  Keyword
 hi def link mflowStructure    Structure
