@@ -9,4 +9,5 @@ pub mod loader;
 pub mod runtime;
 pub mod source;
 pub mod stdlib;
+pub mod store;
 pub mod syntax;

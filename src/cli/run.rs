@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use crate::runtime::limits::Limits;
 use crate::runtime::report::Mode;
-use crate::runtime::run::{execute, Launch};
+use crate::runtime::run::{execute, Launch, Start};
 use crate::runtime::scheduler::Options;
 
 #[derive(Debug, Args)]
@@ -22,6 +22,13 @@ pub struct RunArgs {
     /// A JSON object of launch parameters (`-p` wins over it).
     #[arg(long, value_name = "FILE")]
     params_file: Option<String>,
+    #[command(flatten)]
+    pub how: HowArgs,
+}
+
+/// How a run is carried out and shown: shared by `run` and `resume`.
+#[derive(Debug, Args)]
+pub struct HowArgs {
     /// Output: progress lines (human) or one JSON result object on stdout (json).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -40,7 +47,7 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub enum Format {
     Human,
     Json,
 }
@@ -57,36 +64,43 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
             return 2;
         }
     };
-    let mut cli_params = Vec::new();
-    for p in &args.params {
-        match p.split_once('=') {
-            Some((k, v)) => cli_params.push((k.trim().to_string(), v.to_string())),
-            None => {
-                eprintln!("error: `-p {p}` is not `name=value`\n  help: write `-p {p}=VALUE`");
-                return 2;
-            }
-        }
-    }
+    let Some(cli_params) = split_params(&args.params) else {
+        return 2;
+    };
     let file_params = match &args.params_file {
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
-        {
-            Ok(serde_json::Value::Object(map)) => Some(map),
-            Ok(_) => {
-                eprintln!("error: `{path}` must hold one JSON object of params");
-                return 2;
-            }
-            Err(e) => {
-                eprintln!("error: cannot read params file `{path}`: {e}");
+        Some(path) => match read_params_file(path) {
+            Ok(map) => Some(map),
+            Err(message) => {
+                eprintln!("error: {message}");
                 return 2;
             }
         },
         None => None,
     };
     let wf = ir.workflow(workflow);
-    let params = match crate::runtime::params::resolve(wf, &analysis.program, &cli_params, file_params.as_ref()) {
-        Ok(p) => p,
+    let Some(params) = resolve_params(wf, &analysis.program, &cli_params, file_params.as_ref()) else {
+        return 2;
+    };
+    let launch = Launch {
+        ir: &ir,
+        program: &analysis.program,
+        sources: &analysis.sources,
+        workflow,
+        params,
+        file: absolute(&args.file),
+    };
+    start(&launch, &args.how, color, Start::New)
+}
+
+/// Launch params after `-p` and the params file, or `None` once the errors are printed.
+pub fn resolve_params(
+    wf: &crate::ir::IrWorkflow,
+    program: &crate::check::Program,
+    cli: &[(String, String)],
+    file: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> Option<std::collections::HashMap<crate::check::BindingId, crate::runtime::value::Value>> {
+    match crate::runtime::params::resolve(wf, program, cli, file) {
+        Ok(p) => Some(p),
         Err(errors) => {
             for e in errors {
                 eprintln!("error[E0401]: {}", e.message);
@@ -94,9 +108,44 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
                     eprintln!("  help: {help}");
                 }
             }
-            return 2;
+            None
         }
-    };
+    }
+}
+
+/// `-p name=value` pairs, or `None` once the error is printed.
+pub fn split_params(given: &[String]) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(given.len());
+    for p in given {
+        match p.split_once('=') {
+            Some((k, v)) => out.push((k.trim().to_string(), v.to_string())),
+            None => {
+                eprintln!("error: `-p {p}` is not `name=value`\n  help: write `-p {p}=VALUE`");
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn read_params_file(path: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    match std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
+    {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => Err(format!("`{path}` must hold one JSON object of params")),
+        Err(e) => Err(format!("cannot read params file `{path}`: {e}")),
+    }
+}
+
+/// The file as an absolute path (as given when it cannot be resolved).
+fn absolute(file: &str) -> String {
+    std::fs::canonicalize(file).map_or_else(|_| file.to_string(), |p| p.display().to_string())
+}
+
+/// Runs (or resumes) and prints the result; returns the exit code (§10).
+pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> i32 {
     let options = Options {
         max_parallel: args.max_parallel.map(|n| n as usize),
         limits: Limits {
@@ -110,14 +159,7 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
         Format::Human => Mode::Human { color },
         Format::Json => Mode::Quiet,
     };
-    let launch = Launch {
-        ir: &ir,
-        program: &analysis.program,
-        sources: &analysis.sources,
-        workflow,
-        params,
-    };
-    match execute(&launch, options, mode) {
+    match execute(launch, options, mode, how) {
         Ok(report) => {
             match args.format {
                 Format::Json => println!(
@@ -129,6 +171,10 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
                         println!("{name} = {}", value.to_json());
                     }
                 }
+            }
+            if report.refused.is_some() {
+                // Not interrupted: refused by the strategy before it started.
+                return 1;
             }
             report.state.exit_code()
         }

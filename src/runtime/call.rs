@@ -15,8 +15,9 @@ pub(super) async fn run_call(
     workflow: WorkflowId,
     given: HashMap<BindingId, Value>,
     name: &str,
+    forced: bool,
 ) -> Try {
-    let inst = match r.instance(workflow, given, format!("{name}/")) {
+    let inst = match r.instance(workflow, given, format!("{name}/"), forced) {
         Ok(inst) => inst,
         Err(failure) => {
             r.report_failure(name, &failure);

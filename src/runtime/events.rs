@@ -28,8 +28,9 @@ pub struct Event<'a> {
 }
 
 impl EventLog {
-    pub fn create(path: &Path) -> std::io::Result<Self> {
-        let file = File::create(path)?;
+    /// Opens the log for appending: a resumed run adds to the events of its earlier attempts.
+    pub fn append(path: &Path) -> std::io::Result<Self> {
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
         Ok(Self {
             out: Mutex::new(Some(BufWriter::with_capacity(1 << 16, file))),
         })

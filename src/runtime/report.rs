@@ -56,6 +56,8 @@ pub struct Reporter {
     running: AtomicUsize,
     finished: AtomicUsize,
     failed: AtomicUsize,
+    /// Step instances that kept an earlier result (resume).
+    reused: AtomicUsize,
 }
 
 impl Reporter {
@@ -78,6 +80,7 @@ impl Reporter {
             running: AtomicUsize::new(0),
             finished: AtomicUsize::new(0),
             failed: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
         }
     }
 
@@ -163,6 +166,13 @@ impl Reporter {
         ));
     }
 
+    /// A step instance keeps the result it recorded before (`maestroc resume`).
+    pub fn step_reused(&self, name: &str) {
+        self.finished.fetch_add(1, Ordering::Relaxed);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.update(name);
+    }
+
     pub fn step_failed(&self, name: &str, attempt: u32, message: &str) {
         self.line(&format!("  {name}: attempt {attempt} failed: {message}"));
     }
@@ -177,6 +187,14 @@ impl Reporter {
     pub fn run_finished(&self, state: &str, elapsed: Duration) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+        }
+        let reused = self.reused.load(Ordering::Relaxed);
+        if reused > 0 {
+            self.line(&format!(
+                "{reused} step instance{} kept the result {} recorded before",
+                if reused == 1 { "" } else { "s" },
+                if reused == 1 { "it" } else { "they" }
+            ));
         }
         self.line(&format!("run {state} in {:.2}s", elapsed.as_secs_f64()));
     }

@@ -5,16 +5,21 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::eval;
+use super::eval::{self, Failure};
 use super::events::EventLog;
 use super::frame::Frame;
 use super::report::{Mode, Reporter};
-use super::scheduler::{Options, RunReport, Runner};
+use super::resume::Resume;
+use super::scheduler::{Instance, Options, RunReport, Runner};
 use super::state::RunState;
 use super::value::Value;
 use crate::check::{BindingId, Program, WorkflowId};
-use crate::ir::Ir;
+use crate::ir::{Ir, IrStrategy, IrWorkflow};
 use crate::source::SourceMap;
+use crate::store::admission::{Admission, Strategy};
+use crate::store::lease::Lease;
+use crate::store::runs::{NewRun, RunRow};
+use crate::store::{Durability, Store};
 
 /// The directory holding run state: `$MFLOW_HOME`, else `./.mflow`.
 #[must_use]
@@ -38,18 +43,60 @@ pub struct Launch<'a> {
     pub sources: &'a SourceMap,
     pub workflow: WorkflowId,
     pub params: HashMap<BindingId, Value>,
+    /// The `.mflow` file as an absolute path: recorded so `resume` can find it again, and
+    /// part of the key that groups runs of one workflow for its strategy.
+    pub file: String,
 }
 
-/// Runs a workflow to the end and reports what happened.
-pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode) -> std::io::Result<RunReport> {
-    let run_id = new_run_id();
-    let run_dir = home().join("runs").join(&run_id);
-    std::fs::create_dir_all(&run_dir)?;
-    let events = EventLog::create(&run_dir.join("events.jsonl"))?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let reporter = Reporter::new(mode);
+/// A new run, or an earlier run taken up again.
+pub enum Start {
+    New,
+    Resume(Box<Resumed>),
+}
+
+/// A run taken up again: its record, and what its step instances recorded.
+pub struct Resumed {
+    pub run: RunRow,
+    pub resume: Resume,
+}
+
+/// How often a running or queued run looks for a cancel request in the store.
+const CANCEL_POLL: Duration = Duration::from_millis(200);
+
+/// Runs a workflow to the end and reports what happened. The run is recorded in the store
+/// under `$MFLOW_HOME` from before it starts to after it ends.
+pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) -> Result<RunReport, String> {
+    let home = home();
+    let store = Store::open(&home, Durability::from_env()).map_err(|e| e.to_string())?;
     let wf = launch.ir.workflow(launch.workflow);
-    let runner = Runner::new(
+    let (run_id, run_dir, resume, started_at) = match start {
+        Start::New => {
+            let id = new_run_id();
+            let dir = home.join("runs").join(&id);
+            (id, dir, None, None)
+        }
+        Start::Resume(resumed) => {
+            let Resumed { run, resume } = *resumed;
+            let started = run
+                .started_at
+                .as_deref()
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+            (run.run_id, PathBuf::from(run.run_dir), Some(resume), started)
+        }
+    };
+    let lease = Lease::acquire(&home, &run_id).map_err(|_| {
+        format!(
+            "run `{run_id}` is still running in another process\n  help: stop it first with `maestroc cancel {run_id}`"
+        )
+    })?;
+    std::fs::create_dir_all(&run_dir).map_err(|e| format!("cannot create {}: {e}", run_dir.display()))?;
+    let events = EventLog::append(&run_dir.join("events.jsonl")).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let resumed = resume.is_some();
+    let mut runner = Runner::new(
         launch.ir,
         launch.program,
         launch.sources,
@@ -57,83 +104,87 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode) -> std::io::Re
         run_id.clone(),
         run_dir.clone(),
         events,
-        reporter,
+        Reporter::new(mode),
+        &store,
+        resume.unwrap_or_default(),
     );
+    if let Some(t) = started_at {
+        // `today()` is the date the run first started, however late it is resumed.
+        runner.context.start = t;
+    }
+    let runner = runner;
+    if resumed {
+        store.start_run(&run_id, true).map_err(|e| e.to_string())?;
+    } else {
+        let params = params_json(wf, &launch.params);
+        store
+            .create_run(&NewRun {
+                run_id: &run_id,
+                workflow: &wf.name,
+                file: &launch.file,
+                workflow_key: &format!("{}::{}", launch.file, wf.name),
+                params: &params,
+                strategy: "parallel",
+                run_dir: &run_dir.display().to_string(),
+            })
+            .map_err(|e| e.to_string())?;
+    }
     let started = Instant::now();
-    runner.reporter.run_started(&run_id, &wf.name, &run_dir);
-    runner.event(None, RunState::Running.as_str(), None, None);
-    let (state, outputs) = runtime.block_on(async {
-        let inst = match runner.instance(launch.workflow, launch.params.clone(), String::new()) {
+    let (state, outputs, refused) = runtime.block_on(async {
+        let inst = match runner.instance(launch.workflow, launch.params.clone(), String::new(), false) {
             Ok(inst) => inst,
             Err(failure) => {
                 runner.report_failure(&wf.name, &failure);
-                return (RunState::Failed, Vec::new());
+                return (RunState::Failed, Vec::new(), None);
             }
         };
-        let timeout = match &wf.settings.timeout {
-            Some(t) => {
-                let mut budget = runner.budget();
-                match eval::eval(&runner.env(&inst), None, t, &mut budget) {
-                    Ok(Value::Duration(ms)) => Some(Duration::from_millis(u64::try_from(ms.max(0)).unwrap_or(0))),
-                    Ok(_) => None,
-                    Err(failure) => {
-                        runner.report_failure(&wf.name, &failure);
-                        return (RunState::Failed, Vec::new());
-                    }
-                }
-            }
-            None => None,
-        };
-        let root = Arc::new(Frame::new(None, Vec::new(), wf.body.graph.node_count(), String::new()));
-        let body = runner.run_body(&inst, &wf.body, root.clone());
-        tokio::pin!(body);
-        let deadline = tokio::time::sleep(timeout.unwrap_or(Duration::from_secs(u64::MAX / 4)));
-        tokio::pin!(deadline);
-        let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-        let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        let mut interrupt: Option<RunState> = None;
-        let ok = loop {
-            tokio::select! {
-                ok = &mut body => break ok,
-                () = &mut deadline, if interrupt.is_none() && timeout.is_some() => {
-                    runner.reporter.message(&format!("run timed out after {:.1}s; stopping its steps", timeout.unwrap_or_default().as_secs_f64()));
-                    interrupt = Some(RunState::TimedOut);
-                    runner.cancel_all();
-                }
-                Some(()) = recv(&mut sigint), if interrupt.is_none() => {
-                    runner.reporter.message("interrupted; stopping running steps");
-                    interrupt = Some(RunState::Cancelled);
-                    runner.cancel_all();
-                }
-                Some(()) = recv(&mut sigterm), if interrupt.is_none() => {
-                    runner.reporter.message("terminated; stopping running steps");
-                    interrupt = Some(RunState::Cancelled);
-                    runner.cancel_all();
-                }
-            }
-        };
-        if let Some(state) = interrupt {
-            return (state, Vec::new());
-        }
-        if !ok || runner.has_failed() {
-            return (RunState::Failed, Vec::new());
-        }
-        let mut outputs = Vec::with_capacity(wf.outputs.len());
-        for output in &wf.outputs {
-            let mut budget = runner.budget();
-            match eval::eval(&runner.env(&inst), Some(&root), &output.value, &mut budget) {
-                Ok(v) => outputs.push((output.name.clone(), v)),
+        if !resumed {
+            let strategy = match strategy(&runner, &inst) {
+                Ok(s) => s,
                 Err(failure) => {
                     runner.report_failure(&wf.name, &failure);
-                    return (RunState::Failed, Vec::new());
+                    return (RunState::Failed, Vec::new(), None);
+                }
+            };
+            let key = format!("{}::{}", launch.file, wf.name);
+            match admit(&runner, &key, strategy).await {
+                Ok(()) => {}
+                Err(Stop::Refused(why)) => return (RunState::Cancelled, Vec::new(), Some(why)),
+                Err(Stop::Cancelled) => return (RunState::Cancelled, Vec::new(), None),
+                Err(Stop::Store(e)) => {
+                    runner.reporter.message(&format!("error: {e}"));
+                    return (RunState::Failed, Vec::new(), None);
                 }
             }
         }
-        (RunState::Succeeded, outputs)
+        runner.reporter.run_started(&run_id, &wf.name, &run_dir);
+        runner.event(None, RunState::Running.as_str(), None, None);
+        let (state, outputs) = body(&runner, &inst).await;
+        (state, outputs, None)
     });
-    runner.event(None, state.as_str(), None, None);
+    if refused.is_none() {
+        runner.event(None, state.as_str(), None, None);
+    }
     runner.events.flush();
-    runner.reporter.run_finished(state.as_str(), started.elapsed());
+    let outputs_json = (state == RunState::Succeeded).then(|| {
+        let map: serde_json::Map<String, serde_json::Value> =
+            outputs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+        serde_json::Value::Object(map).to_string()
+    });
+    let finished = store.flush().and_then(|()| match &refused {
+        // A refused run was recorded as `cancelled`, with its reason, when it was refused.
+        Some(_) => Ok(()),
+        None => store.finish_run(&run_id, state.as_str(), outputs_json.as_deref(), None),
+    });
+    if let Err(e) = finished {
+        runner
+            .reporter
+            .message(&format!("error: could not record the end of the run: {e}"));
+    }
+    lease.release();
+    if refused.is_none() {
+        runner.reporter.run_finished(state.as_str(), started.elapsed());
+    }
     Ok(RunReport {
         run_id,
         workflow: wf.name.clone(),
@@ -141,7 +192,152 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode) -> std::io::Re
         outputs,
         steps: runner.take_records(),
         run_dir,
+        refused,
     })
+}
+
+/// The launch params of a run by name, as recorded for `resume`.
+fn params_json(wf: &IrWorkflow, given: &HashMap<BindingId, Value>) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = wf
+        .params
+        .iter()
+        .filter_map(|p| given.get(&p.binding).map(|v| (p.name.clone(), v.to_json())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// The workflow's `strategy`, evaluated (`parallel` without a bound when it has none).
+fn strategy(runner: &Runner<'_>, inst: &Instance<'_>) -> Result<Strategy, Failure> {
+    Ok(match &inst.wf.settings.strategy {
+        None | Some(IrStrategy::Parallel(None)) => Strategy::Parallel(None),
+        Some(IrStrategy::Parallel(Some(n))) => {
+            let mut budget = runner.budget();
+            match eval::eval(&runner.env(inst), None, n, &mut budget)? {
+                Value::Int(n) => Strategy::Parallel(Some(u64::try_from(n.max(1)).unwrap_or(1))),
+                _ => Strategy::Parallel(None),
+            }
+        }
+        Some(IrStrategy::Sequential) => Strategy::Sequential,
+        Some(IrStrategy::StrictSequential) => Strategy::StrictSequential,
+        Some(IrStrategy::FirstOnly) => Strategy::FirstOnly,
+        Some(IrStrategy::LastOnly) => Strategy::LastOnly,
+    })
+}
+
+/// Why a queued run did not start.
+enum Stop {
+    Refused(String),
+    Cancelled,
+    Store(crate::store::StoreError),
+}
+
+/// Waits until the workflow's strategy lets this run start (LANGUAGE.md §10).
+async fn admit(runner: &Runner<'_>, key: &str, strategy: Strategy) -> Result<(), Stop> {
+    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut said = String::new();
+    loop {
+        match runner.store.admit(&runner.run_id, key, strategy).map_err(Stop::Store)? {
+            Admission::Start => return Ok(()),
+            Admission::Refuse(why) => {
+                runner
+                    .reporter
+                    .message(&format!("error: run `{}` refused: {why}", runner.run_id));
+                return Err(Stop::Refused(why));
+            }
+            Admission::Wait(why) => {
+                if why != said {
+                    runner
+                        .reporter
+                        .message(&format!("run `{}` waits: {why}", runner.run_id));
+                    said = why;
+                }
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(CANCEL_POLL) => {}
+            Some(()) = recv(&mut sigint) => return Err(Stop::Cancelled),
+            Some(()) = recv(&mut sigterm) => return Err(Stop::Cancelled),
+        }
+        if runner.store.cancel_requested(&runner.run_id).unwrap_or(false) {
+            runner.reporter.message("cancelled while queued");
+            return Err(Stop::Cancelled);
+        }
+    }
+}
+
+/// Runs the workflow's body under its timeout, signals and cancel requests, then its outputs.
+async fn body(runner: &Runner<'_>, inst: &Instance<'_>) -> (RunState, Vec<(String, Value)>) {
+    let wf = inst.wf;
+    let timeout = match &wf.settings.timeout {
+        Some(t) => {
+            let mut budget = runner.budget();
+            match eval::eval(&runner.env(inst), None, t, &mut budget) {
+                Ok(Value::Duration(ms)) => Some(Duration::from_millis(u64::try_from(ms.max(0)).unwrap_or(0))),
+                Ok(_) => None,
+                Err(failure) => {
+                    runner.report_failure(&wf.name, &failure);
+                    return (RunState::Failed, Vec::new());
+                }
+            }
+        }
+        None => None,
+    };
+    let root = Arc::new(Frame::new(None, Vec::new(), wf.body.graph.node_count(), String::new()));
+    let body = runner.run_body(inst, &wf.body, root.clone());
+    tokio::pin!(body);
+    let deadline = tokio::time::sleep(timeout.unwrap_or(Duration::from_secs(u64::MAX / 4)));
+    tokio::pin!(deadline);
+    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut poll = tokio::time::interval(CANCEL_POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut interrupt: Option<RunState> = None;
+    let ok = loop {
+        tokio::select! {
+            ok = &mut body => break ok,
+            () = &mut deadline, if interrupt.is_none() && timeout.is_some() => {
+                runner.reporter.message(&format!("run timed out after {:.1}s; stopping its steps", timeout.unwrap_or_default().as_secs_f64()));
+                interrupt = Some(RunState::TimedOut);
+                runner.cancel_all();
+            }
+            Some(()) = recv(&mut sigint), if interrupt.is_none() => {
+                runner.reporter.message("interrupted; stopping running steps");
+                interrupt = Some(RunState::Cancelled);
+                runner.cancel_all();
+            }
+            Some(()) = recv(&mut sigterm), if interrupt.is_none() => {
+                runner.reporter.message("terminated; stopping running steps");
+                interrupt = Some(RunState::Cancelled);
+                runner.cancel_all();
+            }
+            _ = poll.tick(), if interrupt.is_none() => {
+                if runner.store.cancel_requested(&runner.run_id).unwrap_or(false) {
+                    runner.reporter.message("cancel requested from another process; stopping running steps");
+                    interrupt = Some(RunState::Cancelled);
+                    runner.cancel_all();
+                }
+            }
+        }
+    };
+    if let Some(state) = interrupt {
+        return (state, Vec::new());
+    }
+    if !ok || runner.has_failed() {
+        return (RunState::Failed, Vec::new());
+    }
+    let mut outputs = Vec::with_capacity(wf.outputs.len());
+    for output in &wf.outputs {
+        let mut budget = runner.budget();
+        match eval::eval(&runner.env(inst), Some(&root), &output.value, &mut budget) {
+            Ok(v) => outputs.push((output.name.clone(), v)),
+            Err(failure) => {
+                runner.report_failure(&wf.name, &failure);
+                return (RunState::Failed, Vec::new());
+            }
+        }
+    }
+    (RunState::Succeeded, outputs)
 }
 
 async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {

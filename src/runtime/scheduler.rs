@@ -16,12 +16,14 @@ use super::events::{now_ms, Event, EventLog};
 use super::frame::{Frame, NodeResult, StepResult};
 use super::limits::{Budget, Limits};
 use super::report::Reporter;
+use super::resume::Resume;
 use super::state::{RunState, StepState};
 use super::step::{self, Attempt};
 use super::value::Value;
 use crate::check::{BindingId, Program, WorkflowId};
 use crate::ir::{Action, Body, Ir, IrWorkflow, Node};
 use crate::source::SourceMap;
+use crate::store::Store;
 use crate::syntax::ast::FailureMode;
 
 /// How a run is carried out.
@@ -52,6 +54,8 @@ pub struct RunReport {
     pub outputs: Vec<(String, Value)>,
     pub steps: Vec<InstanceRecord>,
     pub run_dir: PathBuf,
+    /// Why the run's strategy refused it (`first_only`), if it did.
+    pub refused: Option<String>,
 }
 
 /// Shared state of one run.
@@ -66,6 +70,10 @@ pub(super) struct Runner<'a> {
     pub run_dir: PathBuf,
     pub events: EventLog,
     pub reporter: Reporter,
+    /// Where every state change is committed.
+    pub store: &'a Store,
+    /// What an earlier run of this run id recorded (empty for a new run).
+    pub resume: Resume,
     max_parallel: Option<Semaphore>,
     /// Set when no new step may start (a failure under `fail_after_running`, a cancel).
     stop: AtomicBool,
@@ -82,6 +90,8 @@ pub(super) struct Instance<'a> {
     concurrency: Option<Semaphore>,
     /// Prefix of step instance names (`call_step/` for a called workflow).
     pub prefix: String,
+    /// Every step of this instance runs again on resume (its `call` step was `--from`'d).
+    pub forced: bool,
 }
 
 /// Why the run ended early, if it did.
@@ -102,6 +112,8 @@ impl<'a> Runner<'a> {
         run_dir: PathBuf,
         events: EventLog,
         reporter: Reporter,
+        store: &'a Store,
+        resume: Resume,
     ) -> Self {
         let mut locations = Locations::default();
         for wf in &ir.workflows {
@@ -120,6 +132,8 @@ impl<'a> Runner<'a> {
             run_dir,
             events,
             reporter,
+            store,
+            resume,
             max_parallel,
             stop: AtomicBool::new(false),
             cancel,
@@ -165,6 +179,13 @@ impl<'a> Runner<'a> {
         self.failed.store(true, Ordering::SeqCst);
     }
 
+    /// A write to the run store failed: the run cannot promise to be resumable, so it stops.
+    pub fn store_failed(&self, error: &crate::store::StoreError) {
+        self.reporter.message(&format!("error: {error}; stopping the run"));
+        self.mark_failed();
+        self.cancel_all();
+    }
+
     pub fn has_failed(&self) -> bool {
         self.failed.load(Ordering::SeqCst)
     }
@@ -204,6 +225,7 @@ impl<'a> Runner<'a> {
         id: WorkflowId,
         given: HashMap<BindingId, Value>,
         prefix: String,
+        forced: bool,
     ) -> Result<Instance<'a>, Failure> {
         let ir: &'a Ir = self.ir;
         let wf = ir.workflow(id);
@@ -212,6 +234,7 @@ impl<'a> Runner<'a> {
             globals: given,
             concurrency: None,
             prefix,
+            forced,
         };
         for init in &wf.init {
             if init.kind == crate::ir::InitKind::ParamDefault && inst.globals.contains_key(&init.binding) {
@@ -279,6 +302,9 @@ impl<'a> Runner<'a> {
     fn record_not_started(&self, inst: &Instance<'_>, node: &Node, frame: &Frame) {
         if let Node::Step(s) = node {
             let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
+            if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Pending.as_str(), 0) {
+                self.store_failed(&e);
+            }
             self.record(InstanceRecord {
                 name,
                 state: StepState::Pending,
@@ -318,7 +344,10 @@ impl<'a> Runner<'a> {
 
     async fn run_step(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, frame: &Arc<Frame>) -> StepResult {
         let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
-        let needs_slot = !matches!(s.action, Action::None | Action::Call { .. });
+        if let Some(result) = self.reuse(inst, s, &name) {
+            return result;
+        }
+        let needs_slot = !matches!(s.action, Action::None | Action::Call { .. } | Action::Wait { .. });
         let permits = if needs_slot {
             let mut cancel = self.cancel_receiver();
             let acquire = async {
@@ -340,6 +369,9 @@ impl<'a> Runner<'a> {
             Some((None, None))
         };
         if permits.is_none() || self.stopped() {
+            if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Cancelled.as_str(), 0) {
+                self.store_failed(&e);
+            }
             let record = InstanceRecord {
                 name,
                 state: StepState::Cancelled,
@@ -378,28 +410,71 @@ impl<'a> Runner<'a> {
 
     /// Records every step of a body as skipped (an untaken branch).
     pub fn skip_body(&self, inst: &Instance<'_>, body: &Body, suffix: &str) {
-        for node in body.graph.node_weights() {
-            match node {
-                Node::Step(s) => {
-                    let name = format!("{}{}{}", inst.prefix, s.name, suffix);
-                    self.event(Some(&name), StepState::Skipped.as_str(), None, None);
-                    self.record(InstanceRecord {
-                        name,
-                        state: StepState::Skipped,
-                        attempts: 0,
-                        outputs: None,
-                    });
-                }
-                Node::If(x) => {
-                    for b in &x.branches {
-                        self.skip_body(inst, &b.body, suffix);
-                    }
-                    if let Some(e) = &x.else_body {
-                        self.skip_body(inst, e, suffix);
-                    }
-                }
-                Node::Foreach(_) | Node::While(_) => {}
+        let mut names = Vec::new();
+        skipped_names(inst, body, suffix, &mut names);
+        for name in names {
+            if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Skipped.as_str(), 0) {
+                self.store_failed(&e);
             }
+            self.event(Some(&name), StepState::Skipped.as_str(), None, None);
+            self.record(InstanceRecord {
+                name,
+                state: StepState::Skipped,
+                attempts: 0,
+                outputs: None,
+            });
+        }
+    }
+
+    /// On resume, the recorded result of a step instance that already succeeded.
+    fn reuse(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, name: &str) -> Option<StepResult> {
+        let row = self.resume.reusable(name, s.id, inst.forced)?;
+        let json: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap_or("{}")).ok()?;
+        let declared: Vec<(String, crate::check::ty::Type)> = match &s.action {
+            Action::Call { workflow, .. } => self
+                .ir
+                .workflow(*workflow)
+                .outputs
+                .iter()
+                .map(|o| (o.name.clone(), o.ty.clone()))
+                .collect(),
+            _ => s.outputs.clone(),
+        };
+        let mut outputs = Vec::with_capacity(declared.len());
+        for (out, ty) in &declared {
+            // A missing or changed output (the file was edited) means the step runs again.
+            outputs.push((out.clone(), Value::from_json(json.get(out)?, ty).ok()?));
+        }
+        let outputs = Some(Arc::new(outputs));
+        self.reporter.step_reused(name);
+        self.record(InstanceRecord {
+            name: name.to_string(),
+            state: StepState::Succeeded,
+            attempts: row.attempts,
+            outputs: outputs.clone(),
+        });
+        Some(StepResult {
+            state: StepState::Succeeded,
+            outputs,
+        })
+    }
+}
+
+/// The instance names of every step in a body and its nested `if`s (loops inside an untaken
+/// branch never instantiate, so they have no instances).
+fn skipped_names(inst: &Instance<'_>, body: &Body, suffix: &str, out: &mut Vec<String>) {
+    for node in body.graph.node_weights() {
+        match node {
+            Node::Step(s) => out.push(format!("{}{}{}", inst.prefix, s.name, suffix)),
+            Node::If(x) => {
+                for b in &x.branches {
+                    skipped_names(inst, &b.body, suffix, out);
+                }
+                if let Some(e) = &x.else_body {
+                    skipped_names(inst, e, suffix, out);
+                }
+            }
+            Node::Foreach(_) | Node::While(_) => {}
         }
     }
 }

@@ -15,6 +15,7 @@ use super::state::StepState;
 use super::tail::Tail;
 use super::value::Value;
 use crate::ir::{Action, IrBackoff, IrExpr, IrStep};
+use crate::store::steps::{AttemptEnd, Emitted};
 use crate::syntax::ast::RetryOn;
 
 /// How a step instance ended.
@@ -133,34 +134,71 @@ fn log_tail(path: &std::path::Path) -> String {
     out
 }
 
-/// Runs every attempt of a step instance.
+/// Runs every attempt of a step instance, committing each attempt's start and end to the
+/// run store before going on.
 pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>, name: &str) -> Attempt {
+    // A resumed instance numbers its new attempts after the old ones (logs stay apart).
+    let before = r.resume.attempts_before(name);
     let policy = match policy(r, inst, s, frame) {
         Ok(p) => p,
         Err(failure) => {
             r.report_failure(name, &failure);
-            r.event(
-                Some(name),
-                StepState::Failed.as_str(),
-                Some(1),
-                Some(&failure.error.to_string()),
+            let message = failure.error.to_string();
+            r.event(Some(name), StepState::Failed.as_str(), Some(before + 1), Some(&message));
+            record_start(r, s, name, before + 1);
+            record_end(
+                r,
+                s,
+                name,
+                &AttemptEnd {
+                    attempt: before + 1,
+                    state: StepState::Failed.as_str(),
+                    outputs: None,
+                    message: Some(&message),
+                    emitted: None,
+                },
             );
             return Attempt {
                 state: StepState::Failed,
-                attempts: 1,
+                attempts: before + 1,
                 outputs: None,
             };
         }
     };
-    let mut attempt = 0u32;
+    let mut attempt = before;
     loop {
         attempt += 1;
         r.event(Some(name), StepState::Running.as_str(), Some(attempt), None);
-        let result = attempt_once(r, inst, s, frame, name, attempt).await;
-        let retry = attempt <= policy.retries && policy.retries_on(&result) && !r.stopped();
+        record_start(r, s, name, attempt);
+        let mut result = attempt_once(r, inst, s, frame, name, attempt).await;
+        let mut emitted = None;
+        if let (Try::Succeeded(_), Some(emit)) = (&result, &s.emit) {
+            match signal_payload(r, inst, frame, emit) {
+                Ok(signal) => emitted = Some(signal),
+                Err(failure) => {
+                    r.report_failure(name, &failure);
+                    result = Try::Failed(format!("its `emit signal` failed: {}", failure.error));
+                }
+            }
+        }
+        let retry = attempt - before <= policy.retries && policy.retries_on(&result) && !r.stopped();
         match result {
             Try::Succeeded(outputs) => {
                 r.event(Some(name), StepState::Succeeded.as_str(), Some(attempt), None);
+                let json = outputs_json(&outputs);
+                let emitted = emitted.as_ref().map(|(n, p)| Emitted { name: n, payload: p });
+                record_end(
+                    r,
+                    s,
+                    name,
+                    &AttemptEnd {
+                        attempt,
+                        state: StepState::Succeeded.as_str(),
+                        outputs: Some(&json),
+                        message: None,
+                        emitted,
+                    },
+                );
                 return Attempt {
                     state: StepState::Succeeded,
                     attempts: attempt,
@@ -169,6 +207,18 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
             }
             Try::Cancelled => {
                 r.event(Some(name), StepState::Cancelled.as_str(), Some(attempt), None);
+                record_end(
+                    r,
+                    s,
+                    name,
+                    &AttemptEnd {
+                        attempt,
+                        state: StepState::Cancelled.as_str(),
+                        outputs: None,
+                        message: None,
+                        emitted: None,
+                    },
+                );
                 return Attempt {
                     state: StepState::Cancelled,
                     attempts: attempt,
@@ -178,6 +228,18 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
             Try::Failed(message) if !retry => {
                 r.reporter.step_failed(name, attempt, &message);
                 r.event(Some(name), StepState::Failed.as_str(), Some(attempt), Some(&message));
+                record_end(
+                    r,
+                    s,
+                    name,
+                    &AttemptEnd {
+                        attempt,
+                        state: StepState::Failed.as_str(),
+                        outputs: None,
+                        message: Some(&message),
+                        emitted: None,
+                    },
+                );
                 return Attempt {
                     state: StepState::Failed,
                     attempts: attempt,
@@ -187,6 +249,18 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
             Try::TimedOut if !retry => {
                 r.reporter.step_failed(name, attempt, "timed out");
                 r.event(Some(name), StepState::TimedOut.as_str(), Some(attempt), None);
+                record_end(
+                    r,
+                    s,
+                    name,
+                    &AttemptEnd {
+                        attempt,
+                        state: StepState::TimedOut.as_str(),
+                        outputs: None,
+                        message: Some("timed out"),
+                        emitted: None,
+                    },
+                );
                 return Attempt {
                     state: StepState::TimedOut,
                     attempts: attempt,
@@ -195,7 +269,20 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
             }
             Try::Failed(message) => {
                 r.event(Some(name), StepState::Retrying.as_str(), Some(attempt), Some(&message));
-                r.reporter.step_retrying(name, attempt, &message, policy.delay(attempt));
+                record_end(
+                    r,
+                    s,
+                    name,
+                    &AttemptEnd {
+                        attempt,
+                        state: StepState::Retrying.as_str(),
+                        outputs: None,
+                        message: Some(&message),
+                        emitted: None,
+                    },
+                );
+                r.reporter
+                    .step_retrying(name, attempt, &message, policy.delay(attempt - before));
             }
             Try::TimedOut => {
                 r.event(
@@ -204,19 +291,90 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
                     Some(attempt),
                     Some("timed out"),
                 );
+                record_end(
+                    r,
+                    s,
+                    name,
+                    &AttemptEnd {
+                        attempt,
+                        state: StepState::Retrying.as_str(),
+                        outputs: None,
+                        message: Some("timed out"),
+                        emitted: None,
+                    },
+                );
                 r.reporter
-                    .step_retrying(name, attempt, "timed out", policy.delay(attempt));
+                    .step_retrying(name, attempt, "timed out", policy.delay(attempt - before));
             }
         }
         let mut cancel = r.cancel_receiver();
         tokio::select! {
-            () = tokio::time::sleep(policy.delay(attempt)) => {}
+            () = tokio::time::sleep(policy.delay(attempt - before)) => {}
             _ = cancel.wait_for(|c| *c) => {
                 r.event(Some(name), StepState::Cancelled.as_str(), Some(attempt), None);
+                record_end(r, s, name, &AttemptEnd { attempt, state: StepState::Cancelled.as_str(), outputs: None, message: None, emitted: None });
                 return Attempt { state: StepState::Cancelled, attempts: attempt, outputs: None };
             }
         }
     }
+}
+
+/// Whether a step does something outside `maestroc`; if not, its records can wait for the
+/// next commit (see `Store::defer`).
+fn has_effects(s: &IrStep) -> bool {
+    !matches!(s.action, Action::None) || s.emit.is_some()
+}
+
+/// Commits that an attempt starts, before it starts.
+fn record_start(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32) {
+    if !has_effects(s) {
+        return;
+    }
+    let log_dir = matches!(s.action, Action::Run(_) | Action::Exec(_))
+        .then(|| attempt_dir(r, name, attempt).display().to_string());
+    if let Err(e) = r.store.attempt_started(&r.run_id, name, attempt, log_dir.as_deref()) {
+        r.store_failed(&e);
+    }
+}
+
+/// Commits how an attempt ended (its outputs and signal with it).
+fn record_end(r: &Runner<'_>, s: &IrStep, name: &str, end: &AttemptEnd<'_>) {
+    let written = if has_effects(s) {
+        r.store.attempt_ended(&r.run_id, name, end)
+    } else {
+        r.store.defer(&r.run_id, name, end.state, end.attempt)
+    };
+    if let Err(e) = written {
+        r.store_failed(&e);
+    }
+}
+
+fn outputs_json(outputs: &[(String, Value)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> =
+        outputs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// The name and payload (a JSON object of strings) of a step's `emit signal`.
+fn signal_payload(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    frame: &Arc<Frame>,
+    emit: &crate::ir::IrEmit,
+) -> Result<(String, String), Failure> {
+    let env = r.env(inst);
+    let mut budget = r.budget();
+    let name = eval::eval(&env, Some(frame), &emit.signal, &mut budget)?.to_text();
+    let mut payload = serde_json::Map::new();
+    for (key, expr) in &emit.fields {
+        let value = eval::eval(&env, Some(frame), expr, &mut budget)?.to_text();
+        payload.insert(key.clone(), serde_json::Value::String(value));
+    }
+    Ok((name, serde_json::Value::Object(payload).to_string()))
+}
+
+fn attempt_dir(r: &Runner<'_>, name: &str, attempt: u32) -> PathBuf {
+    r.run_dir.join("steps").join(dir_name(name)).join(attempt.to_string())
 }
 
 async fn attempt_once(
@@ -248,10 +406,14 @@ async fn prepare_and_run(
     let mut budget = r.budget();
     let program = match &s.action {
         Action::None => return Ok(Try::Succeeded(Vec::new())),
-        Action::Wait { .. } => {
-            return Ok(Try::Failed(
-                "`wait signal` steps need the run store, which this version of `maestroc run` does not have yet".into(),
-            ))
+        Action::Wait { signal, filter } => {
+            let timeout = match &s.timeout {
+                Some(t) => Some(Duration::from_millis(
+                    u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0),
+                )),
+                None => None,
+            };
+            return super::wait::wait(r, inst, s, frame, signal, filter.as_ref(), timeout).await;
         }
         Action::Sleep(d) => {
             let ms = duration_of(r, inst, frame, d)?;
@@ -266,7 +428,8 @@ async fn prepare_and_run(
             for (binding, expr) in args {
                 given.insert(*binding, eval::eval(&env, Some(frame), expr, &mut budget)?);
             }
-            return Ok(super::call::run_call(r, *workflow, given, name).await);
+            let forced = inst.forced || r.resume.forced.contains(&s.id);
+            return Ok(super::call::run_call(r, *workflow, given, name, forced).await);
         }
         Action::Run(parts) => ProcessProgram::Shell(eval::render_command(&env, Some(frame), parts, &mut budget)?),
         Action::Exec(e) => {
@@ -294,7 +457,7 @@ async fn prepare_and_run(
         )),
         None => None,
     };
-    let attempt_dir = r.run_dir.join("steps").join(dir_name(name)).join(attempt.to_string());
+    let attempt_dir = attempt_dir(r, name, attempt);
     if let Err(e) = std::fs::create_dir_all(&attempt_dir) {
         return Ok(Try::Failed(format!("cannot create {}: {e}", attempt_dir.display())));
     }

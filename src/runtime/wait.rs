@@ -1,0 +1,94 @@
+//! `wait signal "name" [where cond]`: waits until the run store holds a matching signal.
+//! Every signal of that name counts, whenever it was sent (before the step started too),
+//! oldest first; the step's declared outputs are read from the signal's payload.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::eval::{self, Failure};
+use super::frame::Frame;
+use super::scheduler::{Instance, Runner};
+use super::step::Try;
+use super::value::Value;
+use crate::check::BindingId;
+use crate::ir::{IrExpr, IrStep};
+
+/// How often the store is asked for new signals.
+const POLL: Duration = Duration::from_millis(200);
+
+pub(super) async fn wait(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+    signal: &IrExpr,
+    filter: Option<&(BindingId, IrExpr)>,
+    timeout: Option<Duration>,
+) -> Result<Try, Failure> {
+    let env = r.env(inst);
+    let mut budget = r.budget();
+    let name = eval::eval(&env, Some(frame), signal, &mut budget)?.to_text();
+    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let mut seen = 0i64;
+    let mut cancel = r.cancel_receiver();
+    loop {
+        let rows = match r.store.signals(Some(&name), seen) {
+            Ok(rows) => rows,
+            Err(e) => return Ok(Try::Failed(e.to_string())),
+        };
+        for row in rows {
+            seen = row.id;
+            let payload: Vec<(String, Value)> = match serde_json::from_str::<serde_json::Value>(&row.payload) {
+                Ok(serde_json::Value::Object(map)) => map
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                        (k, Value::string(text))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let matched = match filter {
+                None => true,
+                Some((binding, cond)) => {
+                    let mut budget = r.budget();
+                    let locals = vec![(*binding, Value::map(payload.clone()))];
+                    eval::eval_with(&env, Some(frame), cond, locals, &mut budget)? == Value::Bool(true)
+                }
+            };
+            if matched {
+                return Ok(outputs(s, &name, row.id, &payload));
+            }
+        }
+        let sleep = match deadline {
+            Some(d) if tokio::time::Instant::now() >= d => return Ok(Try::TimedOut),
+            Some(d) => POLL.min(d.saturating_duration_since(tokio::time::Instant::now())),
+            None => POLL,
+        };
+        tokio::select! {
+            () = tokio::time::sleep(sleep) => {}
+            _ = cancel.wait_for(|c| *c) => return Ok(Try::Cancelled),
+        }
+    }
+}
+
+/// The step's declared outputs, from the fields of the signal's payload.
+fn outputs(s: &IrStep, name: &str, id: i64, payload: &[(String, Value)]) -> Try {
+    let mut values = Vec::with_capacity(s.outputs.len());
+    for (out, ty) in &s.outputs {
+        let Some((_, v)) = payload.iter().find(|(k, _)| k == out) else {
+            return Try::Failed(format!(
+                "signal `{name}` (#{id}) has no field `{out}` for the step's output `{out}`"
+            ));
+        };
+        match Value::from_text(&v.to_text(), ty) {
+            Ok(v) => values.push((out.clone(), v)),
+            Err(e) => {
+                return Try::Failed(format!(
+                    "field `{out}` of signal `{name}` (#{id}) is not a valid `{ty}`: {e}"
+                ))
+            }
+        }
+    }
+    Try::Succeeded(values)
+}

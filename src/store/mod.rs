@@ -1,0 +1,207 @@
+//! The run store: one SQLite database (`$MFLOW_HOME/state.db`, WAL mode) shared by every
+//! `maestroc` process on the machine. It holds runs, step instances, attempts, outputs and
+//! signals; see `docs/store.md` for the schema and how to query it with `sqlite3`.
+//!
+//! Every write is its own transaction, committed before the caller goes on, so what a run
+//! has recorded survives the `maestroc` process being killed at any moment.
+
+pub mod admission;
+pub mod error;
+pub mod lease;
+pub mod runs;
+pub mod schema;
+pub mod signals;
+pub mod steps;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+pub use error::{Result, StoreError};
+
+/// How hard each commit tries to survive a crash (`MFLOW_SYNC`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Survives the process being killed at any moment; the default. (`synchronous=NORMAL`
+    /// in WAL mode: a power cut may lose the last commits, a killed process loses nothing.)
+    Normal,
+    /// Also survives power loss: every commit waits for the disk (`synchronous=FULL`).
+    Full,
+    /// No durability at all: an in-memory database, for benchmarks only.
+    Memory,
+}
+
+impl Durability {
+    /// From `MFLOW_SYNC` (`normal`, `full`, `memory`); `normal` when unset or unknown.
+    #[must_use]
+    pub fn from_env() -> Self {
+        match std::env::var("MFLOW_SYNC").as_deref() {
+            Ok("full") => Durability::Full,
+            Ok("memory") => Durability::Memory,
+            _ => Durability::Normal,
+        }
+    }
+}
+
+pub struct Store {
+    conn: Mutex<Connection>,
+    /// Records of step instances that did nothing outside `maestroc` (no-op steps, skipped
+    /// and never-started ones): losing one to a crash costs nothing, since the instance
+    /// just runs (does nothing) again on resume. They are written with the next commit
+    /// that matters, or in batches, instead of one transaction each.
+    deferred: Mutex<Vec<Deferred>>,
+    /// `$MFLOW_HOME`: the database, run directories and lock files live here.
+    home: PathBuf,
+}
+
+/// Deferred records are written at the latest when this many are waiting.
+const DEFER_BATCH: usize = 2048;
+
+struct Deferred {
+    run_id: String,
+    name: String,
+    state: String,
+    attempts: u32,
+    outputs: Option<String>,
+    at: String,
+}
+
+/// The time now as RFC 3339 in UTC with milliseconds, the store's one time format.
+#[must_use]
+pub fn now() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+impl Store {
+    /// Opens (creating if needed) the store under `home`, migrating it to this version's schema.
+    pub fn open(home: &Path, durability: Durability) -> Result<Store> {
+        std::fs::create_dir_all(home)?;
+        let path = home.join("state.db");
+        let opened = if durability == Durability::Memory {
+            Connection::open_in_memory()
+        } else {
+            Connection::open(&path)
+        };
+        let conn = opened.map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        // Eight processes writing at once wait for each other instead of failing.
+        conn.busy_timeout(Duration::from_secs(30))?;
+        if durability != Durability::Memory {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        let sync = if durability == Durability::Full {
+            "FULL"
+        } else {
+            "NORMAL"
+        };
+        conn.pragma_update(None, "synchronous", sync)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let store = Store {
+            conn: Mutex::new(conn),
+            deferred: Mutex::new(Vec::new()),
+            home: home.to_path_buf(),
+        };
+        store.migrate(&path)?;
+        Ok(store)
+    }
+
+    fn migrate(&self, path: &Path) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let known = i64::try_from(schema::MIGRATIONS.len()).unwrap_or(i64::MAX);
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: path.display().to_string(),
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in schema::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The connection; a panic while holding it cannot poison later use (SQLite rolls back).
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    #[must_use]
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// Runs `f` in one write transaction (taken at once, so writers queue instead of
+    /// deadlocking when they upgrade from a read), after writing the deferred records.
+    pub fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let deferred = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !deferred.is_empty() {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO steps (run_id, name, state, attempts, outputs, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (run_id, name) DO UPDATE SET state = ?3, attempts = ?4, outputs = ?5, ended_at = ?6
+                 WHERE steps.state != 'succeeded'",
+            )?;
+            for d in &deferred {
+                stmt.execute(rusqlite::params![
+                    d.run_id, d.name, d.state, d.attempts, d.outputs, d.at
+                ])?;
+            }
+        }
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Records a step instance that did nothing outside `maestroc`, with the next commit.
+    pub fn defer(&self, run_id: &str, name: &str, state: &str, attempts: u32) -> Result<()> {
+        let full = {
+            let mut deferred = self.deferred.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            deferred.push(Deferred {
+                run_id: run_id.to_string(),
+                name: name.to_string(),
+                state: state.to_string(),
+                attempts,
+                outputs: (state == "succeeded").then(|| "{}".to_string()),
+                at: now(),
+            });
+            deferred.len() >= DEFER_BATCH
+        };
+        if full {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the deferred records now.
+    pub fn flush(&self) -> Result<()> {
+        if self
+            .deferred
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_empty()
+        {
+            return Ok(());
+        }
+        self.write(|_| Ok(()))
+    }
+
+    /// Runs `f` with the connection for reading.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.conn();
+        f(&conn)
+    }
+}

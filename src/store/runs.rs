@@ -1,0 +1,208 @@
+//! Rows of the `runs` table: creating, admitting, finishing, listing and cancelling runs.
+
+use rusqlite::{params, Connection, OptionalExtension as _, Row};
+
+use super::{lease, now, Result, Store, StoreError};
+
+/// One run as the store knows it.
+#[derive(Debug, Clone)]
+pub struct RunRow {
+    pub run_id: String,
+    pub workflow: String,
+    /// The `.mflow` file, as an absolute path.
+    pub file: String,
+    /// Runs of one workflow share a strategy: `FILE::WORKFLOW`.
+    pub workflow_key: String,
+    pub state: String,
+    /// The launch params given to the run, by name (JSON object).
+    pub params: String,
+    pub strategy: String,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub run_dir: String,
+    pub pid: Option<i64>,
+    /// The workflow's outputs by name (JSON object), once it succeeded.
+    pub outputs: Option<String>,
+    pub message: Option<String>,
+    pub resumes: i64,
+}
+
+const COLUMNS: &str = "run_id, workflow, file, workflow_key, state, params, strategy, created_at, \
+                       started_at, ended_at, run_dir, pid, outputs, message, resumes";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        run_id: r.get(0)?,
+        workflow: r.get(1)?,
+        file: r.get(2)?,
+        workflow_key: r.get(3)?,
+        state: r.get(4)?,
+        params: r.get(5)?,
+        strategy: r.get(6)?,
+        created_at: r.get(7)?,
+        started_at: r.get(8)?,
+        ended_at: r.get(9)?,
+        run_dir: r.get(10)?,
+        pid: r.get(11)?,
+        outputs: r.get(12)?,
+        message: r.get(13)?,
+        resumes: r.get(14)?,
+    })
+}
+
+/// What to record of a new run.
+pub struct NewRun<'a> {
+    pub run_id: &'a str,
+    pub workflow: &'a str,
+    pub file: &'a str,
+    pub workflow_key: &'a str,
+    pub params: &'a str,
+    pub strategy: &'a str,
+    pub run_dir: &'a str,
+}
+
+/// Filters of `maestroc runs`.
+#[derive(Debug, Default)]
+pub struct RunFilter {
+    pub workflow: Option<String>,
+    pub state: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// The message of a run whose process died without recording an end.
+pub const DIED: &str = "the maestroc process running it died (killed or crashed) before the run ended";
+
+impl Store {
+    /// Records a new run in state `queued`; the caller holds its lease already.
+    pub fn create_run(&self, run: &NewRun<'_>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO runs (run_id, seq, workflow, file, workflow_key, state, params, strategy, created_at, run_dir, pid)
+                 VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs), ?2, ?3, ?4, 'queued', ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    run.run_id,
+                    run.workflow,
+                    run.file,
+                    run.workflow_key,
+                    run.params,
+                    run.strategy,
+                    now(),
+                    run.run_dir,
+                    std::process::id()
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn run(&self, run_id: &str) -> Result<RunRow> {
+        self.reap_dead()?;
+        self.read(|c| {
+            c.query_row(&format!("SELECT {COLUMNS} FROM runs WHERE run_id = ?1"), [run_id], row)
+                .optional()?
+                .ok_or_else(|| StoreError::NoRun(run_id.to_string()))
+        })
+    }
+
+    /// Runs, newest first.
+    pub fn runs(&self, filter: &RunFilter) -> Result<Vec<RunRow>> {
+        self.reap_dead()?;
+        self.read(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM runs
+                 WHERE (?1 IS NULL OR workflow = ?1) AND (?2 IS NULL OR state = ?2)
+                 ORDER BY seq DESC LIMIT ?3"
+            ))?;
+            let limit = filter.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+            let rows = stmt.query_map(params![filter.workflow, filter.state, limit], row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// Marks a run as running (admitted, or resumed) by this process.
+    pub fn start_run(&self, run_id: &str, resumed: bool) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET state = 'running', started_at = COALESCE(started_at, ?2), ended_at = NULL,
+                        pid = ?3, message = NULL, cancel_requested = 0, resumes = resumes + ?4
+                 WHERE run_id = ?1",
+                params![run_id, now(), std::process::id(), i64::from(resumed)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records how a run ended, with its outputs when it succeeded.
+    pub fn finish_run(&self, run_id: &str, state: &str, outputs: Option<&str>, message: Option<&str>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET state = ?2, ended_at = ?3, outputs = ?4, message = ?5 WHERE run_id = ?1",
+                params![run_id, state, now(), outputs, message],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Asks the process running `run_id` to stop it; false when the run is not running or queued.
+    pub fn request_cancel(&self, run_id: &str) -> Result<bool> {
+        self.reap_dead()?;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE runs SET cancel_requested = 1 WHERE run_id = ?1 AND state IN ('running', 'queued')",
+                [run_id],
+            )?;
+            Ok(n > 0)
+        })
+    }
+
+    /// Whether someone asked for this run to stop (`maestroc cancel`, a `last_only` run).
+    pub fn cancel_requested(&self, run_id: &str) -> Result<bool> {
+        self.read(|c| {
+            let flag: Option<i64> = c
+                .query_row("SELECT cancel_requested FROM runs WHERE run_id = ?1", [run_id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            Ok(flag.unwrap_or(0) != 0)
+        })
+    }
+
+    /// Finds runs recorded as `running` or `queued` whose process is gone, and records
+    /// them as `failed` (their running steps as `failed` too), so they can be resumed.
+    pub fn reap_dead(&self) -> Result<usize> {
+        let live: Vec<String> = self.read(live_run_ids)?;
+        let dead: Vec<&String> = live.iter().filter(|id| !lease::is_held(&self.home, id)).collect();
+        if dead.is_empty() {
+            return Ok(0);
+        }
+        self.write(|tx| {
+            let mut n = 0;
+            for id in &dead {
+                // Check again under the write lock: the run may have ended meanwhile.
+                n += tx.execute(
+                    "UPDATE runs SET state = 'failed', ended_at = ?2, message = ?3
+                     WHERE run_id = ?1 AND state IN ('running', 'queued')",
+                    params![id, now(), DIED],
+                )?;
+                tx.execute(
+                    "UPDATE steps SET state = 'failed', ended_at = ?2, message = ?3
+                     WHERE run_id = ?1 AND state IN ('running', 'retrying', 'pending')",
+                    params![id, now(), DIED],
+                )?;
+                tx.execute(
+                    "UPDATE attempts SET state = 'failed', ended_at = ?2, message = ?3
+                     WHERE run_id = ?1 AND ended_at IS NULL",
+                    params![id, now(), DIED],
+                )?;
+            }
+            Ok(n)
+        })
+    }
+}
+
+fn live_run_ids(c: &Connection) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached("SELECT run_id FROM runs WHERE state IN ('running', 'queued')")?;
+    let ids = stmt.query_map([], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+}

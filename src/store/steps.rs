@@ -1,0 +1,152 @@
+//! Rows of the `steps` and `attempts` tables: one step instance (`load[3]`, `sub/extract`)
+//! and each of its attempts.
+
+use rusqlite::params;
+
+use super::{now, Result, Store};
+
+/// One step instance as the store knows it.
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub name: String,
+    pub state: String,
+    pub attempts: u32,
+    /// Its outputs by name (JSON object), when it succeeded.
+    pub outputs: Option<String>,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub message: Option<String>,
+}
+
+/// One attempt of a step instance.
+#[derive(Debug, Clone)]
+pub struct AttemptRow {
+    pub name: String,
+    pub attempt: u32,
+    pub state: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub message: Option<String>,
+    /// The directory with `stdout.log` and `stderr.log`, when the attempt ran a process.
+    pub log_dir: Option<String>,
+}
+
+/// How one attempt ended.
+pub struct AttemptEnd<'a> {
+    pub attempt: u32,
+    /// A step state; `retrying` when another attempt follows.
+    pub state: &'a str,
+    pub outputs: Option<&'a str>,
+    pub message: Option<&'a str>,
+    /// The signal the step publishes, when it succeeded.
+    pub emitted: Option<Emitted<'a>>,
+}
+
+/// A signal to publish in the same transaction as a step's success (`emit signal`).
+pub struct Emitted<'a> {
+    pub name: &'a str,
+    pub payload: &'a str,
+}
+
+impl Store {
+    /// Records that attempt `attempt` of a step instance starts; committed before the step's
+    /// process is started.
+    pub fn attempt_started(&self, run_id: &str, name: &str, attempt: u32, log_dir: Option<&str>) -> Result<()> {
+        let at = now();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO steps (run_id, name, state, attempts, started_at) VALUES (?1, ?2, 'running', ?3, ?4)
+                 ON CONFLICT (run_id, name) DO UPDATE SET state = 'running', attempts = ?3, ended_at = NULL,
+                     message = NULL, outputs = NULL, started_at = COALESCE(started_at, ?4)",
+                params![run_id, name, attempt, at],
+            )?;
+            tx.execute(
+                "INSERT OR REPLACE INTO attempts (run_id, name, attempt, state, started_at, log_dir)
+                 VALUES (?1, ?2, ?3, 'running', ?4, ?5)",
+                params![run_id, name, attempt, at, log_dir],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records how a step instance's latest attempt ended (`retrying` when another attempt
+    /// follows), with its outputs, and publishes its signal when it succeeded; all in one
+    /// transaction, committed before anything that depends on the step starts.
+    pub fn attempt_ended(&self, run_id: &str, name: &str, end: &AttemptEnd<'_>) -> Result<()> {
+        let at = now();
+        let AttemptEnd {
+            attempt,
+            state,
+            outputs,
+            message,
+            ref emitted,
+        } = *end;
+        self.write(|tx| {
+            let attempt_state = if state == "retrying" { "failed" } else { state };
+            tx.execute(
+                "UPDATE attempts SET state = ?4, ended_at = ?5, message = ?6
+                 WHERE run_id = ?1 AND name = ?2 AND attempt = ?3",
+                params![run_id, name, attempt, attempt_state, at, message],
+            )?;
+            let ended = if state == "retrying" { None } else { Some(at.as_str()) };
+            tx.execute(
+                "INSERT INTO steps (run_id, name, state, attempts, outputs, started_at, ended_at, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)
+                 ON CONFLICT (run_id, name) DO UPDATE SET state = ?3, attempts = ?4, outputs = ?5, ended_at = ?6,
+                     message = ?7",
+                params![run_id, name, state, attempt, outputs, ended, message],
+            )?;
+            if let Some(signal) = emitted {
+                tx.execute(
+                    "INSERT INTO signals (name, payload, created_at, run_id, step) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![signal.name, signal.payload, at, run_id, name],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Every step instance of a run, in the order they were first recorded.
+    pub fn steps(&self, run_id: &str) -> Result<Vec<StepRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT name, state, attempts, outputs, started_at, ended_at, message FROM steps
+                 WHERE run_id = ?1 ORDER BY COALESCE(started_at, ended_at, '9'), name",
+            )?;
+            let rows = stmt.query_map([run_id], |r| {
+                Ok(StepRow {
+                    name: r.get(0)?,
+                    state: r.get(1)?,
+                    attempts: r.get(2)?,
+                    outputs: r.get(3)?,
+                    started_at: r.get(4)?,
+                    ended_at: r.get(5)?,
+                    message: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// The attempts of a run (of one step instance when `name` is given), in order.
+    pub fn attempts(&self, run_id: &str, name: Option<&str>) -> Result<Vec<AttemptRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT name, attempt, state, started_at, ended_at, message, log_dir FROM attempts
+                 WHERE run_id = ?1 AND (?2 IS NULL OR name = ?2) ORDER BY started_at, name, attempt",
+            )?;
+            let rows = stmt.query_map(params![run_id, name], |r| {
+                Ok(AttemptRow {
+                    name: r.get(0)?,
+                    attempt: r.get(1)?,
+                    state: r.get(2)?,
+                    started_at: r.get(3)?,
+                    ended_at: r.get(4)?,
+                    message: r.get(5)?,
+                    log_dir: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}
