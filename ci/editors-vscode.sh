@@ -3,8 +3,9 @@
 #   - package.json, language-configuration.json and the grammar parse as JSON;
 #   - every grammar test editors/vscode/tests/*.test.mflow passes (vscode-tmgrammar-test);
 #   - every scope the grammar assigns is named by a test assertion, and every file of
-#     examples/ and stdlib/ tokenizes with no invalid token and no unclosed region
-#     (editors/vscode/tests/check-grammar.js);
+#     examples/, stdlib/ and tests/ui/clean/ tokenizes cleanly: no invalid token, no
+#     reserved word scoped as a name, every clause word that starts a line a keyword,
+#     no unclosed region (editors/vscode/tests/check-grammar.js);
 #   - `vsce package --no-dependencies` builds a .vsix that holds the grammar.
 #
 # Usage, from the repository root:  ci/editors-vscode.sh
@@ -90,7 +91,7 @@ done
 sources=()
 while IFS= read -r f; do
   sources+=("$f")
-done < <(find examples stdlib -name '*.mflow' | LC_ALL=C sort)
+done < <(find examples stdlib tests/ui/clean -name '*.mflow' | LC_ALL=C sort)
 set +e
 node "$ext/tests/check-grammar.js" "$tools" "$grammar" "$ext/tests" "${sources[@]}" >"$tmp/checks" 2>&1
 checks_status=$?

@@ -8,7 +8,9 @@
 //   coverage  every scope name the grammar assigns appears in an assertion line of
 //             some TESTS_DIR/*.test.mflow file;
 //   tokenize  each SOURCE .mflow file (real examples) tokenizes with no
-//             invalid.illegal scope and ends outside any string, comment or brace.
+//             invalid.illegal scope, no reserved word scoped as a name, every clause
+//             word that starts a line scoped as a keyword, and ends outside any
+//             string, comment or brace.
 // Prints `ok <check>` or `FAIL <check>: why` per check; exits 1 when any failed.
 'use strict';
 
@@ -23,6 +25,14 @@ if (!toolsDir || !grammarPath || !testsDir) {
 const modules = path.join(path.resolve(toolsDir), 'node_modules');
 const vsctm = require(path.join(modules, 'vscode-textmate'));
 const oniguruma = require(path.join(modules, 'vscode-oniguruma'));
+
+const RESERVED = new Set(
+  'import as workflow fn param const let step output foreach while if else then for in true false none and or not'.split(' ')
+);
+const CLAUSE_WORDS = new Set(
+  ('run exec call sleep outputs env after retry backoff timeout on_failure concurrency strategy ' +
+    'schedule with next limit image resources wait emit signal dir where on').split(' ')
+);
 
 let failed = 0;
 function report(ok, what, why) {
@@ -101,10 +111,28 @@ registry
           const result = grammar.tokenizeLine(line, state);
           state = result.ruleStack;
           for (const token of result.tokens) {
+            const text = line.slice(token.startIndex, token.endIndex);
+            const where = `${n + 1}:${token.startIndex + 1}`;
             const bad = token.scopes.find((s) => s.startsWith('invalid.'));
             if (bad) {
-              const text = line.slice(token.startIndex, token.endIndex);
-              problems.push(`${n + 1}:${token.startIndex + 1} ${bad} on ${JSON.stringify(text)}`);
+              problems.push(`${where} ${bad} on ${JSON.stringify(text)}`);
+            }
+            // A reserved word is never a name.
+            if (RESERVED.has(text) && token.scopes.some((s) => s.startsWith('variable.'))) {
+              problems.push(`${where} reserved word ${text} scoped as a name`);
+            }
+            // A clause word that starts a line (outside strings and comments) starts a
+            // clause, unless it is followed by what makes it a name: `:`, `=`, `.`, `,`.
+            const inText = token.scopes.some((s) => s.startsWith('string.') || s.startsWith('comment.'));
+            const rest = line.slice(token.endIndex);
+            if (
+              CLAUSE_WORDS.has(text) &&
+              !inText &&
+              line.slice(0, token.startIndex).trim() === '' &&
+              !/^\s*(?:[:=.,)\]]|$)/.test(rest) &&
+              !token.scopes.includes('keyword.other.clause.mflow')
+            ) {
+              problems.push(`${where} clause word ${text} at a line start is not a keyword`);
             }
           }
         });
