@@ -1,11 +1,16 @@
 //! The command line: one file per subcommand.
 
+mod cancel;
 mod check;
 mod compile;
 mod explain;
 mod graph;
+mod logs;
 mod report;
+mod resume;
 mod run;
+mod runs;
+mod signal;
 
 use std::io::IsTerminal as _;
 
@@ -29,6 +34,16 @@ enum Command {
     Check(check::CheckArgs),
     /// Run a workflow on this machine.
     Run(run::RunArgs),
+    /// Run again what did not succeed in a run, reusing what did.
+    Resume(resume::ResumeArgs),
+    /// List the runs in the run store, or show one.
+    Runs(runs::RunsArgs),
+    /// Print the logs of a run's steps.
+    Logs(logs::LogsArgs),
+    /// Stop a running run from another terminal.
+    Cancel(cancel::CancelArgs),
+    /// Send or list signals (`wait signal` steps wait for them).
+    Signal(signal::SignalArgs),
     /// Draw the step graph of a workflow (DOT, Mermaid or JSON).
     Graph(graph::GraphArgs),
     /// Compile a file to another form (`--emit ir`).
@@ -73,6 +88,11 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&args, &RenderOptions { color, width: 100 }),
         Command::Run(args) => run::run(&args, color),
+        Command::Resume(args) => resume::run(&args, color),
+        Command::Runs(args) => runs::run(&args),
+        Command::Logs(args) => logs::run(&args),
+        Command::Cancel(args) => cancel::run(&args),
+        Command::Signal(args) => signal::run(&args),
         Command::Graph(args) => graph::run(&args, color),
         Command::Compile(args) => compile::run(&args, color),
         Command::Explain(args) => explain::run(&args),
