@@ -9,4 +9,5 @@ mod fast_parser;
 mod hostile;
 mod ir;
 mod runs;
+mod store;
 mod ui;
