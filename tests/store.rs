@@ -274,7 +274,8 @@ fn a_run_killed_with_sigkill_resumes_without_redoing_work() {
 #[test]
 fn eight_processes_share_one_store() {
     let h = Home::new();
-    let steps: String = (0..20).map(|i| format!("  step s{i} {{ run \"true\" }}\n")).collect();
+    let steps: Vec<String> = (0..20).map(|i| format!("  step s{i} {{ run \"true\" }}")).collect();
+    let steps = steps.join("\n") + "\n";
     let text = format!("workflow many {{\n{steps}}}\n");
     let file = h.file("wf.mflow", &text);
     let children: Vec<Child> = (0..8).map(|_| h.spawn(&["run", &file])).collect();
