@@ -143,26 +143,15 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
         Ok(p) => p,
         Err(failure) => {
             r.report_failure(name, &failure);
-            let message = failure.error.to_string();
-            r.event(Some(name), StepState::Failed.as_str(), Some(before + 1), Some(&message));
             record_start(r, s, name, before + 1);
-            record_end(
+            return ended(
                 r,
                 s,
                 name,
-                &AttemptEnd {
-                    attempt: before + 1,
-                    state: StepState::Failed.as_str(),
-                    outputs: None,
-                    message: Some(&message),
-                    emitted: None,
-                },
+                before + 1,
+                StepState::Failed,
+                Some(&failure.error.to_string()),
             );
-            return Attempt {
-                state: StepState::Failed,
-                attempts: before + 1,
-                outputs: None,
-            };
         }
     };
     let mut attempt = before;
@@ -186,123 +175,36 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
             Try::Succeeded(outputs) => {
                 r.event(Some(name), StepState::Succeeded.as_str(), Some(attempt), None);
                 let json = outputs_json(&outputs);
-                let emitted = emitted.as_ref().map(|(n, p)| Emitted { name: n, payload: p });
-                record_end(
-                    r,
-                    s,
-                    name,
-                    &AttemptEnd {
-                        attempt,
-                        state: StepState::Succeeded.as_str(),
-                        outputs: Some(&json),
-                        message: None,
-                        emitted,
-                    },
-                );
+                let end = AttemptEnd {
+                    attempt,
+                    state: StepState::Succeeded.as_str(),
+                    outputs: Some(&json),
+                    message: None,
+                    emitted: emitted.as_ref().map(|(n, p)| Emitted { name: n, payload: p }),
+                };
+                record_end(r, s, name, &end);
                 return Attempt {
                     state: StepState::Succeeded,
                     attempts: attempt,
                     outputs: Some(Arc::new(outputs)),
                 };
             }
-            Try::Cancelled => {
-                r.event(Some(name), StepState::Cancelled.as_str(), Some(attempt), None);
-                record_end(
-                    r,
-                    s,
-                    name,
-                    &AttemptEnd {
-                        attempt,
-                        state: StepState::Cancelled.as_str(),
-                        outputs: None,
-                        message: None,
-                        emitted: None,
-                    },
-                );
-                return Attempt {
-                    state: StepState::Cancelled,
-                    attempts: attempt,
-                    outputs: None,
-                };
-            }
+            Try::Cancelled => return ended(r, s, name, attempt, StepState::Cancelled, None),
             Try::Failed(message) if !retry => {
                 r.reporter.step_failed(name, attempt, &message);
-                r.event(Some(name), StepState::Failed.as_str(), Some(attempt), Some(&message));
-                record_end(
-                    r,
-                    s,
-                    name,
-                    &AttemptEnd {
-                        attempt,
-                        state: StepState::Failed.as_str(),
-                        outputs: None,
-                        message: Some(&message),
-                        emitted: None,
-                    },
-                );
-                return Attempt {
-                    state: StepState::Failed,
-                    attempts: attempt,
-                    outputs: None,
-                };
+                return ended(r, s, name, attempt, StepState::Failed, Some(&message));
             }
             Try::TimedOut if !retry => {
                 r.reporter.step_failed(name, attempt, "timed out");
-                r.event(Some(name), StepState::TimedOut.as_str(), Some(attempt), None);
-                record_end(
-                    r,
-                    s,
-                    name,
-                    &AttemptEnd {
-                        attempt,
-                        state: StepState::TimedOut.as_str(),
-                        outputs: None,
-                        message: Some("timed out"),
-                        emitted: None,
-                    },
-                );
-                return Attempt {
-                    state: StepState::TimedOut,
-                    attempts: attempt,
-                    outputs: None,
-                };
+                return ended(r, s, name, attempt, StepState::TimedOut, Some("timed out"));
             }
             Try::Failed(message) => {
-                r.event(Some(name), StepState::Retrying.as_str(), Some(attempt), Some(&message));
-                record_end(
-                    r,
-                    s,
-                    name,
-                    &AttemptEnd {
-                        attempt,
-                        state: StepState::Retrying.as_str(),
-                        outputs: None,
-                        message: Some(&message),
-                        emitted: None,
-                    },
-                );
+                note(r, s, name, attempt, StepState::Retrying, Some(&message));
                 r.reporter
                     .step_retrying(name, attempt, &message, policy.delay(attempt - before));
             }
             Try::TimedOut => {
-                r.event(
-                    Some(name),
-                    StepState::Retrying.as_str(),
-                    Some(attempt),
-                    Some("timed out"),
-                );
-                record_end(
-                    r,
-                    s,
-                    name,
-                    &AttemptEnd {
-                        attempt,
-                        state: StepState::Retrying.as_str(),
-                        outputs: None,
-                        message: Some("timed out"),
-                        emitted: None,
-                    },
-                );
+                note(r, s, name, attempt, StepState::Retrying, Some("timed out"));
                 r.reporter
                     .step_retrying(name, attempt, "timed out", policy.delay(attempt - before));
             }
@@ -310,12 +212,31 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
         let mut cancel = r.cancel_receiver();
         tokio::select! {
             () = tokio::time::sleep(policy.delay(attempt - before)) => {}
-            _ = cancel.wait_for(|c| *c) => {
-                r.event(Some(name), StepState::Cancelled.as_str(), Some(attempt), None);
-                record_end(r, s, name, &AttemptEnd { attempt, state: StepState::Cancelled.as_str(), outputs: None, message: None, emitted: None });
-                return Attempt { state: StepState::Cancelled, attempts: attempt, outputs: None };
-            }
+            _ = cancel.wait_for(|c| *c) => return ended(r, s, name, attempt, StepState::Cancelled, None),
         }
+    }
+}
+
+/// Logs and records how an attempt ended, without outputs.
+fn note(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32, state: StepState, message: Option<&str>) {
+    r.event(Some(name), state.as_str(), Some(attempt), message);
+    let end = AttemptEnd {
+        attempt,
+        state: state.as_str(),
+        outputs: None,
+        message,
+        emitted: None,
+    };
+    record_end(r, s, name, &end);
+}
+
+/// The end of a step instance that did not succeed.
+fn ended(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32, state: StepState, message: Option<&str>) -> Attempt {
+    note(r, s, name, attempt, state, message);
+    Attempt {
+        state,
+        attempts: attempt,
+        outputs: None,
     }
 }
 
