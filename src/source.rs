@@ -45,6 +45,23 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
+    /// 1-based line and column of a byte offset, the column counted in UTF-16 code units
+    /// (SARIF's default `columnKind`): a character outside the BMP counts twice.
+    #[must_use]
+    pub fn line_col_utf16(&self, offset: u32) -> (usize, usize) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let end = (offset as usize).min(self.text.len());
+        let col = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.encode_utf16().count());
+        (line + 1, col + 1)
+    }
+
     /// The text covered by a span (empty if the span is out of range).
     #[must_use]
     pub fn slice(&self, span: Span) -> &str {

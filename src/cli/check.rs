@@ -9,7 +9,7 @@ pub struct CheckArgs {
     /// The `.mflow` files to check.
     #[arg(required = true, value_name = "FILES")]
     files: Vec<String>,
-    /// Output format: human (stderr), json or github (stdout).
+    /// Output format: human (stderr), json, sarif or github (stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Fail (exit 1) on warnings too.
@@ -23,6 +23,8 @@ enum Format {
     Human,
     /// One `{"diagnostics": [...]}` object on stdout.
     Json,
+    /// One SARIF 2.1.0 log on stdout, for code scanning.
+    Sarif,
     /// GitHub Actions workflow commands (`::error …`), one per line on stdout.
     Github,
 }
@@ -33,6 +35,11 @@ pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
     let analysis = super::front_end(args.files.clone());
     let errors = analysis.problems.error_count();
     let warnings = analysis.problems.len() - errors;
+    let code = if analysis.unreadable.is_empty() {
+        i32::from(errors > 0 || (args.deny_warnings && warnings > 0))
+    } else {
+        2
+    };
     match args.format {
         Format::Human => {
             super::report::human(&analysis, options);
@@ -52,6 +59,29 @@ pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
             }
             println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         }
+        Format::Sarif => {
+            let context = render::SarifContext {
+                builtin: analysis
+                    .modules
+                    .iter()
+                    .filter(|m| m.is_stdlib)
+                    .map(|m| m.file)
+                    .collect(),
+                unreadable: analysis
+                    .unreadable
+                    .iter()
+                    .map(|u| render::FileProblem {
+                        code: super::report::UNREADABLE.to_string(),
+                        path: u.path.clone(),
+                        message: super::report::unreadable_message(u),
+                    })
+                    .collect(),
+                src_root: std::env::current_dir().ok().map(|d| render::sarif::dir_uri(&d)),
+                exit_code: code,
+            };
+            let log = render::sarif(&analysis.sources, &analysis.problems, &context);
+            println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
+        }
         Format::Github => {
             let mut out = render::github(&analysis.sources, &analysis.problems);
             for u in &analysis.unreadable {
@@ -67,9 +97,5 @@ pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
             print!("{out}");
         }
     }
-    if analysis.unreadable.is_empty() {
-        i32::from(errors > 0 || (args.deny_warnings && warnings > 0))
-    } else {
-        2
-    }
+    code
 }

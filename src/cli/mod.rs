@@ -3,16 +3,18 @@
 mod cancel;
 mod check;
 mod compile;
+mod completions;
 mod explain;
 mod graph;
 mod logs;
+mod man;
 mod report;
 mod resume;
 mod run;
 mod runs;
 mod signal;
 
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -50,6 +52,10 @@ enum Command {
     Compile(compile::CompileArgs),
     /// Explain a diagnostic code, like `maestroc explain E0104`.
     Explain(explain::ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one per command with `--out DIR`.
+    Man(man::ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +102,21 @@ pub fn main() -> i32 {
         Command::Graph(args) => graph::run(&args, color),
         Command::Compile(args) => compile::run(&args, color),
         Command::Explain(args) => explain::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
+    }
+}
+
+/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
+            2
+        }
     }
 }
 

@@ -1,9 +1,10 @@
-//! Rendering problems: for people ([`human`]), for programs ([`json`]) and for GitHub
-//! Actions ([`github`]). File names and sources are attached here, at the edge.
+//! Rendering problems: for people ([`human`]), for programs ([`json`]), for GitHub
+//! Actions ([`github`]) and for code-scanning tools ([`sarif`]). File names and sources are attached here, at the edge.
 
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use miette::{LabeledSpan, Severity};
 
@@ -12,6 +13,7 @@ use super::{Problem, Problems};
 pub use github::{escape_message as github_escape_message, escape_property as github_escape_property, github};
 pub use human::human;
 pub use json::{json, problem_json};
+pub use sarif::{sarif, FileProblem, SarifContext};
 
 /// How to render for people.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
