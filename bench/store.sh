@@ -4,7 +4,8 @@
 #   (a) store overhead: 10,000 `run "true"` steps (`--max-parallel 2`, the workflow of
 #       bench/runtime.sh) with the default store (WAL, synchronous=NORMAL) and with the store
 #       in memory (MFLOW_SYNC=memory), alternating, REPS times each, in the same script run;
-#       with FULL=1 also MFLOW_SYNC=full. Prints the median wall times and their ratio.
+#       with FULL=1 also MFLOW_SYNC=full. Prints the median wall and CPU times (user+sys of
+#       maestroc and its steps: less sensitive to a loaded machine) and the wall-time ratio.
 #   (b) resume latency: a 10,000-step run whose last step fails; `maestroc resume RUN_ID
 #       -p fail_at=-1` is timed from its launch to the moment the failed step's process
 #       starts (the step writes `date +%s%N` first thing).
@@ -29,16 +30,18 @@ median() { python3 -c 'import statistics,sys; print(f"{statistics.median(float(x
 
 modes=(normal memory)
 [[ ${FULL:-0} == 1 ]] && modes+=(full)
-declare -A times
+declare -A times cpus
 for ((r = 1; r <= reps; r++)); do
   for mode in "${modes[@]}"; do
     home=$work/home-$mode-$r
-    t0=$(ns)
-    MFLOW_HOME=$home MFLOW_SYNC=$mode "$bin" run "$work/true.mflow" --max-parallel 2 >/dev/null 2>&1 \
+    MFLOW_HOME=$home MFLOW_SYNC=$mode /usr/bin/time -f '%e %U %S' -o "$work/time" \
+      "$bin" run "$work/true.mflow" --max-parallel 2 >/dev/null 2>&1 \
       || { echo "run failed (MFLOW_SYNC=$mode)" >&2; exit 1; }
-    secs=$(awk -v d="$(($(ns) - t0))" 'BEGIN { printf "%.3f", d / 1e9 }')
+    read -r secs user sys < "$work/time"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     times[$mode]="${times[$mode]:-} $secs"
-    printf 'rep %d  MFLOW_SYNC=%-6s 10,000 true steps: %s s\n' "$r" "$mode" "$secs"
+    cpus[$mode]="${cpus[$mode]:-} $cpu"
+    printf 'rep %d  MFLOW_SYNC=%-6s 10,000 true steps: %s s wall, %s s CPU (user+sys, steps included)\n' "$r" "$mode" "$secs" "$cpu"
   done
   t0=$(ns)
   sh -c 'seq 10000 | xargs -P2 -n1 true'
@@ -52,17 +55,23 @@ done
   m_memory=$(median ${times[memory]})
   m_xargs=$(median ${times[xargs]})
 }
-echo "median  store (WAL, NORMAL):  $m_normal s"
-echo "median  store in memory:      $m_memory s"
+# shellcheck disable=SC2086
+echo "median  store (WAL, NORMAL):  $m_normal s wall, $(median ${cpus[normal]}) s CPU"
+# shellcheck disable=SC2086
+echo "median  store in memory:      $m_memory s wall, $(median ${cpus[memory]}) s CPU"
 if [[ ${FULL:-0} == 1 ]]; then
   # shellcheck disable=SC2086
   m_full=$(median ${times[full]})
-  echo "median  store (WAL, FULL):    $m_full s"
+  # shellcheck disable=SC2086
+  echo "median  store (WAL, FULL):    $m_full s wall, $(median ${cpus[full]}) s CPU"
 fi
 echo "median  xargs -P2:            $m_xargs s"
 awk -v a="$m_normal" -v b="$m_memory" -v x="$m_xargs" 'BEGIN {
   printf "store overhead: default / memory = %.3f (%+.1f %%), %.3f ms per step; default / xargs = %.2f\n",
     a / b, (a / b - 1) * 100, (a - b) / 10000 * 1000, a / x }'
+# shellcheck disable=SC2086
+awk -v a="$(median ${cpus[normal]})" -v b="$(median ${cpus[memory]})" 'BEGIN {
+  printf "CPU time: default / memory = %.3f\n", a / b }'
 
 # (b) --------------------------------------------------------------------------------------
 cat > "$work/resume.mflow" <<'EOF'
