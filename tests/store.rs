@@ -468,3 +468,21 @@ fn a_wait_signal_step_times_out() {
     assert_eq!(code, 1);
     assert_eq!(result["steps"]["s"]["state"], "timed_out");
 }
+
+#[test]
+fn a_queued_run_that_dies_is_cancelled_and_blocks_nothing() {
+    let h = Home::new();
+    let file = strategy_file(&h, "strict_sequential", "1");
+    let mut first = h.spawn(&["run", &file]);
+    h.wait_for_state("running", Duration::from_secs(10));
+    let mut queued = h.spawn(&["run", &file]);
+    h.wait_for_state("queued", Duration::from_secs(10));
+    queued.kill().unwrap();
+    queued.wait().unwrap();
+    let runs = h.runs();
+    assert_eq!(runs[0]["state"], "cancelled");
+    assert!(runs[0]["message"].as_str().unwrap().contains("before it started"));
+    assert_eq!(wait_exit(&mut first, Duration::from_secs(20)), Some(0));
+    let out = h.run(&["run", &file]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

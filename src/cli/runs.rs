@@ -46,7 +46,12 @@ pub enum Format {
 
 /// Opens the store of `$MFLOW_HOME`, or prints why not.
 pub fn open_store() -> Option<Store> {
-    match Store::open(&crate::runtime::run::home(), crate::store::Durability::Normal) {
+    // `MFLOW_SYNC=full` holds for these commands too; `memory` only makes sense inside one run.
+    let durability = match crate::store::Durability::from_env() {
+        crate::store::Durability::Memory => crate::store::Durability::Normal,
+        d => d,
+    };
+    match Store::open(&crate::runtime::run::home(), durability) {
         Ok(store) => Some(store),
         Err(e) => {
             eprintln!("error: {e}");

@@ -113,10 +113,10 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         runner.context.start = t;
     }
     let runner = runner;
+    let params = params_json(wf, &launch.params);
     if resumed {
-        store.start_run(&run_id, true).map_err(|e| e.to_string())?;
+        store.resume_run(&run_id, &params).map_err(|e| e.to_string())?;
     } else {
-        let params = params_json(wf, &launch.params);
         store
             .create_run(&NewRun {
                 run_id: &run_id,

@@ -70,6 +70,9 @@ pub struct RunFilter {
     pub limit: Option<usize>,
 }
 
+/// The message of a queued run whose process died before the run could start.
+pub const DIED_QUEUED: &str = "the maestroc process waiting to start it died before it started";
+
 /// The message of a run whose process died without recording an end.
 pub const DIED: &str = "the maestroc process running it died (killed or crashed) before the run ended";
 
@@ -120,14 +123,15 @@ impl Store {
         })
     }
 
-    /// Marks a run as running (admitted, or resumed) by this process.
-    pub fn start_run(&self, run_id: &str, resumed: bool) -> Result<()> {
+    /// Marks a run as running again (resumed) by this process, with its launch params as
+    /// `resume -p` left them, so a later resume starts from those.
+    pub fn resume_run(&self, run_id: &str, params: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE runs SET state = 'running', started_at = COALESCE(started_at, ?2), ended_at = NULL,
-                        pid = ?3, message = NULL, cancel_requested = 0, resumes = resumes + ?4
+                        pid = ?3, message = NULL, cancel_requested = 0, resumes = resumes + 1, params = ?4
                  WHERE run_id = ?1",
-                params![run_id, now(), std::process::id(), i64::from(resumed)],
+                params![run_id, now(), std::process::id(), params],
             )?;
             Ok(())
         })
@@ -180,14 +184,18 @@ impl Store {
             let mut n = 0;
             for id in &dead {
                 // Check again under the write lock: the run may have ended meanwhile.
+                // A queued run never started: it is cancelled, not failed, so it cannot
+                // hold a strict_sequential queue.
                 n += tx.execute(
-                    "UPDATE runs SET state = 'failed', ended_at = ?2, message = ?3
+                    "UPDATE runs SET ended_at = ?2,
+                            state = CASE state WHEN 'queued' THEN 'cancelled' ELSE 'failed' END,
+                            message = CASE state WHEN 'queued' THEN ?4 ELSE ?3 END
                      WHERE run_id = ?1 AND state IN ('running', 'queued')",
-                    params![id, now(), DIED],
+                    params![id, now(), DIED, DIED_QUEUED],
                 )?;
                 tx.execute(
                     "UPDATE steps SET state = 'failed', ended_at = ?2, message = ?3
-                     WHERE run_id = ?1 AND state IN ('running', 'retrying', 'pending')",
+                     WHERE run_id = ?1 AND state IN ('running', 'retrying')",
                     params![id, now(), DIED],
                 )?;
                 tx.execute(
