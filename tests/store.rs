@@ -56,8 +56,9 @@ impl Home {
     }
 
     fn runs(&self) -> Vec<serde_json::Value> {
-        let (code, json) = self.json(&["runs"]);
-        assert_eq!(code, 0);
+        let out = self.cmd().args(["runs", "--format", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         json.as_array().cloned().unwrap_or_default()
     }
 

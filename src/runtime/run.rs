@@ -312,6 +312,10 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>) -> (RunState, Vec<(Strin
                 runner.cancel_all();
             }
             _ = poll.tick(), if interrupt.is_none() => {
+                // Starts of attempts become visible to `runs show` within one tick.
+                if let Err(e) = runner.store.flush() {
+                    runner.store_failed(&e);
+                }
                 if runner.store.cancel_requested(&runner.run_id).unwrap_or(false) {
                     runner.reporter.message("cancel requested from another process; stopping running steps");
                     interrupt = Some(RunState::Cancelled);

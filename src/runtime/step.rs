@@ -246,7 +246,7 @@ fn has_effects(s: &IrStep) -> bool {
     !matches!(s.action, Action::None) || s.emit.is_some()
 }
 
-/// Commits that an attempt starts, before it starts.
+/// Records that an attempt starts (with the next commit: see `store/deferred.rs`).
 fn record_start(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32) {
     if !has_effects(s) {
         return;

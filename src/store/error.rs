@@ -20,4 +20,16 @@ pub enum StoreError {
     NoRun(String),
 }
 
+impl StoreError {
+    /// Whether the database was locked by another process (worth trying again).
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        let code = match self {
+            StoreError::Sql(e) | StoreError::Open { source: e, .. } => e.sqlite_error_code(),
+            _ => None,
+        };
+        matches!(code, Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;

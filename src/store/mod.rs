@@ -6,6 +6,7 @@
 //! has recorded survives the `maestroc` process being killed at any moment.
 
 pub mod admission;
+mod deferred;
 pub mod error;
 pub mod lease;
 pub mod runs;
@@ -47,25 +48,11 @@ impl Durability {
 
 pub struct Store {
     conn: Mutex<Connection>,
-    /// Records of step instances that did nothing outside `maestroc` (no-op steps, skipped
-    /// and never-started ones): losing one to a crash costs nothing, since the instance
-    /// just runs (does nothing) again on resume. They are written with the next commit
-    /// that matters, or in batches, instead of one transaction each.
-    deferred: Mutex<Vec<Deferred>>,
+    /// Records whose loss in a crash costs nothing (see `deferred.rs`), written with the
+    /// next commit that matters instead of one transaction each.
+    deferred: Mutex<Vec<deferred::Deferred>>,
     /// `$MFLOW_HOME`: the database, run directories and lock files live here.
     home: PathBuf,
-}
-
-/// Deferred records are written at the latest when this many are waiting.
-const DEFER_BATCH: usize = 2048;
-
-struct Deferred {
-    run_id: String,
-    name: String,
-    state: String,
-    attempts: u32,
-    outputs: Option<String>,
-    at: String,
 }
 
 /// The time now as RFC 3339 in UTC with milliseconds, the store's one time format.
@@ -77,6 +64,21 @@ pub fn now() -> String {
 impl Store {
     /// Opens (creating if needed) the store under `home`, migrating it to this version's schema.
     pub fn open(home: &Path, durability: Durability) -> Result<Store> {
+        // Switching a new database to WAL can report "locked" without waiting when another
+        // process is creating it at the same moment; such an open is simply tried again.
+        let mut tries = 0;
+        loop {
+            match Self::try_open(home, durability) {
+                Err(e) if e.is_busy() && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_open(home: &Path, durability: Durability) -> Result<Store> {
         std::fs::create_dir_all(home)?;
         let path = home.join("state.db");
         let opened = if durability == Durability::Memory {
@@ -149,54 +151,10 @@ impl Store {
         let deferred = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if !deferred.is_empty() {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO steps (run_id, name, state, attempts, outputs, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (run_id, name) DO UPDATE SET state = ?3, attempts = ?4, outputs = ?5, ended_at = ?6
-                 WHERE steps.state != 'succeeded'",
-            )?;
-            for d in &deferred {
-                stmt.execute(rusqlite::params![
-                    d.run_id, d.name, d.state, d.attempts, d.outputs, d.at
-                ])?;
-            }
-        }
+        deferred::apply(&tx, &deferred)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
-    }
-
-    /// Records a step instance that did nothing outside `maestroc`, with the next commit.
-    pub fn defer(&self, run_id: &str, name: &str, state: &str, attempts: u32) -> Result<()> {
-        let full = {
-            let mut deferred = self.deferred.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            deferred.push(Deferred {
-                run_id: run_id.to_string(),
-                name: name.to_string(),
-                state: state.to_string(),
-                attempts,
-                outputs: (state == "succeeded").then(|| "{}".to_string()),
-                at: now(),
-            });
-            deferred.len() >= DEFER_BATCH
-        };
-        if full {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Writes the deferred records now.
-    pub fn flush(&self) -> Result<()> {
-        if self
-            .deferred
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .is_empty()
-        {
-            return Ok(());
-        }
-        self.write(|_| Ok(()))
     }
 
     /// Runs `f` with the connection for reading.

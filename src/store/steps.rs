@@ -49,26 +49,6 @@ pub struct Emitted<'a> {
 }
 
 impl Store {
-    /// Records that attempt `attempt` of a step instance starts; committed before the step's
-    /// process is started.
-    pub fn attempt_started(&self, run_id: &str, name: &str, attempt: u32, log_dir: Option<&str>) -> Result<()> {
-        let at = now();
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO steps (run_id, name, state, attempts, started_at) VALUES (?1, ?2, 'running', ?3, ?4)
-                 ON CONFLICT (run_id, name) DO UPDATE SET state = 'running', attempts = ?3, ended_at = NULL,
-                     message = NULL, outputs = NULL, started_at = COALESCE(started_at, ?4)",
-                params![run_id, name, attempt, at],
-            )?;
-            tx.execute(
-                "INSERT OR REPLACE INTO attempts (run_id, name, attempt, state, started_at, log_dir)
-                 VALUES (?1, ?2, ?3, 'running', ?4, ?5)",
-                params![run_id, name, attempt, at, log_dir],
-            )?;
-            Ok(())
-        })
-    }
-
     /// Records how a step instance's latest attempt ended (`retrying` when another attempt
     /// follows), with its outputs, and publishes its signal when it succeeded; all in one
     /// transaction, committed before anything that depends on the step starts.
