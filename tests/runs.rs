@@ -28,7 +28,10 @@ impl Run {
 
     fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("maestroc").unwrap();
-        cmd.env("NO_COLOR", "1").env("MFLOW_HOME", self.dir.path().join("home"));
+        // Steps run in the test's own directory, never in the repository.
+        cmd.env("NO_COLOR", "1")
+            .env("MFLOW_HOME", self.dir.path().join("home"))
+            .current_dir(self.dir.path());
         cmd
     }
 

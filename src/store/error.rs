@@ -28,7 +28,10 @@ impl StoreError {
             StoreError::Sql(e) | StoreError::Open { source: e, .. } => e.sqlite_error_code(),
             _ => None,
         };
-        matches!(code, Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+        matches!(
+            code,
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
     }
 }
 
