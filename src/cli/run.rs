@@ -162,10 +162,12 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> i3
     match execute(launch, options, mode, how) {
         Ok(report) => {
             match args.format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
-                ),
+                Format::Json => {
+                    let mut out = std::io::stdout().lock();
+                    if let Err(e) = report.write_json(&mut out) {
+                        eprintln!("error: cannot print the result: {e}");
+                    }
+                }
                 Format::Human => {
                     for (name, value) in &report.outputs {
                         println!("{name} = {}", value.to_json());

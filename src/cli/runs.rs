@@ -4,7 +4,6 @@
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::store::runs::{RunFilter, RunRow};
-use crate::store::steps::StepRow;
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -120,53 +119,36 @@ fn run_json(r: &RunRow) -> serde_json::Value {
     })
 }
 
-/// Parses a stored JSON text, `null` when absent or unreadable.
-fn json_of(text: Option<&str>) -> serde_json::Value {
-    text.and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or(serde_json::Value::Null)
-}
-
-/// The result object of LANGUAGE.md §10, from the store.
-#[must_use]
-pub fn result_json(run: &RunRow, steps: &[StepRow]) -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    for s in steps {
-        map.insert(
-            s.name.clone(),
-            serde_json::json!({
-                "state": s.state,
-                "attempts": s.attempts,
-                "outputs": json_of(s.outputs.as_deref()),
-            }),
-        );
-    }
-    let outputs = match json_of(run.outputs.as_deref()) {
-        serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
-        v => v,
-    };
-    serde_json::json!({
-        "run_id": run.run_id,
-        "workflow": run.workflow,
-        "state": run.state,
-        "outputs": outputs,
-        "steps": map,
-    })
-}
-
 fn show(store: &Store, run_id: &str, format: Format) -> i32 {
-    let (run, steps) = match store.run(run_id).and_then(|r| Ok((store.steps(run_id)?, r))) {
-        Ok((steps, run)) => (run, steps),
+    let run = match store.run(run_id) {
+        Ok(run) => run,
         Err(e) => {
             eprintln!("error: {e}");
             return 1;
         }
     };
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&result_json(&run, &steps)).unwrap_or_default()
-        ),
+        Format::Json => {
+            if let Err(e) = crate::runtime::result::write(store, &run, &mut std::io::stdout().lock()) {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        }
         Format::Human => {
+            let steps = match store.steps(run_id) {
+                Ok(mut steps) => {
+                    // In the order they started (never-started ones last), loops in index order.
+                    steps.sort_by(|a, b| {
+                        (a.started_at.as_deref().unwrap_or("~"), natural(&a.name))
+                            .cmp(&(b.started_at.as_deref().unwrap_or("~"), natural(&b.name)))
+                    });
+                    steps
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return 1;
+                }
+            };
             println!("run       {}", run.run_id);
             println!("workflow  {} ({})", run.workflow, run.file);
             println!("state     {}", run.state);
@@ -210,6 +192,28 @@ fn show(store: &Store, run_id: &str, format: Format) -> i32 {
         }
     }
     0
+}
+
+/// A sort key that puts `load[2]` before `load[10]`: the name's text with each run of
+/// digits as a number.
+fn natural(name: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = u64::from(c.to_digit(10).unwrap_or(0));
+            while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                n = n.saturating_mul(10).saturating_add(u64::from(d));
+                chars.next();
+            }
+            key.push((std::mem::take(&mut text), n));
+        } else {
+            text.push(c);
+        }
+    }
+    key.push((text, 0));
+    key
 }
 
 /// `1.23s` between two stored times, or `-`.

@@ -9,7 +9,7 @@ use super::frame::Frame;
 use super::scheduler::{Instance, Runner};
 use super::value::Value;
 use crate::check::BindingId;
-use crate::ir::{Body, IrForeach, IrIf, IrWhile};
+use crate::ir::{Action, Body, IrForeach, IrIf, IrWhile, Node};
 
 /// Iterations of one `foreach` kept in flight at most, whatever its `concurrency`:
 /// steps are bounded by the run's semaphores, this bounds memory.
@@ -60,6 +60,21 @@ fn int_setting(
     }
 }
 
+/// Whether anything can read a finished iteration of this body: only the outputs of its
+/// steps (gathered outside the loop) live in an iteration's frame. A body without outputs
+/// lets each iteration's frame go as soon as it ends, so memory stays flat however many
+/// iterations run.
+fn keeps_iterations(body: &Body) -> bool {
+    body.graph.node_weights().any(|node| match node {
+        Node::Step(s) => !s.outputs.is_empty() || matches!(s.action, Action::Call { .. }),
+        Node::Foreach(f) => keeps_iterations(&f.body),
+        Node::While(w) => keeps_iterations(&w.body),
+        Node::If(x) => {
+            x.branches.iter().any(|b| keeps_iterations(&b.body)) || x.else_body.as_ref().is_some_and(keeps_iterations)
+        }
+    })
+}
+
 fn fail(r: &Runner<'_>, name: &str, failure: &Failure) {
     r.report_failure(name, failure);
     r.mark_failed();
@@ -102,6 +117,7 @@ pub(super) async fn run_foreach(
     let in_flight = concurrency
         .map_or(MAX_IN_FLIGHT, |c| usize::try_from(c.max(1)).unwrap_or(1))
         .min(MAX_IN_FLIGHT);
+    let keep = keeps_iterations(&f.body);
     let mut frames: Vec<Option<Arc<Frame>>> = Vec::new();
     let mut next = 0usize;
     let mut ok = true;
@@ -135,10 +151,12 @@ pub(super) async fn run_foreach(
         let Some((index, child, body_ok)) = running.next().await else {
             break;
         };
-        if frames.len() <= index {
-            frames.resize(index + 1, None);
+        if keep {
+            if frames.len() <= index {
+                frames.resize(index + 1, None);
+            }
+            frames[index] = child;
         }
-        frames[index] = child;
         ok &= body_ok;
     }
     if next < total {
@@ -171,6 +189,7 @@ pub(super) async fn run_while(
         return (Vec::new(), false);
     };
     let limit = limit.unwrap_or(DEFAULT_WHILE_LIMIT);
+    let keep = keeps_iterations(&w.body);
     let mut frames = Vec::new();
     let mut k: i64 = 0;
     loop {
@@ -203,7 +222,9 @@ pub(super) async fn run_while(
             }
         };
         let ok = Box::pin(r.run_body(inst, &w.body, child.clone())).await;
-        frames.push(child.clone());
+        if keep {
+            frames.push(child.clone());
+        }
         if !ok {
             return (frames, false);
         }

@@ -14,6 +14,7 @@ pub mod params;
 pub mod process;
 pub mod quote;
 pub mod report;
+pub mod result;
 pub mod resume;
 pub mod run;
 pub mod scheduler;

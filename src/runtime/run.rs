@@ -185,14 +185,15 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     if refused.is_none() {
         runner.reporter.run_finished(state.as_str(), started.elapsed());
     }
+    drop(runner);
     Ok(RunReport {
         run_id,
         workflow: wf.name.clone(),
         state,
         outputs,
-        steps: runner.take_records(),
         run_dir,
         refused,
+        store,
     })
 }
 
@@ -352,36 +353,9 @@ async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
 }
 
 impl RunReport {
-    /// The result object of LANGUAGE.md §10.
-    #[must_use]
-    pub fn to_json(&self) -> serde_json::Value {
-        let outputs: serde_json::Map<String, serde_json::Value> =
-            self.outputs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
-        let mut steps = serde_json::Map::new();
-        for record in &self.steps {
-            let outs: serde_json::Value = match &record.outputs {
-                Some(o) => o
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect::<serde_json::Map<_, _>>()
-                    .into(),
-                None => serde_json::Value::Null,
-            };
-            steps.insert(
-                record.name.clone(),
-                serde_json::json!({
-                    "state": record.state.as_str(),
-                    "attempts": record.attempts,
-                    "outputs": outs,
-                }),
-            );
-        }
-        serde_json::json!({
-            "run_id": self.run_id,
-            "workflow": self.workflow,
-            "state": self.state.as_str(),
-            "outputs": outputs,
-            "steps": steps,
-        })
+    /// Writes the result object of LANGUAGE.md §10, read from the store as it is written.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let run = self.store.run(&self.run_id).map_err(std::io::Error::other)?;
+        super::result::write(&self.store, &run, out)
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt as _};
@@ -36,26 +36,17 @@ pub struct Options {
     pub grace: Duration,
 }
 
-/// One step instance in the result.
-#[derive(Debug, Clone)]
-pub struct InstanceRecord {
-    pub name: String,
-    pub state: StepState,
-    pub attempts: u32,
-    pub outputs: Option<Arc<Vec<(String, Value)>>>,
-}
-
 /// What a finished run reports.
-#[derive(Debug)]
 pub struct RunReport {
     pub run_id: String,
     pub workflow: String,
     pub state: RunState,
     pub outputs: Vec<(String, Value)>,
-    pub steps: Vec<InstanceRecord>,
     pub run_dir: PathBuf,
     /// Why the run's strategy refused it (`first_only`), if it did.
     pub refused: Option<String>,
+    /// The store the run was recorded in: its result object is read from there.
+    pub store: Store,
 }
 
 /// Shared state of one run.
@@ -80,7 +71,6 @@ pub(super) struct Runner<'a> {
     /// Set when running steps must be stopped too (`fail_fast`, timeout, signal).
     cancel: watch::Sender<bool>,
     failed: AtomicBool,
-    records: Mutex<Vec<InstanceRecord>>,
 }
 
 /// One running instance of a workflow (the launched one, or one called by a step).
@@ -138,7 +128,6 @@ impl<'a> Runner<'a> {
             stop: AtomicBool::new(false),
             cancel,
             failed: AtomicBool::new(false),
-            records: Mutex::new(Vec::new()),
         }
     }
 
@@ -190,12 +179,6 @@ impl<'a> Runner<'a> {
         self.failed.load(Ordering::SeqCst)
     }
 
-    pub fn record(&self, record: InstanceRecord) {
-        if let Ok(mut records) = self.records.lock() {
-            records.push(record);
-        }
-    }
-
     pub fn event(&self, step: Option<&str>, state: &'static str, attempt: Option<u32>, message: Option<&str>) {
         self.events.record(&Event {
             ts: now_ms(),
@@ -205,13 +188,6 @@ impl<'a> Runner<'a> {
             attempt,
             message,
         });
-    }
-
-    pub fn take_records(&self) -> Vec<InstanceRecord> {
-        self.records
-            .lock()
-            .map(|mut r| std::mem::take(&mut *r))
-            .unwrap_or_default()
     }
 
     /// Reports a failed evaluation with its span in the `.mflow` file.
@@ -305,12 +281,6 @@ impl<'a> Runner<'a> {
             if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Pending.as_str(), 0) {
                 self.store_failed(&e);
             }
-            self.record(InstanceRecord {
-                name,
-                state: StepState::Pending,
-                attempts: 0,
-                outputs: None,
-            });
         }
     }
 
@@ -372,13 +342,6 @@ impl<'a> Runner<'a> {
             if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Cancelled.as_str(), 0) {
                 self.store_failed(&e);
             }
-            let record = InstanceRecord {
-                name,
-                state: StepState::Cancelled,
-                attempts: 0,
-                outputs: None,
-            };
-            self.record(record);
             return StepResult {
                 state: StepState::Cancelled,
                 outputs: None,
@@ -399,12 +362,6 @@ impl<'a> Runner<'a> {
         }
         self.reporter
             .step_done(&name, state, attempts, started.elapsed(), needs_slot);
-        self.record(InstanceRecord {
-            name,
-            state,
-            attempts,
-            outputs: outputs.clone(),
-        });
         StepResult { state, outputs }
     }
 
@@ -417,12 +374,6 @@ impl<'a> Runner<'a> {
                 self.store_failed(&e);
             }
             self.event(Some(&name), StepState::Skipped.as_str(), None, None);
-            self.record(InstanceRecord {
-                name,
-                state: StepState::Skipped,
-                attempts: 0,
-                outputs: None,
-            });
         }
     }
 
@@ -447,12 +398,6 @@ impl<'a> Runner<'a> {
         }
         let outputs = Some(Arc::new(outputs));
         self.reporter.step_reused(name);
-        self.record(InstanceRecord {
-            name: name.to_string(),
-            state: StepState::Succeeded,
-            attempts: row.attempts,
-            outputs: outputs.clone(),
-        });
         Some(StepResult {
             state: StepState::Succeeded,
             outputs,

@@ -86,25 +86,33 @@ impl Store {
         })
     }
 
-    /// Every step instance of a run, in the order they were first recorded.
+    /// Every step instance of a run, by name (the table's own order: no sorting).
     pub fn steps(&self, run_id: &str) -> Result<Vec<StepRow>> {
+        self.each_step(run_id, |rows| rows.collect())
+    }
+
+    /// Hands the step instances of a run, in order, to `f` one row at a time, so a run of a
+    /// million steps can be printed without holding them all.
+    pub fn each_step<T>(&self, run_id: &str, f: impl FnOnce(&mut dyn Iterator<Item = StepRow>) -> T) -> Result<T> {
         self.read(|c| {
             let mut stmt = c.prepare(
                 "SELECT name, state, attempts, outputs, started_at, ended_at, message FROM steps
-                 WHERE run_id = ?1 ORDER BY COALESCE(started_at, ended_at, '9'), name",
+                 WHERE run_id = ?1 ORDER BY name",
             )?;
-            let rows = stmt.query_map([run_id], |r| {
-                Ok(StepRow {
-                    name: r.get(0)?,
-                    state: r.get(1)?,
-                    attempts: r.get(2)?,
-                    outputs: r.get(3)?,
-                    started_at: r.get(4)?,
-                    ended_at: r.get(5)?,
-                    message: r.get(6)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            let mut rows = stmt
+                .query_map([run_id], |r| {
+                    Ok(StepRow {
+                        name: r.get(0)?,
+                        state: r.get(1)?,
+                        attempts: r.get(2)?,
+                        outputs: r.get(3)?,
+                        started_at: r.get(4)?,
+                        ended_at: r.get(5)?,
+                        message: r.get(6)?,
+                    })
+                })?
+                .map_while(std::result::Result::ok);
+            Ok(f(&mut rows))
         })
     }
 
