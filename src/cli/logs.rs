@@ -16,8 +16,8 @@ pub struct LogsArgs {
     format: Format,
 }
 
-fn read(dir: &std::path::Path, file: &str) -> String {
-    std::fs::read(dir.join(file))
+fn read(prefix: &str, suffix: &str) -> String {
+    std::fs::read(format!("{prefix}{suffix}"))
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default()
 }
@@ -59,27 +59,27 @@ pub fn run(args: &LogsArgs) -> i32 {
     }
     let with_logs = attempts
         .iter()
-        .filter_map(|a| a.log_dir.as_ref().map(|d| (a, std::path::PathBuf::from(d))));
+        .filter_map(|a| a.log_prefix.as_ref().map(|p| (a, p.as_str())));
     match args.format {
         Format::Json => {
             let list: Vec<serde_json::Value> = with_logs
-                .map(|(a, dir)| {
+                .map(|(a, prefix)| {
                     serde_json::json!({
                         "step": a.name,
                         "attempt": a.attempt,
                         "state": a.state,
-                        "stdout": read(&dir, "stdout.log"),
-                        "stderr": read(&dir, "stderr.log"),
+                        "stdout": read(prefix, ".stdout.log"),
+                        "stderr": read(prefix, ".stderr.log"),
                     })
                 })
                 .collect();
             println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
         }
         Format::Human => {
-            for (a, dir) in with_logs {
+            for (a, prefix) in with_logs {
                 println!("==> {} (attempt {}, {}) <==", a.name, a.attempt, a.state);
-                for (file, label) in [("stdout.log", "stdout"), ("stderr.log", "stderr")] {
-                    let text = read(&dir, file);
+                for (file, label) in [(".stdout.log", "stdout"), (".stderr.log", "stderr")] {
+                    let text = read(prefix, file);
                     if !text.is_empty() {
                         if label == "stderr" {
                             println!("--- stderr");

@@ -89,7 +89,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             "run `{run_id}` is still running in another process\n  help: stop it first with `maestroc cancel {run_id}`"
         )
     })?;
-    std::fs::create_dir_all(&run_dir).map_err(|e| format!("cannot create {}: {e}", run_dir.display()))?;
+    std::fs::create_dir_all(run_dir.join("logs")).map_err(|e| format!("cannot create {}: {e}", run_dir.display()))?;
     let events = EventLog::append(&run_dir.join("events.jsonl")).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

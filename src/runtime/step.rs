@@ -106,8 +106,8 @@ impl Policy {
     }
 }
 
-/// File-system-safe directory name for a step instance.
-fn dir_name(name: &str) -> String {
+/// File-system-safe name for a step instance.
+fn file_name(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']') {
@@ -251,9 +251,9 @@ fn record_start(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32) {
     if !has_effects(s) {
         return;
     }
-    let log_dir = matches!(s.action, Action::Run(_) | Action::Exec(_))
-        .then(|| attempt_dir(r, name, attempt).display().to_string());
-    if let Err(e) = r.store.attempt_started(&r.run_id, name, attempt, log_dir.as_deref()) {
+    let prefix = matches!(s.action, Action::Run(_) | Action::Exec(_))
+        .then(|| attempt_prefix(r, name, attempt).display().to_string());
+    if let Err(e) = r.store.attempt_started(&r.run_id, name, attempt, prefix.as_deref()) {
         r.store_failed(&e);
     }
 }
@@ -294,8 +294,18 @@ fn signal_payload(
     Ok((name, serde_json::Value::Object(payload).to_string()))
 }
 
-fn attempt_dir(r: &Runner<'_>, name: &str, attempt: u32) -> PathBuf {
-    r.run_dir.join("steps").join(dir_name(name)).join(attempt.to_string())
+/// Where an attempt's files go: `logs/NAME.ATTEMPT` + `.stdout.log`, `.stderr.log` and
+/// `.outputs`, all in one directory made when the run starts (no directory per attempt:
+/// on a 10,000-step run those were the runtime's costliest system calls).
+fn attempt_prefix(r: &Runner<'_>, name: &str, attempt: u32) -> PathBuf {
+    r.run_dir.join("logs").join(format!("{}.{attempt}", file_name(name)))
+}
+
+/// `prefix` + `suffix`, as a path.
+fn with_suffix(prefix: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut path = prefix.as_os_str().to_owned();
+    path.push(suffix);
+    PathBuf::from(path)
 }
 
 async fn attempt_once(
@@ -378,11 +388,8 @@ async fn prepare_and_run(
         )),
         None => None,
     };
-    let attempt_dir = attempt_dir(r, name, attempt);
-    if let Err(e) = std::fs::create_dir_all(&attempt_dir) {
-        return Ok(Try::Failed(format!("cannot create {}: {e}", attempt_dir.display())));
-    }
-    let outputs_path = attempt_dir.join("outputs");
+    let prefix = attempt_prefix(r, name, attempt);
+    let outputs_path = with_suffix(&prefix, ".outputs");
     vars.push(("MFLOW_RUN_ID".into(), r.run_id.clone()));
     vars.push(("MFLOW_STEP".into(), name.to_string()));
     vars.push(("MFLOW_ATTEMPT".into(), attempt.to_string()));
@@ -391,8 +398,8 @@ async fn prepare_and_run(
         program,
         env: vars,
         dir,
-        stdout: attempt_dir.join("stdout.log"),
-        stderr: attempt_dir.join("stderr.log"),
+        stdout: with_suffix(&prefix, ".stdout.log"),
+        stderr: with_suffix(&prefix, ".stderr.log"),
         timeout,
         grace: r.options.grace,
     };
@@ -424,7 +431,7 @@ async fn prepare_and_run(
         },
         Outcome::Exited(code) => Try::Failed(format!(
             "exited with status {code}{}",
-            log_tail(&attempt_dir.join("stderr.log"))
+            log_tail(&with_suffix(&prefix, ".stderr.log"))
         )),
         Outcome::Signaled(sig) => Try::Failed(format!("killed by signal {sig}")),
         Outcome::TimedOut => Try::TimedOut,

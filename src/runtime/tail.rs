@@ -34,6 +34,10 @@ impl Tail {
     /// Reads what was appended since the last poll and emits each complete line.
     pub fn poll(&mut self, emit: &mut dyn FnMut(&str)) {
         for f in &mut self.files {
+            // Most steps write little or nothing: a stat is cheaper than opening the file.
+            if std::fs::metadata(&f.path).map_or(true, |m| m.len() <= f.offset) {
+                continue;
+            }
             let Ok(mut file) = std::fs::File::open(&f.path) else {
                 continue;
             };

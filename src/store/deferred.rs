@@ -32,7 +32,7 @@ pub(super) enum Deferred {
         run_id: String,
         name: String,
         attempt: u32,
-        log_dir: Option<String>,
+        log_prefix: Option<String>,
         at: String,
     },
 }
@@ -60,7 +60,7 @@ pub(super) fn apply(tx: &Transaction<'_>, records: &[Deferred]) -> Result<()> {
                 run_id,
                 name,
                 attempt,
-                log_dir,
+                log_prefix,
                 at,
             } => {
                 tx.prepare_cached(
@@ -70,10 +70,10 @@ pub(super) fn apply(tx: &Transaction<'_>, records: &[Deferred]) -> Result<()> {
                 )?
                 .execute(params![run_id, name, attempt, at])?;
                 tx.prepare_cached(
-                    "INSERT OR REPLACE INTO attempts (run_id, name, attempt, state, started_at, log_dir)
+                    "INSERT OR REPLACE INTO attempts (run_id, name, attempt, state, started_at, log_prefix)
                      VALUES (?1, ?2, ?3, 'running', ?4, ?5)",
                 )?
-                .execute(params![run_id, name, attempt, at, log_dir])?;
+                .execute(params![run_id, name, attempt, at, log_prefix])?;
             }
         }
     }
@@ -105,12 +105,12 @@ impl Store {
     }
 
     /// Records that attempt `attempt` of a step instance starts, with the next commit.
-    pub fn attempt_started(&self, run_id: &str, name: &str, attempt: u32, log_dir: Option<&str>) -> Result<()> {
+    pub fn attempt_started(&self, run_id: &str, name: &str, attempt: u32, log_prefix: Option<&str>) -> Result<()> {
         self.push(Deferred::Started {
             run_id: run_id.to_string(),
             name: name.to_string(),
             attempt,
-            log_dir: log_dir.map(str::to_string),
+            log_prefix: log_prefix.map(str::to_string),
             at: now(),
         })
     }

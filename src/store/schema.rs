@@ -45,7 +45,7 @@ pub const MIGRATIONS: &[&str] = &[
         started_at TEXT NOT NULL,
         ended_at   TEXT,
         message    TEXT,
-        log_dir    TEXT,
+        log_prefix TEXT,
         PRIMARY KEY (run_id, name, attempt),
         FOREIGN KEY (run_id, name) REFERENCES steps (run_id, name) ON DELETE CASCADE
     ) WITHOUT ROWID;

@@ -27,8 +27,9 @@ pub struct AttemptRow {
     pub started_at: String,
     pub ended_at: Option<String>,
     pub message: Option<String>,
-    /// The directory with `stdout.log` and `stderr.log`, when the attempt ran a process.
-    pub log_dir: Option<String>,
+    /// Where its logs are, when the attempt ran a process: `PREFIX.stdout.log` and
+    /// `PREFIX.stderr.log`.
+    pub log_prefix: Option<String>,
 }
 
 /// How one attempt ended.
@@ -120,7 +121,7 @@ impl Store {
     pub fn attempts(&self, run_id: &str, name: Option<&str>) -> Result<Vec<AttemptRow>> {
         self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT name, attempt, state, started_at, ended_at, message, log_dir FROM attempts
+                "SELECT name, attempt, state, started_at, ended_at, message, log_prefix FROM attempts
                  WHERE run_id = ?1 AND (?2 IS NULL OR name = ?2) ORDER BY started_at, name, attempt",
             )?;
             let rows = stmt.query_map(params![run_id, name], |r| {
@@ -131,7 +132,7 @@ impl Store {
                     started_at: r.get(3)?,
                     ended_at: r.get(4)?,
                     message: r.get(5)?,
-                    log_dir: r.get(6)?,
+                    log_prefix: r.get(6)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
