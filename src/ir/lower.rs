@@ -10,7 +10,7 @@ use super::node::{
     IrParam, IrRetry, IrStep, IrStrategy, IrWhile, IrWorkflow, Node, Settings,
 };
 use crate::check::builtins;
-use crate::check::{BindingId, Dependent, Program, Resolution, ScopeLevel, StepId, WorkflowId};
+use crate::check::{BindingId, Dependent, FastMap, Program, Resolution, ScopeLevel, StepId, WorkflowId};
 use crate::driver::Module;
 use crate::syntax::ast::{
     Backoff, ClauseKind, Expr, ExprKind, FailureMode, Item, Retry, RetryOn, Step, Stmt, StmtKind, StrPart, Strategy,
@@ -170,8 +170,8 @@ impl Lowerer<'_> {
     }
 
     /// Groups the workflow's dependencies by the body holding both (lifted) ends.
-    fn place_edges(&self, wf: WorkflowId) -> HashMap<Option<ScopeLevel>, Vec<PlacedEdge>> {
-        let mut placed: HashMap<Option<ScopeLevel>, Vec<PlacedEdge>> = HashMap::new();
+    fn place_edges(&self, wf: WorkflowId) -> FastMap<Option<ScopeLevel>, Vec<PlacedEdge>> {
+        let mut placed: FastMap<Option<ScopeLevel>, Vec<PlacedEdge>> = FastMap::default();
         for dep in &self.program.dependencies {
             let from_info = self.program.step(dep.from);
             if from_info.workflow != wf {
@@ -210,11 +210,11 @@ impl Lowerer<'_> {
         &self,
         stmts: &[Stmt],
         levels: &[ScopeLevel],
-        edges: &mut HashMap<Option<ScopeLevel>, Vec<PlacedEdge>>,
+        edges: &mut FastMap<Option<ScopeLevel>, Vec<PlacedEdge>>,
         defaults: &Defaults<'_>,
     ) -> Body {
         let mut body = Body::default();
-        let mut index: HashMap<NodeKey, NodeIndex> = HashMap::new();
+        let mut index: FastMap<NodeKey, NodeIndex> = FastMap::default();
         let mut lets: Vec<(u32, BindingId, IrExpr)> = Vec::new();
         for stmt in stmts {
             let node = match &stmt.kind {
@@ -324,7 +324,7 @@ impl Lowerer<'_> {
         lets.sort_by_key(|(rank, _, _)| *rank);
         body.lets = lets.into_iter().map(|(_, b, e)| (b, e)).collect();
         let key = levels.last().copied();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<_, rustc_hash::FxBuildHasher> = std::collections::HashSet::default();
         for placed in edges.remove(&key).unwrap_or_default() {
             let (Some(&a), Some(&b)) = (index.get(&placed.from), index.get(&placed.to)) else {
                 continue;
