@@ -7,6 +7,10 @@ use maestroc::loader::MemLoader;
 
 mod gen;
 
+/// The allocator of the `maestroc` binary, so the numbers are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let text = gen::workflow(100_000);
     let loader = MemLoader::new().with("big.mflow", &text);

@@ -10,6 +10,10 @@ use maestroc::loader::MemLoader;
 
 mod gen;
 
+/// The allocator of the `maestroc` binary, so the numbers are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     for (name, text) in [
         ("nested", gen::nested_workflow(100_000)),
