@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::run::{resolve_params, split_params, start, HowArgs};
 use super::runs::open_store;
-use crate::runtime::resume::{downstream, Resume};
+use crate::runtime::resume::{downstream, step_names, Resume};
 use crate::runtime::run::{Launch, Resumed, Start};
 
 #[derive(Debug, Args)]
@@ -72,7 +72,7 @@ pub fn run(args: &ResumeArgs, color: bool) -> i32 {
         Some(step) => match downstream(wf, step) {
             Some(f) => f,
             None => {
-                let names = step_names(&wf.body);
+                let names = step_names(wf);
                 let hint = crate::diagnostics::suggest::did_you_mean(step, names.iter().map(String::as_str))
                     .map(|h| format!("\n  help: {h}"))
                     .unwrap_or_default();
@@ -104,24 +104,4 @@ pub fn run(args: &ResumeArgs, color: bool) -> i32 {
         resume: Resume { previous, forced },
     };
     start(&launch, &args.how, color, Start::Resume(Box::new(resumed)))
-}
-
-fn step_names(body: &crate::ir::Body) -> Vec<String> {
-    let mut out = Vec::new();
-    for node in body.graph.node_weights() {
-        match node {
-            crate::ir::Node::Step(s) => out.push(s.name.clone()),
-            crate::ir::Node::Foreach(f) => out.extend(step_names(&f.body)),
-            crate::ir::Node::While(w) => out.extend(step_names(&w.body)),
-            crate::ir::Node::If(x) => {
-                for b in &x.branches {
-                    out.extend(step_names(&b.body));
-                }
-                if let Some(e) = &x.else_body {
-                    out.extend(step_names(e));
-                }
-            }
-        }
-    }
-    out
 }

@@ -69,6 +69,26 @@ pub fn downstream(wf: &IrWorkflow, from: &str) -> Option<HashSet<StepId>> {
     Some(forced)
 }
 
+/// The names of every step of a workflow, nested ones included (for "did you mean").
+#[must_use]
+pub fn step_names(wf: &IrWorkflow) -> Vec<String> {
+    fn walk(body: &Body, out: &mut Vec<String>) {
+        for node in body.graph.node_weights() {
+            match node {
+                Node::Step(s) => out.push(s.name.clone()),
+                other => {
+                    for inner in bodies(other) {
+                        walk(inner, out);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&wf.body, &mut out);
+    out
+}
+
 /// The path from `body` to the step named `name`: node indices, with the branch taken at
 /// each `if`.
 fn find(body: &Body, name: &str, path: &mut Vec<(NodeIndex, usize)>) -> bool {
