@@ -114,6 +114,8 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     }
     let runner = runner;
     let params = params_json(wf, &launch.params);
+    // Runs of one workflow share a strategy: the workflow in its file.
+    let key = format!("{}::{}", launch.file, wf.name);
     if resumed {
         store.resume_run(&run_id, &params).map_err(|e| e.to_string())?;
     } else {
@@ -122,7 +124,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
                 run_id: &run_id,
                 workflow: &wf.name,
                 file: &launch.file,
-                workflow_key: &format!("{}::{}", launch.file, wf.name),
+                workflow_key: &key,
                 params: &params,
                 strategy: "parallel",
                 run_dir: &run_dir.display().to_string(),
@@ -131,6 +133,9 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     }
     let started = Instant::now();
     let (state, outputs, refused) = runtime.block_on(async {
+        // Installed once for the whole run: a signal between waiting in the queue and
+        // running the body is not lost.
+        let mut signals = Signals::install();
         let inst = match runner.instance(launch.workflow, launch.params.clone(), String::new(), false) {
             Ok(inst) => inst,
             Err(failure) => {
@@ -146,8 +151,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
                     return (RunState::Failed, Vec::new(), None);
                 }
             };
-            let key = format!("{}::{}", launch.file, wf.name);
-            match admit(&runner, &key, strategy).await {
+            match admit(&runner, &key, strategy, &mut signals).await {
                 Ok(()) => {}
                 Err(Stop::Refused(why)) => return (RunState::Cancelled, Vec::new(), Some(why)),
                 Err(Stop::Cancelled) => return (RunState::Cancelled, Vec::new(), None),
@@ -159,7 +163,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         }
         runner.reporter.run_started(&run_id, &wf.name, &run_dir);
         runner.event(None, RunState::Running.as_str(), None, None);
-        let (state, outputs) = body(&runner, &inst).await;
+        let (state, outputs) = body(&runner, &inst, &mut signals).await;
         (state, outputs, None)
     });
     if refused.is_none() {
@@ -233,9 +237,7 @@ enum Stop {
 }
 
 /// Waits until the workflow's strategy lets this run start (LANGUAGE.md §10).
-async fn admit(runner: &Runner<'_>, key: &str, strategy: Strategy) -> Result<(), Stop> {
-    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+async fn admit(runner: &Runner<'_>, key: &str, strategy: Strategy, signals: &mut Signals) -> Result<(), Stop> {
     let mut said = String::new();
     loop {
         match runner.store.admit(&runner.run_id, key, strategy).map_err(Stop::Store)? {
@@ -257,8 +259,7 @@ async fn admit(runner: &Runner<'_>, key: &str, strategy: Strategy) -> Result<(),
         }
         tokio::select! {
             () = tokio::time::sleep(CANCEL_POLL) => {}
-            Some(()) = recv(&mut sigint) => return Err(Stop::Cancelled),
-            Some(()) = recv(&mut sigterm) => return Err(Stop::Cancelled),
+            _ = signals.next() => return Err(Stop::Cancelled),
         }
         if runner.store.cancel_requested(&runner.run_id).unwrap_or(false) {
             runner.reporter.message("cancelled while queued");
@@ -268,7 +269,7 @@ async fn admit(runner: &Runner<'_>, key: &str, strategy: Strategy) -> Result<(),
 }
 
 /// Runs the workflow's body under its timeout, signals and cancel requests, then its outputs.
-async fn body(runner: &Runner<'_>, inst: &Instance<'_>) -> (RunState, Vec<(String, Value)>) {
+async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -> (RunState, Vec<(String, Value)>) {
     let wf = inst.wf;
     let timeout = match &wf.settings.timeout {
         Some(t) => {
@@ -289,8 +290,6 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>) -> (RunState, Vec<(Strin
     tokio::pin!(body);
     let deadline = tokio::time::sleep(timeout.unwrap_or(Duration::from_secs(u64::MAX / 4)));
     tokio::pin!(deadline);
-    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let mut poll = tokio::time::interval(CANCEL_POLL);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut interrupt: Option<RunState> = None;
@@ -302,13 +301,8 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>) -> (RunState, Vec<(Strin
                 interrupt = Some(RunState::TimedOut);
                 runner.cancel_all();
             }
-            Some(()) = recv(&mut sigint), if interrupt.is_none() => {
-                runner.reporter.message("interrupted; stopping running steps");
-                interrupt = Some(RunState::Cancelled);
-                runner.cancel_all();
-            }
-            Some(()) = recv(&mut sigterm), if interrupt.is_none() => {
-                runner.reporter.message("terminated; stopping running steps");
+            what = signals.next(), if interrupt.is_none() => {
+                runner.reporter.message(&format!("{what}; stopping running steps"));
                 interrupt = Some(RunState::Cancelled);
                 runner.cancel_all();
             }
@@ -345,10 +339,35 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>) -> (RunState, Vec<(Strin
     (RunState::Succeeded, outputs)
 }
 
-async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
-    match signal {
-        Some(s) => s.recv().await,
-        None => std::future::pending().await,
+/// SIGINT and SIGTERM, listened to for the whole run.
+struct Signals {
+    interrupt: Option<tokio::signal::unix::Signal>,
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Self {
+        use tokio::signal::unix::{signal, SignalKind};
+        Self {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+
+    /// The next SIGINT or SIGTERM, named as the user sees it.
+    async fn next(&mut self) -> &'static str {
+        async fn one(signal: &mut Option<tokio::signal::unix::Signal>) {
+            if let Some(s) = signal {
+                if s.recv().await.is_some() {
+                    return;
+                }
+            }
+            std::future::pending::<()>().await;
+        }
+        tokio::select! {
+            () = one(&mut self.interrupt) => "interrupted",
+            () = one(&mut self.terminate) => "terminated",
+        }
     }
 }
 
