@@ -20,7 +20,7 @@ fn main() {
     let mut code = String::from("/// Every `docs/errors/CODE.md`, by code.\npub const DOCS: &[(&str, &str)] = &[\n");
     // Paths relative to the package, resolved when the library compiles: the generated file
     // names no absolute path, so a target directory shared by two copies of the repository
-    // (as `ci/hooks.sh` does with pre-commit's `cargo install`) never includes the other
+    // (as `.ci/hooks.sh` does with pre-commit's `cargo install`) never includes the other
     // copy's files.
     for stem in &entries {
         let _ = writeln!(

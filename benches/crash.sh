@@ -9,7 +9,7 @@
 #     the step that recorded it did not run again.
 # Every fourth trial also SIGKILLs the first `resume` and resumes a second time.
 #
-# Usage: bench/crash.sh [TRIALS=100] [SEED=1]   (from the repository root)
+# Usage: benches/crash.sh [TRIALS=100] [SEED=1]   (from the repository root)
 # Env:   MAESTROC (binary, default target/release/maestroc), MAX_DELAY_MS (default: 90 % of
 #        one uninterrupted run, measured first), KEEP=1 keeps the work directory.
 set -euo pipefail

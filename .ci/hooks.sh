@@ -11,7 +11,7 @@
 #   (no results) and with an unreadable file (exit 2) is validated by Microsoft's SARIF
 #   multitool (from npm); any result of level error in its report fails.
 #
-# Run from anywhere: `bash ci/hooks.sh`. try-repo uses the repository's HEAD plus
+# Run from anywhere: `bash .ci/hooks.sh`. try-repo uses the repository's HEAD plus
 # uncommitted changes to tracked files (untracked files are left out): commit, or at least
 # `git add`, a change to .pre-commit-hooks.yaml before trying it here.
 # Ends with `hooks: N passed, M failed`; exits non-zero on any failure.
@@ -165,6 +165,6 @@ validate "$work/examples.sarif"
 sarif unreadable 2 tests/hooks/mixed.mflow no/such/file.mflow
 validate "$work/unreadable.sarif"
 
-echo "ci/hooks.sh took $(since "$started")"
+echo ".ci/hooks.sh took $(since "$started")"
 echo "hooks: ${passed} passed, ${failed} failed"
 [[ $failed -eq 0 ]]

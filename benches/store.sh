@@ -2,7 +2,7 @@
 # Run-store benchmarks for docs/performance.md. Run from the repository root after
 # `cargo build --release`.
 #   (a) store overhead: 10,000 `run "true"` steps (`--max-parallel 2`, the workflow of
-#       bench/runtime.sh) with the default store (WAL, synchronous=NORMAL) and with the store
+#       benches/runtime.sh) with the default store (WAL, synchronous=NORMAL) and with the store
 #       in memory (MFLOW_SYNC=memory), alternating, REPS times each, in the same script run;
 #       with FULL=1 also MFLOW_SYNC=full. Prints the median wall and CPU times (user+sys of
 #       maestroc and its steps: less sensitive to a loaded machine) and the wall-time ratio.

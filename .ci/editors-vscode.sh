@@ -8,7 +8,7 @@
 #     no unclosed region (editors/vscode/tests/check-grammar.js);
 #   - `vsce package --no-dependencies` builds a .vsix that holds the grammar.
 #
-# Usage, from the repository root:  ci/editors-vscode.sh
+# Usage, from the repository root:  .ci/editors-vscode.sh
 # The npm tools go to a cache folder outside the repository, reused while the pinned
 # versions stay the same: $MFLOW_VSCODE_TOOLS, by default ~/.cache/maestroc/vscode-tools.
 # Nothing is written inside the repository. The last line is
