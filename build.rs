@@ -1,4 +1,8 @@
 //! Embeds `docs/errors/*.md` for `maestroc explain`.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the build script reads docs/errors and writes OUT_DIR"
+)]
 
 use std::fmt::Write as _;
 

@@ -1,13 +1,17 @@
 //! maestroc: the compiler and interpreter of MFlow.
 
 pub mod check;
+#[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod cli;
 pub mod diagnostics;
 pub mod driver;
 pub mod ir;
+#[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod loader;
+#[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod runtime;
 pub mod source;
 pub mod stdlib;
+#[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod store;
 pub mod syntax;

@@ -1,5 +1,5 @@
 //! The integration tests of maestroc (one binary, to keep link times down).
-
+#![allow(clippy::disallowed_methods, reason = "tests read fixtures and start processes")]
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod cli;
