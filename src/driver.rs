@@ -58,11 +58,11 @@ pub enum LoadProblem {
         #[label("invalid byte here")]
         span: Span,
     },
-    #[error("cannot find module `{path}`")]
+    #[error("cannot find module `{path}`: there is no file `{resolved}`")]
     #[diagnostic(code(E0101))]
     ModuleNotFound {
         path: String,
-        #[label("no file at `{resolved}`")]
+        #[label("looked for `{resolved}`")]
         span: Span,
         resolved: String,
         #[help]
@@ -78,6 +78,26 @@ pub enum LoadProblem {
         #[help]
         help: Option<String>,
     },
+    #[error("cannot import `{path}`: {reason}")]
+    #[diagnostic(code(E0120))]
+    ImportRefused {
+        path: String,
+        reason: String,
+        #[label("refused")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("`{path}` is not an MFlow file")]
+    #[diagnostic(
+        code(E0121),
+        help("an imported file must hold MFlow declarations (`fn`, `workflow`, `type`, `import`, …); its content is not shown")
+    )]
+    NotMflow {
+        path: String,
+        #[label("the file it names does not start with an MFlow declaration")]
+        span: Span,
+    },
     #[error("import cycle: {cycle}")]
     #[diagnostic(
         code(E0102),
@@ -90,14 +110,34 @@ pub enum LoadProblem {
     },
 }
 
+/// Where imports may reach (`docs/language.md`, imports).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The project root; by default the directory of each root file.
+    pub project_root: Option<String>,
+    /// Allow imports outside the project root and absolute import paths.
+    pub allow_outside_root: bool,
+}
+
 /// Loads, parses and checks the given root files.
 pub fn analyze(loader: &dyn Loader, roots: &[String]) -> Analysis {
+    analyze_with(loader, roots, &Options::default())
+}
+
+/// [`analyze`] with options.
+pub fn analyze_with(loader: &dyn Loader, roots: &[String], options: &Options) -> Analysis {
     let mut driver = Driver {
         loader,
         analysis: Analysis::default(),
         by_path: HashMap::new(),
+        options,
+        project_root: String::new(),
     };
     for root in roots {
+        driver.project_root = match &options.project_root {
+            Some(dir) => normalize(Path::new(dir)),
+            None => normalize(Path::new(root).parent().unwrap_or(Path::new(""))),
+        };
         if let Some(id) = driver.load_root(root) {
             driver.analysis.roots.push(id);
         }
@@ -113,6 +153,9 @@ struct Driver<'a> {
     loader: &'a dyn Loader,
     analysis: Analysis,
     by_path: HashMap<String, ModuleId>,
+    options: &'a Options,
+    /// The project root of the root file being loaded (normalized; empty for `.`).
+    project_root: String,
 }
 
 impl Driver<'_> {
@@ -202,11 +245,15 @@ impl Driver<'_> {
         }
         let base = Path::new(from).parent().unwrap_or(Path::new(""));
         let joined = normalize(&base.join(path));
+        if let Some(refusal) = self.refuse_import(path, &joined, span) {
+            self.analysis.problems.push(file, refusal);
+            return None;
+        }
         if let Some(id) = self.by_path.get(&joined) {
             return Some(*id);
         }
         match self.loader.load(&joined) {
-            Ok(text) => Some(self.add_module(joined.clone(), &joined, text, false)),
+            Ok(text) => Some(self.add_import(&joined, text, file, path, span)),
             Err(LoadError::NotFound) => {
                 let help = if path.starts_with("./") || path.starts_with("../") {
                     None
@@ -226,12 +273,12 @@ impl Driver<'_> {
                 );
                 None
             }
-            Err(LoadError::Unreadable(reason)) => {
+            Err(error @ (LoadError::Unreadable(_) | LoadError::NotRegular(_) | LoadError::TooLarge { .. })) => {
                 self.analysis.problems.push(
                     file,
                     LoadProblem::ModuleUnreadable {
                         path: path.to_string(),
-                        reason,
+                        reason: error.reason(),
                         span,
                         help: None,
                     },
@@ -251,6 +298,68 @@ impl Driver<'_> {
                 None
             }
         }
+    }
+
+    /// Why an import may not be loaded: not an `.mflow` file, an absolute path, or a path
+    /// out of the project root (unless allowed).
+    fn refuse_import(&self, path: &str, joined: &str, span: Span) -> Option<LoadProblem> {
+        let refused = |reason: String, help: Option<String>| LoadProblem::ImportRefused {
+            path: path.to_string(),
+            reason,
+            span,
+            help,
+        };
+        if !path.ends_with(".mflow") {
+            return Some(refused(
+                "only `.mflow` files can be imported".into(),
+                Some("MFlow modules are `.mflow` files; the standard library is `std/NAME`".into()),
+            ));
+        }
+        if self.options.allow_outside_root {
+            return None;
+        }
+        let allow = "to allow it, pass `--allow-imports-outside-root`, or set the root with `--project-root DIR`";
+        if Path::new(path).is_absolute() {
+            return Some(refused(
+                "absolute import paths are not allowed".into(),
+                Some(format!("write the path relative to the importing file; {allow}")),
+            ));
+        }
+        let root = &self.project_root;
+        let inside = if root.is_empty() || root == "." {
+            !joined.starts_with("../") && joined != ".." && !Path::new(joined).is_absolute()
+        } else {
+            Path::new(joined).starts_with(root)
+        };
+        (!inside).then(|| {
+            let shown = if root.is_empty() { "." } else { root.as_str() };
+            refused(
+                format!("it is outside the project root `{shown}`"),
+                Some(format!("imports stay inside the project; {allow}")),
+            )
+        })
+    }
+
+    /// Adds an imported file. A file whose very first token is not MFlow (a token, a
+    /// password file, a CSV) gets one diagnostic at the import and none of its text is
+    /// shown: its parse errors would quote its lines.
+    fn add_import(&mut self, joined: &str, text: String, file: FileId, path: &str, span: Span) -> ModuleId {
+        let first = text.len() - text.trim_start().len();
+        let mut probe = Problems::new();
+        let probe_file = FileId(u32::MAX);
+        let _ = crate::syntax::parse(probe_file, &text, &mut probe);
+        let not_mflow = !text.trim().is_empty() && probe.iter().filter(|p| p.is_error()).any(|p| p.offset() <= first);
+        if not_mflow {
+            self.analysis.problems.push(
+                file,
+                LoadProblem::NotMflow {
+                    path: path.to_string(),
+                    span,
+                },
+            );
+            return self.add_module(joined.to_string(), joined, String::new(), false);
+        }
+        self.add_module(joined.to_string(), joined, text, false)
     }
 
     /// Reports each import that closes a cycle of imports, with the cycle's path.
