@@ -58,13 +58,15 @@ pub enum LoadProblem {
         #[label("invalid byte here")]
         span: Span,
     },
-    #[error("cannot find module `{path}`: there is no file `{resolved}`")]
+    #[error("cannot find module `{path}`: {missing}")]
     #[diagnostic(code(E0101))]
     ModuleNotFound {
         path: String,
         #[label("looked for `{resolved}`")]
         span: Span,
         resolved: String,
+        /// What is missing, in words (`there is no file `dir/x.mflow``).
+        missing: String,
         #[help]
         help: Option<String>,
     },
@@ -235,6 +237,7 @@ impl Driver<'_> {
                     LoadProblem::ModuleNotFound {
                         path: path.to_string(),
                         span,
+                        missing: format!("the standard library has no module `{name}`"),
                         resolved: key,
                         help,
                     },
@@ -267,6 +270,7 @@ impl Driver<'_> {
                     LoadProblem::ModuleNotFound {
                         path: path.to_string(),
                         span,
+                        missing: format!("there is no file `{joined}`"),
                         resolved: joined,
                         help,
                     },

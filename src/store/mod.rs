@@ -92,7 +92,8 @@ impl Store {
             path: home.display().to_string(),
             source,
         })?;
-        let path = home.join("state.db");
+        // Absolute, so that messages name the file wherever the command was run from.
+        let path = std::path::absolute(home.join("state.db")).unwrap_or_else(|_| home.join("state.db"));
         let opened = if durability == Durability::Memory {
             Connection::open_in_memory()
         } else {

@@ -81,6 +81,9 @@ pub fn render(diagnostic: &dyn Diagnostic, file: Option<&SourceFile>, options: &
     theme.characters.advice.clone_from(&head);
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
+        // Like rustc: a message or help line is one line, however long; terminals and
+        // editors wrap it, and `grep` finds it whole.
+        .with_wrap_lines(false)
         .with_links(false);
     let framed = Framed {
         diagnostic,
