@@ -65,7 +65,7 @@ pub enum LoadProblem {
         #[label("looked for `{resolved}`")]
         span: Span,
         resolved: String,
-        /// What is missing, in words (`there is no file `dir/x.mflow``).
+        /// What is missing, in words ("there is no file `dir/x.mflow`").
         missing: String,
         #[help]
         help: Option<String>,
@@ -313,7 +313,7 @@ impl Driver<'_> {
             span,
             help,
         };
-        if !path.ends_with(".mflow") {
+        if Path::new(path).extension().is_none_or(|e| e != "mflow") {
             return Some(refused(
                 "only `.mflow` files can be imported".into(),
                 Some("MFlow modules are `.mflow` files; the standard library is `std/NAME`".into()),

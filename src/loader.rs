@@ -28,7 +28,9 @@ pub enum LoadError {
     /// Not a regular file: what it is instead (`a FIFO`, `a directory`, …).
     NotRegular(&'static str),
     /// Larger than the limit (bytes).
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
 }
 
 impl LoadError {

@@ -70,7 +70,10 @@ impl Project {
 
     /// A finished run's id.
     fn one_run(&self) -> String {
-        let file = self.file("w.mflow", "workflow w {\n  step a { run \"echo hello; echo line two\" }\n}\n");
+        let file = self.file(
+            "w.mflow",
+            "workflow w {\n  step a { run \"echo hello; echo line two\" }\n}\n",
+        );
         let out = self.run(&["run", &file, "--format", "json"]);
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -118,7 +121,10 @@ fn resume_of_a_succeeded_run_with_params_is_refused_and_says_so() {
     let out = p.run(&["resume", &id, "-p", "n=5"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("error[E0406]") && err.contains("-p n=5") && err.contains("--from"), "{err}");
+    assert!(
+        err.contains("error[E0406]") && err.contains("-p n=5") && err.contains("--from"),
+        "{err}"
+    );
     // With `--from` the params are applied, and that is said too.
     let out = p.run(&["resume", &id, "--from", "a", "-p", "n=5"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -206,7 +212,10 @@ fn source_size_is_capped_by_a_flag() {
     let out = p.run(&["check", "--max-source-size", "10", &file]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("error[E0002]") && err.contains("larger than the limit of 10 bytes"), "{err}");
+    assert!(
+        err.contains("error[E0002]") && err.contains("larger than the limit of 10 bytes"),
+        "{err}"
+    );
     assert!(err.contains("--max-source-size"), "{err}");
     assert_eq!(p.run(&["check", &file]).status.code(), Some(0));
 }
@@ -251,7 +260,10 @@ fn imports_must_be_mflow_files_inside_the_project() {
 #[test]
 fn a_non_mflow_file_behind_an_mflow_name_is_never_quoted() {
     let p = Project::new();
-    p.file("secret.mflow", &format!("TOKEN={SECRET}\nPASSWORD=hunter2 and more words\n"));
+    p.file(
+        "secret.mflow",
+        &format!("TOKEN={SECRET}\nPASSWORD=hunter2 and more words\n"),
+    );
     let root = p.file(
         "main.mflow",
         "import \"./secret.mflow\" as s\nworkflow w { step a { run \"true\" } }\n",
@@ -304,7 +316,10 @@ fn a_read_only_store_names_the_path_and_says_why() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     let db = p.home().join("state.db").to_string_lossy().to_string();
-    assert!(err.contains("error[E0601]") && err.contains(&db) && err.contains("read-only"), "{err}");
+    assert!(
+        err.contains("error[E0601]") && err.contains(&db) && err.contains("read-only"),
+        "{err}"
+    );
     assert!(err.contains("help:"), "{err}");
 }
 
@@ -327,7 +342,11 @@ fn read_commands_never_create_the_store() {
     assert!(!p.home().exists(), "a read command created {}", p.home().display());
     let out = p.run(&["logs", "r1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("error[E0404]: there is no run `r1`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[E0404]: there is no run `r1`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -366,7 +385,12 @@ fn format_json_errors_are_a_json_object_on_stdout() {
     ];
     for (args, code, exit) in cases {
         let out = p.run(args);
-        assert_eq!(out.status.code(), Some(i32::try_from(exit).unwrap()), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(i32::try_from(exit).unwrap()),
+            "{args:?}: {}",
+            stderr(&out)
+        );
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {}", stdout(&out)));
         assert_eq!(json["error"]["code"], code, "{args:?}: {json}");
@@ -380,11 +404,8 @@ fn format_json_errors_are_a_json_object_on_stdout() {
 #[test]
 fn a_file_size_limit_is_a_reported_write_error() {
     let p = Project::new();
-    let mut text = String::from("workflow w {\n");
-    for i in 0..50 {
-        text.push_str(&format!("  step s{i} {{ run \"echo {i}\" }}\n"));
-    }
-    text.push_str("}\n");
+    let steps: Vec<String> = (0..50).map(|i| format!("  step s{i} {{ run \"echo {i}\" }}")).collect();
+    let text = format!("workflow w {{\n{}\n}}\n", steps.join("\n"));
     let file = p.file("big.mflow", &text);
     let script = format!(
         "ulimit -f 1; exec {} compile --emit ir {} > {}",
@@ -392,7 +413,11 @@ fn a_file_size_limit_is_a_reported_write_error() {
         file,
         p.path("ir.json").display()
     );
-    let out = Command::new("sh").args(["-c", &script]).env("NO_COLOR", "1").output().unwrap();
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{:?} {err}", out.status);
     assert!(err.contains("error[E0407]") && err.contains("ulimit -f"), "{err}");
@@ -403,7 +428,11 @@ fn a_file_size_limit_is_a_reported_write_error() {
 #[test]
 fn a_dash_reads_the_program_from_stdin() {
     let p = Project::new();
-    for args in [&["check", "-"][..], &["run", "-"][..], &["compile", "--emit", "ir", "-"][..]] {
+    for args in [
+        &["check", "-"][..],
+        &["run", "-"][..],
+        &["compile", "--emit", "ir", "-"][..],
+    ] {
         let mut child = p
             .cmd()
             .args(args)
@@ -445,10 +474,18 @@ fn every_stage_renders_with_an_error_code_header() {
     // Launch.
     let out = p.run(&["run", &file, "-p", "xs"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("error[E0401]: `-p xs` is not `name=value`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[E0401]: `-p xs` is not `name=value`"),
+        "{}",
+        stderr(&out)
+    );
     let out = p.run(&["run", &file, "-w", "nope"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("error[E0403]: there is no workflow `nope`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[E0403]: there is no workflow `nope`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -285,19 +285,23 @@ fn pick_workflow(analysis: &crate::driver::Analysis, name: Option<&str>) -> Resu
         .collect();
     let names: Vec<&str> = candidates.iter().map(|(_, w)| w.name.as_str()).collect();
     let found = match name {
-        Some(n) => candidates.iter().find(|(_, w)| w.name == n).map(|(i, _)| *i).ok_or_else(|| {
-            let hint = crate::diagnostics::suggest::did_you_mean(n, names.iter().copied()).unwrap_or_else(|| {
-                if names.is_empty() {
-                    "this file defines no workflow".to_string()
-                } else {
-                    format!("the workflows are {}", quoted_list(&names))
+        Some(n) => candidates
+            .iter()
+            .find(|(_, w)| w.name == n)
+            .map(|(i, _)| *i)
+            .ok_or_else(|| {
+                let hint = crate::diagnostics::suggest::did_you_mean(n, names.iter().copied()).unwrap_or_else(|| {
+                    if names.is_empty() {
+                        "this file defines no workflow".to_string()
+                    } else {
+                        format!("the workflows are {}", quoted_list(&names))
+                    }
+                });
+                CliError::Workflow {
+                    message: format!("there is no workflow `{n}` in `{file}`"),
+                    help: Some(hint),
                 }
-            });
-            CliError::Workflow {
-                message: format!("there is no workflow `{n}` in `{file}`"),
-                help: Some(hint),
-            }
-        })?,
+            })?,
         None => match candidates.as_slice() {
             [(i, _)] => *i,
             [] => {

@@ -48,7 +48,12 @@ pub fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
             // drop them without a word (docs/cli.md, resume).
             return Err(CliError::ResumeParams {
                 run_id: run.run_id.clone(),
-                params: args.params.iter().map(|p| format!("-p {p}")).collect::<Vec<_>>().join(" "),
+                params: args
+                    .params
+                    .iter()
+                    .map(|p| format!("-p {p}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 file: run.file.clone(),
                 workflow: format!(" -w {}", run.workflow),
             });

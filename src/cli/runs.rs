@@ -168,7 +168,8 @@ fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
             if let Some(m) = &run.message {
                 outln!(out, "          {m}");
             }
-            outln!(out, 
+            outln!(
+                out,
                 "started   {}   duration {}",
                 run.started_at.as_deref().unwrap_or("-"),
                 duration(run.started_at.as_deref(), run.ended_at.as_deref())
@@ -178,19 +179,25 @@ fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
                 outln!(out, "outputs   {o}");
             }
             if run.resumes > 0 {
-                outln!(out, 
+                outln!(
+                    out,
                     "resumed   {} time{}",
                     run.resumes,
                     if run.resumes == 1 { "" } else { "s" }
                 );
             }
             out.line("");
-            outln!(out, 
+            outln!(
+                out,
                 "{:<32} {:<10} {:>8} {:>9}  OUTPUTS",
-                "STEP", "STATE", "ATTEMPTS", "DURATION"
+                "STEP",
+                "STATE",
+                "ATTEMPTS",
+                "DURATION"
             );
             for s in &steps {
-                outln!(out, 
+                outln!(
+                    out,
                     "{:<32} {:<10} {:>8} {:>9}  {}",
                     s.name,
                     s.state,

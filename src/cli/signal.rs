@@ -32,7 +32,13 @@ enum SignalCommand {
 
 impl SignalArgs {
     pub(super) fn wants_json(&self) -> bool {
-        matches!(self.command, SignalCommand::List { format: Format::Json, .. })
+        matches!(
+            self.command,
+            SignalCommand::List {
+                format: Format::Json,
+                ..
+            }
+        )
     }
 }
 

@@ -234,6 +234,7 @@ impl Reporter {
 /// Renders a runtime error with the named source of `span`'s file, through the one
 /// renderer every diagnostic goes through (`diagnostics::render`).
 #[must_use]
+#[allow(clippy::needless_pass_by_value)] // the runtime's callers hand the error over
 pub fn render(sources: &SourceMap, span: Span, error: RuntimeError, color: bool) -> String {
     crate::diagnostics::render::render(
         &error,

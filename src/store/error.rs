@@ -32,13 +32,17 @@ pub enum StoreError {
     #[error("the run store `{path}` has schema version {found}, which no maestroc writes")]
     #[diagnostic(
         code(E0602),
-        help("`{path}` was not made by maestroc or is damaged; move it away, or point MFLOW_HOME at another directory")
+        help(
+            "`{path}` was not made by maestroc or is damaged; move it away, or point MFLOW_HOME at another directory"
+        )
     )]
     UnknownVersion { path: String, found: i64 },
     #[error("cannot bring the run store `{path}` from schema version {from} to {to}: {reason}")]
     #[diagnostic(
         code(E0602),
-        help("`{path}` was not made by maestroc or is damaged; move it away, or point MFLOW_HOME at another directory")
+        help(
+            "`{path}` was not made by maestroc or is damaged; move it away, or point MFLOW_HOME at another directory"
+        )
     )]
     Migrate {
         path: String,
@@ -61,12 +65,11 @@ pub enum StoreError {
 #[must_use]
 pub fn describe(error: &rusqlite::Error) -> String {
     match error {
-        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         rusqlite::Error::SqliteFailure(e, Some(msg)) if is_read_only_code(e.code) => {
             format!("it is read-only for this user ({msg})")
         }
         rusqlite::Error::SqliteFailure(e, None) if is_read_only_code(e.code) => "it is read-only for this user".into(),
-        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        rusqlite::Error::SqliteFailure(_, Some(msg)) | rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         other => other.to_string(),
     }
 }

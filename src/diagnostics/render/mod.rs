@@ -13,9 +13,9 @@ use super::{Problem, Problems};
 
 pub use github::{escape_message as github_escape_message, escape_property as github_escape_property, github};
 pub use human::{human, render};
-pub use short::short;
 pub use json::{json, problem_json};
 pub use sarif::{sarif, FileProblem, SarifContext};
+pub use short::short;
 
 /// How to render for people.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,13 +11,21 @@ use crate::source::SourceMap;
 /// Joins the lines of a message so that each problem stays on one line.
 #[must_use]
 pub fn one_line(message: &str) -> String {
-    message.split(['\n', '\r']).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    message
+        .split(['\n', '\r'])
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One line for a problem at `file:line:col`.
 #[must_use]
 pub fn line(file: &str, (line, column): (usize, usize), severity: &str, code: &str, message: &str) -> String {
-    let code = if code.is_empty() { String::new() } else { format!("[{code}]") };
+    let code = if code.is_empty() {
+        String::new()
+    } else {
+        format!("[{code}]")
+    };
     format!("{file}:{line}:{column}: {severity}{code}: {}\n", one_line(message))
 }
 
@@ -28,11 +36,18 @@ pub fn short(sources: &SourceMap, problems: &Problems) -> String {
     for p in super::sorted(problems) {
         let file = sources.get(p.file);
         let labels: Vec<miette::LabeledSpan> = p.diagnostic.labels().map(Iterator::collect).unwrap_or_default();
-        let at = super::primary(&labels).map_or((1, 1), |l| file.line_col(u32::try_from(l.offset()).unwrap_or(u32::MAX)));
+        let at =
+            super::primary(&labels).map_or((1, 1), |l| file.line_col(u32::try_from(l.offset()).unwrap_or(u32::MAX)));
         let _ = write!(
             out,
             "{}",
-            line(&file.name, at, super::severity_name(p), &p.code(), &p.diagnostic.to_string())
+            line(
+                &file.name,
+                at,
+                super::severity_name(p),
+                &p.code(),
+                &p.diagnostic.to_string()
+            )
         );
     }
     out
