@@ -399,6 +399,20 @@ fn format_json_errors_are_a_json_object_on_stdout() {
     }
 }
 
+// Issue 11, item 5 (its command-line half): `signal send '' =1` is refused.
+
+#[test]
+fn a_signal_without_a_name_or_a_key_is_refused() {
+    let p = Project::new();
+    for args in [&["signal", "send", "", "a=1"][..], &["signal", "send", "go", "=1"][..]] {
+        let out = p.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("error[E0401]"), "{args:?}: {}", stderr(&out));
+    }
+    let out = p.run(&["signal", "list", "--format", "json"]);
+    assert_eq!(stdout(&out), "", "nothing was recorded");
+}
+
 // `ulimit -f`: SIGXFSZ is ignored and the write error reported.
 
 #[test]

@@ -46,6 +46,12 @@ pub fn run(args: &SignalArgs) -> CliResult {
     let mut out = Out::new();
     match &args.command {
         SignalCommand::Send { name, fields } => {
+            if name.trim().is_empty() {
+                return Err(CliError::Param {
+                    message: "a signal needs a name".into(),
+                    help: Some("write `maestroc signal send NAME key=value…`".into()),
+                });
+            }
             let mut payload = serde_json::Map::new();
             for f in fields {
                 let Some((k, v)) = f.split_once('=') else {
@@ -54,6 +60,12 @@ pub fn run(args: &SignalArgs) -> CliResult {
                         help: Some(format!("write `{f}=VALUE`")),
                     });
                 };
+                if k.trim().is_empty() {
+                    return Err(CliError::Param {
+                        message: format!("`{f}` has no key"),
+                        help: Some("write each payload field as `key=value`".into()),
+                    });
+                }
                 payload.insert(k.trim().to_string(), serde_json::Value::String(v.to_string()));
             }
             let store = open_store()?;
