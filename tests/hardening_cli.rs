@@ -397,6 +397,12 @@ fn format_json_errors_are_a_json_object_on_stdout() {
         assert_eq!(json["error"]["exit"], exit, "{args:?}: {json}");
         assert!(json["error"]["message"].is_string(), "{args:?}: {json}");
     }
+    // Even when the command line itself does not parse.
+    let out = p.run(&["runs", "--format", "json", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "E0411", "{json}");
+    assert!(json["error"]["message"].as_str().unwrap().contains("--bogus"), "{json}");
 }
 
 // Issue 11, item 5 (its command-line half): `signal send '' =1` is refused.

@@ -116,6 +116,12 @@ pub enum CliError {
         help: Option<String>,
     },
 
+    /// The command line itself is wrong (clap's message: an unknown flag, a missing
+    /// argument). Only its JSON form is built here; clap prints the human one.
+    #[error("{message}")]
+    #[diagnostic(code(E0411), help("`maestroc help COMMAND` shows the command's arguments"))]
+    Usage { message: String },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Store(#[from] StoreError),
@@ -137,6 +143,7 @@ impl CliError {
             | CliError::Output { .. }
             | CliError::Start { .. }
             | CliError::UnknownCode { .. }
+            | CliError::Usage { .. }
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

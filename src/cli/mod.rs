@@ -136,7 +136,21 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { error::EXIT_USAGE } else { 0 };
+            if !e.use_stderr() {
+                return 0;
+            }
+            if json_asked() {
+                // The command could not be parsed, but the caller reads JSON from stdout.
+                let message = e.to_string();
+                let first = message.lines().next().unwrap_or_default();
+                let usage = CliError::Usage {
+                    message: first.strip_prefix("error: ").unwrap_or(first).to_string(),
+                };
+                let mut out = Out::new();
+                out.json(&usage.to_json());
+                let _ = out.finish();
+            }
+            return error::EXIT_USAGE;
         }
     };
     let ctx = Ctx {
@@ -162,6 +176,12 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) => report(&e, json, &ctx),
     }
+}
+
+/// Whether the raw arguments ask for `--format json` (for errors found before they parse).
+fn json_asked() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--format=json") || args.windows(2).any(|w| w[0] == "--format" && w[1] == "json")
 }
 
 impl Command {
