@@ -256,7 +256,7 @@ impl Driver<'_> {
             return Some(*id);
         }
         match self.loader.load(&joined) {
-            Ok(text) => Some(self.add_import(&joined, text, file, path, span)),
+            Ok(text) => self.add_import(&joined, text, file, path, span),
             Err(LoadError::NotFound) => {
                 let help = if path.starts_with("./") || path.starts_with("../") {
                     None
@@ -347,7 +347,7 @@ impl Driver<'_> {
     /// Adds an imported file. A file whose very first token is not MFlow (a token, a
     /// password file, a CSV) gets one diagnostic at the import and none of its text is
     /// shown: its parse errors would quote its lines.
-    fn add_import(&mut self, joined: &str, text: String, file: FileId, path: &str, span: Span) -> ModuleId {
+    fn add_import(&mut self, joined: &str, text: String, file: FileId, path: &str, span: Span) -> Option<ModuleId> {
         let first = text.len() - text.trim_start().len();
         let mut probe = Problems::new();
         let probe_file = FileId(u32::MAX);
@@ -361,9 +361,10 @@ impl Driver<'_> {
                     span,
                 },
             );
-            return self.add_module(joined.to_string(), joined, String::new(), false);
+            // Like a missing module: no module, so no cascade of "unused" or "not found".
+            return None;
         }
-        self.add_module(joined.to_string(), joined, text, false)
+        Some(self.add_module(joined.to_string(), joined, text, false))
     }
 
     /// Reports each import that closes a cycle of imports, with the cycle's path.
