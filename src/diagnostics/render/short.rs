@@ -52,3 +52,17 @@ pub fn short(sources: &SourceMap, problems: &Problems) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::line;
+
+    #[test]
+    fn one_line_each_with_the_code_in_brackets() {
+        assert_eq!(
+            line("a b.mflow", (3, 7), "error", "E0104", "cannot find `x`\nin this scope"),
+            "a b.mflow:3:7: error[E0104]: cannot find `x` in this scope\n"
+        );
+        assert_eq!(line("x.mflow", (1, 1), "warning", "", "w"), "x.mflow:1:1: warning: w\n");
+    }
+}
