@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::diagnostics::suggest::best_match;
 use crate::diagnostics::Problems;
+pub use crate::imports::Options;
 use crate::loader::{LoadError, Loader};
 use crate::source::{SourceFile, SourceMap};
 use crate::syntax::ast::{self, Item};
@@ -80,26 +81,6 @@ pub enum LoadProblem {
         #[help]
         help: Option<String>,
     },
-    #[error("cannot import `{path}`: {reason}")]
-    #[diagnostic(code(E0120))]
-    ImportRefused {
-        path: String,
-        reason: String,
-        #[label("refused")]
-        span: Span,
-        #[help]
-        help: Option<String>,
-    },
-    #[error("`{path}` is not an MFlow file")]
-    #[diagnostic(
-        code(E0121),
-        help("an imported file must hold MFlow declarations (`fn`, `workflow`, `type`, `import`, …); its content is not shown")
-    )]
-    NotMflow {
-        path: String,
-        #[label("the file it names does not start with an MFlow declaration")]
-        span: Span,
-    },
     #[error("import cycle: {cycle}")]
     #[diagnostic(
         code(E0102),
@@ -110,15 +91,6 @@ pub enum LoadProblem {
         #[label("this import closes the cycle")]
         span: Span,
     },
-}
-
-/// Where imports may reach (`docs/language.md`, imports).
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// The project root; by default the directory of each root file.
-    pub project_root: Option<String>,
-    /// Allow imports outside the project root and absolute import paths.
-    pub allow_outside_root: bool,
 }
 
 /// Loads, parses and checks the given root files.
@@ -248,7 +220,7 @@ impl Driver<'_> {
         }
         let base = Path::new(from).parent().unwrap_or(Path::new(""));
         let joined = normalize(&base.join(path));
-        if let Some(refusal) = self.refuse_import(path, &joined, span) {
+        if let Some(refusal) = crate::imports::refuse(path, &joined, &self.project_root, self.options, span) {
             self.analysis.problems.push(file, refusal);
             return None;
         }
@@ -304,64 +276,11 @@ impl Driver<'_> {
         }
     }
 
-    /// Why an import may not be loaded: not an `.mflow` file, an absolute path, or a path
-    /// out of the project root (unless allowed).
-    fn refuse_import(&self, path: &str, joined: &str, span: Span) -> Option<LoadProblem> {
-        let refused = |reason: String, help: Option<String>| LoadProblem::ImportRefused {
-            path: path.to_string(),
-            reason,
-            span,
-            help,
-        };
-        if Path::new(path).extension().is_none_or(|e| e != "mflow") {
-            return Some(refused(
-                "only `.mflow` files can be imported".into(),
-                Some("MFlow modules are `.mflow` files; the standard library is `std/NAME`".into()),
-            ));
-        }
-        if self.options.allow_outside_root {
-            return None;
-        }
-        let allow = "to allow it, pass `--allow-imports-outside-root`, or set the root with `--project-root DIR`";
-        if Path::new(path).is_absolute() {
-            return Some(refused(
-                "absolute import paths are not allowed".into(),
-                Some(format!("write the path relative to the importing file; {allow}")),
-            ));
-        }
-        let root = &self.project_root;
-        let inside = if root.is_empty() || root == "." {
-            !joined.starts_with("../") && joined != ".." && !Path::new(joined).is_absolute()
-        } else {
-            Path::new(joined).starts_with(root)
-        };
-        (!inside).then(|| {
-            let shown = if root.is_empty() { "." } else { root.as_str() };
-            refused(
-                format!("it is outside the project root `{shown}`"),
-                Some(format!("imports stay inside the project; {allow}")),
-            )
-        })
-    }
-
-    /// Adds an imported file. A file whose very first token is not MFlow (a token, a
-    /// password file, a CSV) gets one diagnostic at the import and none of its text is
-    /// shown: its parse errors would quote its lines.
+    /// Adds an imported file, unless it is not MFlow at all (see `imports.rs`).
     fn add_import(&mut self, joined: &str, text: String, file: FileId, path: &str, span: Span) -> Option<ModuleId> {
-        let first = text.len() - text.trim_start().len();
-        let mut probe = Problems::new();
-        let probe_file = FileId(u32::MAX);
-        let _ = crate::syntax::parse(probe_file, &text, &mut probe);
-        let not_mflow = !text.trim().is_empty() && probe.iter().filter(|p| p.is_error()).any(|p| p.offset() <= first);
-        if not_mflow {
-            self.analysis.problems.push(
-                file,
-                LoadProblem::NotMflow {
-                    path: path.to_string(),
-                    span,
-                },
-            );
+        if let Some(problem) = crate::imports::not_mflow(&text, path, span) {
             // Like a missing module: no module, so no cascade of "unused" or "not found".
+            self.analysis.problems.push(file, problem);
             return None;
         }
         Some(self.add_module(joined.to_string(), joined, text, false))

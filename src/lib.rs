@@ -4,6 +4,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod driver;
+pub mod imports;
 pub mod ir;
 pub mod loader;
 pub mod runtime;
