@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::diagnostics::suggest::best_match;
 use crate::diagnostics::Problems;
+pub use crate::imports::Options;
 use crate::loader::{LoadError, Loader};
 use crate::source::{SourceFile, SourceMap};
 use crate::syntax::ast::{self, Item};
@@ -58,13 +59,15 @@ pub enum LoadProblem {
         #[label("invalid byte here")]
         span: Span,
     },
-    #[error("cannot find module `{path}`")]
+    #[error("cannot find module `{path}`: {missing}")]
     #[diagnostic(code(E0101))]
     ModuleNotFound {
         path: String,
-        #[label("no file at `{resolved}`")]
+        #[label("looked for `{resolved}`")]
         span: Span,
         resolved: String,
+        /// What is missing, in words ("there is no file `dir/x.mflow`").
+        missing: String,
         #[help]
         help: Option<String>,
     },
@@ -92,12 +95,23 @@ pub enum LoadProblem {
 
 /// Loads, parses and checks the given root files.
 pub fn analyze(loader: &dyn Loader, roots: &[String]) -> Analysis {
+    analyze_with(loader, roots, &Options::default())
+}
+
+/// [`analyze`] with options.
+pub fn analyze_with(loader: &dyn Loader, roots: &[String], options: &Options) -> Analysis {
     let mut driver = Driver {
         loader,
         analysis: Analysis::default(),
         by_path: HashMap::new(),
+        options,
+        project_root: String::new(),
     };
     for root in roots {
+        driver.project_root = match &options.project_root {
+            Some(dir) => normalize(Path::new(dir)),
+            None => normalize(Path::new(root).parent().unwrap_or(Path::new(""))),
+        };
         if let Some(id) = driver.load_root(root) {
             driver.analysis.roots.push(id);
         }
@@ -113,6 +127,9 @@ struct Driver<'a> {
     loader: &'a dyn Loader,
     analysis: Analysis,
     by_path: HashMap<String, ModuleId>,
+    options: &'a Options,
+    /// The project root of the root file being loaded (normalized; empty for `.`).
+    project_root: String,
 }
 
 impl Driver<'_> {
@@ -192,6 +209,7 @@ impl Driver<'_> {
                     LoadProblem::ModuleNotFound {
                         path: path.to_string(),
                         span,
+                        missing: format!("the standard library has no module `{name}`"),
                         resolved: key,
                         help,
                     },
@@ -202,11 +220,15 @@ impl Driver<'_> {
         }
         let base = Path::new(from).parent().unwrap_or(Path::new(""));
         let joined = normalize(&base.join(path));
+        if let Some(refusal) = crate::imports::refuse(path, &joined, &self.project_root, self.options, span) {
+            self.analysis.problems.push(file, refusal);
+            return None;
+        }
         if let Some(id) = self.by_path.get(&joined) {
             return Some(*id);
         }
         match self.loader.load(&joined) {
-            Ok(text) => Some(self.add_module(joined.clone(), &joined, text, false)),
+            Ok(text) => self.add_import(&joined, text, file, path, span),
             Err(LoadError::NotFound) => {
                 let help = if path.starts_with("./") || path.starts_with("../") {
                     None
@@ -220,18 +242,19 @@ impl Driver<'_> {
                     LoadProblem::ModuleNotFound {
                         path: path.to_string(),
                         span,
+                        missing: format!("there is no file `{joined}`"),
                         resolved: joined,
                         help,
                     },
                 );
                 None
             }
-            Err(LoadError::Unreadable(reason)) => {
+            Err(error @ (LoadError::Unreadable(_) | LoadError::NotRegular(_) | LoadError::TooLarge { .. })) => {
                 self.analysis.problems.push(
                     file,
                     LoadProblem::ModuleUnreadable {
                         path: path.to_string(),
-                        reason,
+                        reason: error.reason(),
                         span,
                         help: None,
                     },
@@ -251,6 +274,16 @@ impl Driver<'_> {
                 None
             }
         }
+    }
+
+    /// Adds an imported file, unless it is not MFlow at all (see `imports.rs`).
+    fn add_import(&mut self, joined: &str, text: String, file: FileId, path: &str, span: Span) -> Option<ModuleId> {
+        if let Some(problem) = crate::imports::not_mflow(&text, path, span) {
+            // Like a missing module: no module, so no cascade of "unused" or "not found".
+            self.analysis.problems.push(file, problem);
+            return None;
+        }
+        Some(self.add_module(joined.to_string(), joined, text, false))
     }
 
     /// Reports each import that closes a cycle of imports, with the cycle's path.

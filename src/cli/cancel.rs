@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::runs::open_store;
+use super::error::{CliError, CliResult};
+use super::runs::store_with_run;
 
 #[derive(Debug, Args)]
 pub struct CancelArgs {
@@ -15,57 +16,38 @@ pub struct CancelArgs {
     no_wait: bool,
 }
 
-pub fn run(args: &CancelArgs) -> i32 {
-    let Some(store) = open_store() else { return 2 };
-    let run = match store.run(&args.run_id) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    match store.request_cancel(&run.run_id) {
-        Ok(true) => {}
-        Ok(false) if matches!(run.state.as_str(), "failed" | "timed_out") => {
+pub fn run(args: &CancelArgs) -> CliResult {
+    let store = store_with_run(&args.run_id)?;
+    let run = store.run(&args.run_id)?;
+    if !store.request_cancel(&run.run_id)? {
+        if matches!(run.state.as_str(), "failed" | "timed_out") {
             // Giving up on a failed run: it no longer holds a strict_sequential queue.
-            return match store.finish_run(&run.run_id, "cancelled", None, Some("given up with `maestroc cancel`")) {
-                Ok(()) => {
-                    eprintln!("run `{}` was {}; it is now cancelled", run.run_id, run.state);
-                    0
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    1
-                }
-            };
+            store.finish_run(&run.run_id, "cancelled", None, Some("given up with `maestroc cancel`"))?;
+            eprintln!("run `{}` was {}; it is now cancelled", run.run_id, run.state);
+            return Ok(0);
         }
-        Ok(false) => {
-            eprintln!("run `{}` is not running (it is {})", run.run_id, run.state);
-            return 1;
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
+        return Err(CliError::RunState {
+            message: format!("run `{}` is not running (it is {})", run.run_id, run.state),
+            help: None,
+            exit: super::error::EXIT_NOT_FOUND,
+        });
     }
     if args.no_wait {
         eprintln!("asked run `{}` to stop", run.run_id);
-        return 0;
+        return Ok(0);
     }
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(30) {
-        match store.run(&run.run_id) {
-            Ok(r) if !matches!(r.state.as_str(), "running" | "queued") => {
-                eprintln!("run `{}` is {}", r.run_id, r.state);
-                return 0;
-            }
-            Ok(_) => std::thread::sleep(Duration::from_millis(100)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 1;
-            }
+        let r = store.run(&run.run_id)?;
+        if !matches!(r.state.as_str(), "running" | "queued") {
+            eprintln!("run `{}` is {}", r.run_id, r.state);
+            return Ok(0);
         }
+        std::thread::sleep(Duration::from_millis(100));
     }
-    eprintln!("asked run `{}` to stop; it has not stopped yet", run.run_id);
-    1
+    Err(CliError::RunState {
+        message: format!("asked run `{}` to stop; it has not stopped yet", run.run_id),
+        help: Some(format!("`maestroc runs show {}` shows its state", run.run_id)),
+        exit: super::error::EXIT_NOT_FOUND,
+    })
 }

@@ -2,14 +2,17 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::diagnostics::render::{self, RenderOptions};
+use super::error::CliResult;
+use super::out::Out;
+use super::Ctx;
+use crate::diagnostics::render;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The `.mflow` files to check.
     #[arg(required = true, value_name = "FILES")]
     files: Vec<String>,
-    /// Output format: human (stderr), json, sarif or github (stdout).
+    /// Output format: human (stderr), short, json, sarif or github (stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Fail (exit 1) on warnings too.
@@ -21,6 +24,9 @@ pub struct CheckArgs {
 enum Format {
     /// miette's graphical report on stderr, then a summary line.
     Human,
+    /// One line per problem on stdout, `file:line:col: error[CODE]: message` (vim's
+    /// quickfix, Emacs' compile mode, grep-like tools).
+    Short,
     /// One `{"diagnostics": [...]}` object on stdout.
     Json,
     /// One SARIF 2.1.0 log on stdout, for code scanning.
@@ -31,8 +37,16 @@ enum Format {
 
 /// Runs `check`; returns 0 clean, 1 errors (or warnings with `--deny-warnings`), 2 when a
 /// file could not be read.
-pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
-    let analysis = super::front_end(args.files.clone());
+impl CheckArgs {
+    pub(super) fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+pub fn run(args: &CheckArgs, ctx: &Ctx) -> CliResult {
+    let options = &ctx.render();
+    let analysis = super::front_end(args.files.clone(), ctx)?;
+    let mut out = Out::new();
     let errors = analysis.problems.error_count();
     let warnings = analysis.problems.len() - errors;
     let code = if analysis.unreadable.is_empty() {
@@ -57,7 +71,20 @@ pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
             if let Some(list) = json.get_mut("diagnostics").and_then(|d| d.as_array_mut()) {
                 list.extend(analysis.unreadable.iter().map(super::report::unreadable_json));
             }
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            out.json(&json);
+        }
+        Format::Short => {
+            let mut text = render::short(&analysis.sources, &analysis.problems);
+            for u in &analysis.unreadable {
+                text.push_str(&render::short::line(
+                    &u.path,
+                    (1, 1),
+                    "error",
+                    super::report::UNREADABLE,
+                    &super::report::unreadable_message(u),
+                ));
+            }
+            out.text(&text);
         }
         Format::Sarif => {
             let context = render::SarifContext {
@@ -80,12 +107,12 @@ pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
                 exit_code: code,
             };
             let log = render::sarif(&analysis.sources, &analysis.problems, &context);
-            println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
+            out.json(&log);
         }
         Format::Github => {
-            let mut out = render::github(&analysis.sources, &analysis.problems);
+            let mut text = render::github(&analysis.sources, &analysis.problems);
             for u in &analysis.unreadable {
-                out.push_str(&render::github::annotation(
+                text.push_str(&render::github::annotation(
                     "error",
                     &u.path,
                     (1, 1),
@@ -94,12 +121,13 @@ pub fn run(args: &CheckArgs, options: &RenderOptions) -> i32 {
                     &super::report::unreadable_message(u),
                 ));
             }
-            print!("{out}");
+            out.text(&text);
         }
     }
     // The process ends next: freeing a large program's syntax trees and tables one by one
     // costs more than a tenth of checking it, and the operating system takes the memory
     // back at once anyway.
     std::mem::forget(analysis);
-    code
+    out.finish()?;
+    Ok(code)
 }

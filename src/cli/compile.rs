@@ -2,9 +2,13 @@
 
 use clap::{Args, ValueEnum};
 
+use super::error::CliResult;
+use super::out::Out;
+use super::Ctx;
+
 #[derive(Debug, Args)]
 pub struct CompileArgs {
-    /// The `.mflow` file.
+    /// The `.mflow` file (`-` reads standard input).
     file: String,
     /// What to produce.
     #[arg(long, value_enum, default_value_t = Emit::Ir)]
@@ -17,16 +21,12 @@ enum Emit {
     Ir,
 }
 
-pub fn run(args: &CompileArgs, color: bool) -> i32 {
-    let (analysis, ir) = match super::compile_file(&args.file, color) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub fn run(args: &CompileArgs, ctx: &Ctx) -> CliResult {
+    let (analysis, ir) = super::compile_file(&args.file, ctx)?;
+    let mut out = Out::new();
     match args.emit {
-        Emit::Ir => {
-            let json = crate::ir::json::to_json(&ir, &analysis.program, &analysis.sources);
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
-        }
+        Emit::Ir => out.json(&crate::ir::json::to_json(&ir, &analysis.program, &analysis.sources)),
     }
-    0
+    out.finish()?;
+    Ok(0)
 }

@@ -11,7 +11,7 @@ pub struct CompletionsArgs {
     shell: Shell,
 }
 
-pub fn run(args: &CompletionsArgs) -> i32 {
+pub fn run(args: &CompletionsArgs) -> super::error::CliResult {
     let mut command = super::Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "maestroc", &mut out);

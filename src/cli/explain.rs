@@ -2,6 +2,8 @@
 
 use clap::Args;
 
+use super::error::{CliError, CliResult};
+use super::out::Out;
 use crate::diagnostics::explain;
 
 #[derive(Debug, Args)]
@@ -14,33 +16,31 @@ pub struct ExplainArgs {
     list: bool,
 }
 
-pub fn run(args: &ExplainArgs) -> i32 {
+pub fn run(args: &ExplainArgs) -> CliResult {
+    let mut out = Out::new();
     if args.list {
         for code in explain::codes() {
             let title = explain::lookup(code)
                 .and_then(|t| t.lines().next())
                 .map(|l| l.trim_start_matches('#').trim().to_string())
                 .unwrap_or_default();
-            println!("{title}");
+            out.line(&title);
         }
-        return 0;
+        out.finish()?;
+        return Ok(0);
     }
     let code = args.code.clone().unwrap_or_default();
-    match explain::lookup(&code) {
-        Some(text) => {
-            print!("{text}");
-            0
-        }
-        None => {
-            let normalized = explain::normalize(&code);
-            eprintln!("error: there is no diagnostic code `{normalized}`");
-            let codes: Vec<&str> = explain::codes().collect();
-            if let Some(hint) = crate::diagnostics::suggest::did_you_mean(&normalized, codes.iter().copied()) {
-                eprintln!("  help: {hint}");
-            } else {
-                eprintln!("  help: `maestroc explain --list` lists every code");
-            }
-            2
-        }
-    }
+    let Some(text) = explain::lookup(&code) else {
+        let normalized = explain::normalize(&code);
+        let codes: Vec<&str> = explain::codes().collect();
+        let help = crate::diagnostics::suggest::did_you_mean(&normalized, codes.iter().copied())
+            .unwrap_or_else(|| "`maestroc explain --list` lists every code".into());
+        return Err(CliError::UnknownCode {
+            code: normalized,
+            help: Some(help),
+        });
+    };
+    out.text(text);
+    out.finish()?;
+    Ok(0)
 }

@@ -6,6 +6,9 @@
 
 use clap::{Args, ValueEnum};
 
+use super::error::{CliError, CliResult};
+use super::out::Out;
+use super::Ctx;
 use crate::ir::{dot, graph, mermaid};
 
 #[derive(Debug, Args)]
@@ -30,19 +33,16 @@ enum Format {
     Json,
 }
 
-pub fn run(args: &GraphArgs, color: bool) -> i32 {
-    let (analysis, ir) = match super::compile_file(&args.file, color) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+impl GraphArgs {
+    pub(super) fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+pub fn run(args: &GraphArgs, ctx: &Ctx) -> CliResult {
+    let (analysis, ir) = super::compile_file(&args.file, ctx)?;
     let ids = match &args.workflow {
-        Some(name) => match super::pick_workflow(&analysis, Some(name)) {
-            Ok(id) => vec![id],
-            Err(message) => {
-                eprintln!("error: {message}");
-                return 2;
-            }
-        },
+        Some(name) => vec![super::pick_workflow(&analysis, Some(name))?],
         None => {
             let root = analysis.roots.first().copied();
             ir.workflows
@@ -53,21 +53,22 @@ pub fn run(args: &GraphArgs, color: bool) -> i32 {
         }
     };
     if ids.is_empty() {
-        eprintln!("error: `{}` defines no workflow to draw", args.file);
-        return 2;
+        return Err(CliError::Workflow {
+            message: format!("`{}` defines no workflow to draw", args.file),
+            help: None,
+        });
     }
     let views: Vec<graph::View> = ids
         .iter()
         .filter_map(|id| ir.workflows.get(id.0 as usize))
         .map(|w| graph::view(w, &analysis.program, &analysis.sources))
         .collect();
+    let mut out = Out::new();
     match args.format {
-        Format::Dot => print!("{}", dot::dot(&views)),
-        Format::Mermaid => print!("{}", mermaid::mermaid(&views)),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&graph::to_json(&views)).unwrap_or_default()
-        ),
+        Format::Dot => out.text(&dot::dot(&views)),
+        Format::Mermaid => out.text(&mermaid::mermaid(&views)),
+        Format::Json => out.json(&graph::to_json(&views)),
     }
-    0
+    out.finish()?;
+    Ok(0)
 }

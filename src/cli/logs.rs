@@ -2,7 +2,9 @@
 
 use clap::Args;
 
-use super::runs::{open_store, Format};
+use super::error::{CliError, CliResult};
+use super::out::Out;
+use super::runs::{store_with_run, Format};
 
 #[derive(Debug, Args)]
 pub struct LogsArgs {
@@ -22,30 +24,27 @@ fn read(prefix: &str, suffix: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn run(args: &LogsArgs) -> i32 {
-    let Some(store) = open_store() else { return 2 };
-    if let Err(e) = store.run(&args.run_id) {
-        eprintln!("error: {e}");
-        return 1;
+impl LogsArgs {
+    pub(super) fn wants_json(&self) -> bool {
+        self.format == Format::Json
     }
-    let mut attempts = match store.attempts(&args.run_id, args.step.as_deref()) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
+}
+
+pub fn run(args: &LogsArgs) -> CliResult {
+    let store = store_with_run(&args.run_id)?;
+    store.run(&args.run_id)?;
+    let mut attempts = store.attempts(&args.run_id, args.step.as_deref())?;
     if let Some(step) = &args.step {
         if attempts.is_empty() {
             let names: Vec<String> = store
                 .steps(&args.run_id)
                 .map(|s| s.into_iter().map(|s| s.name).collect())
                 .unwrap_or_default();
-            let hint = crate::diagnostics::suggest::did_you_mean(step, names.iter().map(String::as_str))
-                .map(|h| format!("\n  help: {h}"))
-                .unwrap_or_default();
-            eprintln!("error: run `{}` has no logs for step `{step}`{hint}", args.run_id);
-            return 1;
+            return Err(CliError::NotFound {
+                message: format!("run `{}` has no logs for step `{step}`", args.run_id),
+                help: crate::diagnostics::suggest::did_you_mean(step, names.iter().map(String::as_str)),
+                exit: super::error::EXIT_NOT_FOUND,
+            });
         }
     }
     if !args.all_attempts {
@@ -60,6 +59,7 @@ pub fn run(args: &LogsArgs) -> i32 {
     let with_logs = attempts
         .iter()
         .filter_map(|a| a.log_prefix.as_ref().map(|p| (a, p.as_str())));
+    let mut out = Out::new();
     match args.format {
         Format::Json => {
             let list: Vec<serde_json::Value> = with_logs
@@ -73,25 +73,29 @@ pub fn run(args: &LogsArgs) -> i32 {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            out.json(&list);
         }
         Format::Human => {
             for (a, prefix) in with_logs {
-                println!("==> {} (attempt {}, {}) <==", a.name, a.attempt, a.state);
+                out.line(&format!("==> {} (attempt {}, {}) <==", a.name, a.attempt, a.state));
                 for (file, label) in [(".stdout.log", "stdout"), (".stderr.log", "stderr")] {
                     let text = read(prefix, file);
                     if !text.is_empty() {
                         if label == "stderr" {
-                            println!("--- stderr");
+                            out.line("--- stderr");
                         }
-                        print!("{text}");
+                        out.text(&text);
                         if !text.ends_with('\n') {
-                            println!();
+                            out.line("");
                         }
                     }
+                }
+                if out.is_closed() {
+                    break;
                 }
             }
         }
     }
-    0
+    out.finish()?;
+    Ok(0)
 }

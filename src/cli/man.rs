@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory as _};
 
+use super::error::CliResult;
+use super::out::output_error;
+
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Write `maestroc.1` and one page per subcommand into this directory instead.
@@ -12,25 +15,20 @@ pub struct ManArgs {
     out: Option<PathBuf>,
 }
 
-pub fn run(args: &ManArgs) -> i32 {
+pub fn run(args: &ManArgs) -> CliResult {
     let command = super::Cli::command();
     match &args.out {
         Some(dir) => {
-            let written = std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir));
-            match written {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("error: cannot write manual pages to `{}`: {e}", dir.display());
-                    2
-                }
-            }
+            std::fs::create_dir_all(dir)
+                .and_then(|()| clap_mangen::generate_to(command, dir))
+                .map_err(|e| output_error(&format!("the manual pages to `{}`", dir.display()), &e))?;
+            Ok(0)
         }
         None => {
             let mut out = Vec::new();
-            if let Err(e) = clap_mangen::Man::new(command).render(&mut out) {
-                eprintln!("error: cannot render the manual page: {e}");
-                return 2;
-            }
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(|e| output_error("the manual page", &e))?;
             super::write_stdout(&out)
         }
     }

@@ -4,21 +4,25 @@ mod cancel;
 mod check;
 mod compile;
 mod completions;
+pub mod error;
 mod explain;
 mod graph;
 mod logs;
 mod man;
+pub mod out;
 mod report;
 mod resume;
 mod run;
 mod runs;
 mod signal;
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostics::render::RenderOptions;
+use error::{CliError, CliResult};
+use out::Out;
 
 #[derive(Debug, Parser)]
 #[command(name = "maestroc", version, about = "Check, compile and run MFlow workflows")]
@@ -28,6 +32,32 @@ pub struct Cli {
     /// When to use colour in human output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    #[command(flatten)]
+    sources: SourceArgs,
+}
+
+/// How source files are read (every command that reads `.mflow` files).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SourceArgs {
+    /// Largest source file (bytes) to read; larger files are refused (E0002).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::loader::DEFAULT_MAX_SOURCE_BYTES)]
+    max_source_size: u64,
+    /// The project root imports must stay inside (default: the directory of each file
+    /// named on the command line).
+    #[arg(long, global = true, value_name = "DIR")]
+    project_root: Option<String>,
+    /// Allow imports outside the project root, and absolute import paths.
+    #[arg(long, global = true)]
+    allow_imports_outside_root: bool,
+}
+
+impl SourceArgs {
+    fn options(&self) -> crate::driver::Options {
+        crate::driver::Options {
+            project_root: self.project_root.clone(),
+            allow_outside_root: self.allow_imports_outside_root,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,86 +110,191 @@ impl ColorChoice {
     }
 }
 
+/// What every command gets besides its own arguments.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Colour on stderr.
+    pub color: bool,
+    pub sources: SourceArgs,
+}
+
+impl Ctx {
+    #[must_use]
+    pub fn render(&self) -> RenderOptions {
+        RenderOptions {
+            color: self.color,
+            width: 100,
+        }
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 #[must_use]
 pub fn main() -> i32 {
+    ignore_file_size_signal();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            if !e.use_stderr() {
+                return 0;
+            }
+            if json_asked() {
+                // The command could not be parsed, but the caller reads JSON from stdout.
+                let message = e.to_string();
+                let first = message.lines().next().unwrap_or_default();
+                let usage = CliError::Usage {
+                    message: first.strip_prefix("error: ").unwrap_or(first).to_string(),
+                };
+                let mut out = Out::new();
+                out.json(&usage.to_json());
+                let _ = out.finish();
+            }
+            return error::EXIT_USAGE;
         }
     };
-    let color = cli.color.stderr();
-    match cli.command {
-        Command::Check(args) => check::run(&args, &RenderOptions { color, width: 100 }),
-        Command::Run(args) => run::run(&args, color),
-        Command::Resume(args) => resume::run(&args, color),
-        Command::Runs(args) => runs::run(&args),
-        Command::Logs(args) => logs::run(&args),
-        Command::Cancel(args) => cancel::run(&args),
-        Command::Signal(args) => signal::run(&args),
-        Command::Graph(args) => graph::run(&args, color),
-        Command::Compile(args) => compile::run(&args, color),
-        Command::Explain(args) => explain::run(&args),
-        Command::Completions(args) => completions::run(&args),
-        Command::Man(args) => man::run(&args),
+    let ctx = Ctx {
+        color: cli.color.stderr(),
+        sources: cli.sources.clone(),
+    };
+    let json = cli.command.wants_json();
+    let result = match &cli.command {
+        Command::Check(args) => check::run(args, &ctx),
+        Command::Run(args) => run::run(args, &ctx),
+        Command::Resume(args) => resume::run(args, &ctx),
+        Command::Runs(args) => runs::run(args),
+        Command::Logs(args) => logs::run(args),
+        Command::Cancel(args) => cancel::run(args),
+        Command::Signal(args) => signal::run(args),
+        Command::Graph(args) => graph::run(args, &ctx),
+        Command::Compile(args) => compile::run(args, &ctx),
+        Command::Explain(args) => explain::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => report(&e, json, &ctx),
     }
 }
 
-/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> i32 {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("error: cannot write to stdout: {e}");
-            2
+/// Whether the raw arguments ask for `--format json` (for errors found before they parse).
+fn json_asked() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--format=json") || args.windows(2).any(|w| w[0] == "--format" && w[1] == "json")
+}
+
+impl Command {
+    /// Whether the command was asked for JSON (`--format json`): its errors are then a
+    /// JSON object on stdout too.
+    fn wants_json(&self) -> bool {
+        match self {
+            Command::Check(a) => a.wants_json(),
+            Command::Run(a) => a.how.wants_json(),
+            Command::Resume(a) => a.wants_json(),
+            Command::Runs(a) => a.wants_json(),
+            Command::Logs(a) => a.wants_json(),
+            Command::Signal(a) => a.wants_json(),
+            Command::Graph(a) => a.wants_json(),
+            Command::Compile(_)
+            | Command::Cancel(_)
+            | Command::Explain(_)
+            | Command::Completions(_)
+            | Command::Man(_) => false,
         }
     }
+}
+
+/// Prints an error the way the command's output asks (the diagnostic on stderr, or a
+/// JSON object on stdout) and returns its exit code.
+pub fn report(error: &CliError, json: bool, ctx: &Ctx) -> i32 {
+    if json {
+        let mut out = Out::new();
+        out.json(&error.to_json());
+        let _ = out.finish();
+    } else {
+        eprint!("{}", crate::diagnostics::render::render(error, None, &ctx.render()));
+    }
+    error.exit_code()
+}
+
+/// Under `ulimit -f`, a write past the limit raises SIGXFSZ, which kills the process
+/// without a word. With the signal handled, the write fails with `EFBIG` instead, and that
+/// error is reported. (tokio's handler stays installed for the life of the process; the
+/// signal needs no other action.)
+fn ignore_file_size_signal() {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_io().build() else {
+        return;
+    };
+    runtime.block_on(async {
+        let kind = tokio::signal::unix::SignalKind::from_raw(nix::sys::signal::Signal::SIGXFSZ as i32);
+        let _ = tokio::signal::unix::signal(kind);
+    });
+}
+
+/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> CliResult {
+    let mut out = Out::new();
+    std::io::Write::write_all(&mut out, bytes).map_err(|e| out::output_error("to standard output", &e))?;
+    out.finish()?;
+    Ok(0)
 }
 
 /// Runs the front end on a thread with a large stack: the parser bounds nesting, this is
 /// a second line of defence for deep but legal programs.
-fn front_end(files: Vec<String>) -> crate::driver::Analysis {
+fn front_end(files: Vec<String>, ctx: &Ctx) -> Result<crate::driver::Analysis, CliError> {
+    let loader = crate::loader::FsLoader::with_limit(ctx.sources.max_source_size);
+    let options = ctx.sources.options();
     let worker = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || crate::driver::analyze(&crate::loader::FsLoader, &files));
+        .spawn(move || crate::driver::analyze_with(&loader, &files, &options));
     match worker.map(std::thread::JoinHandle::join) {
-        Ok(Ok(analysis)) => analysis,
-        _ => {
-            eprintln!("error: internal error in maestroc's front end; this is a bug, please report it");
-            std::process::exit(70);
-        }
+        Ok(Ok(analysis)) => Ok(analysis),
+        _ => Err(CliError::Internal {
+            what: "front end".into(),
+        }),
     }
 }
 
 /// Parses, checks and lowers one file for `run`, `graph` and `compile`; prints the
-/// problems and returns the exit code on failure.
-fn compile_file(file: &str, color: bool) -> Result<(crate::driver::Analysis, crate::ir::Ir), i32> {
-    let analysis = front_end(vec![file.to_string()]);
-    if !analysis.unreadable.is_empty() {
-        report::human(&analysis, &RenderOptions { color, width: 100 });
-        return Err(2);
+/// problems and fails when there are errors.
+fn compile_file(file: &str, ctx: &Ctx) -> Result<(crate::driver::Analysis, crate::ir::Ir), CliError> {
+    let analysis = front_end(vec![file.to_string()], ctx)?;
+    if let Some(u) = analysis.unreadable.first() {
+        eprint!(
+            "{}",
+            crate::diagnostics::render::human(&analysis.sources, &analysis.problems, &ctx.render())
+        );
+        return Err(report::unreadable_error(u));
     }
     if analysis.problems.has_errors() {
-        report::human(&analysis, &RenderOptions { color, width: 100 });
-        eprintln!(
-            "error: could not compile `{file}` ({} error{})",
-            analysis.problems.error_count(),
-            if analysis.problems.error_count() == 1 { "" } else { "s" }
-        );
-        return Err(2);
+        report::human(&analysis, &ctx.render());
+        return Err(CliError::Compile {
+            file: file.to_string(),
+            errors: analysis.problems.error_count(),
+        });
     }
     let ir = crate::ir::lower::lower(&analysis.modules, &analysis.program);
     Ok((analysis, ir))
 }
 
+/// `` `a`, `b` `` for a list of names.
+fn quoted_list(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
 /// The workflow to use: `-w NAME`, or the only workflow of the root file.
-fn pick_workflow(analysis: &crate::driver::Analysis, name: Option<&str>) -> Result<crate::check::WorkflowId, String> {
-    let Some(root) = analysis.roots.first() else {
-        return Err("no file to use".into());
+fn pick_workflow(analysis: &crate::driver::Analysis, name: Option<&str>) -> Result<crate::check::WorkflowId, CliError> {
+    let file = analysis
+        .roots
+        .first()
+        .and_then(|r| analysis.modules.get(r.0 as usize))
+        .map(|m| analysis.sources.get(m.file).name.clone());
+    let (Some(root), Some(file)) = (analysis.roots.first(), file) else {
+        return Err(CliError::Workflow {
+            message: "there is no file to take a workflow from".into(),
+            help: None,
+        });
     };
     let candidates: Vec<(usize, &crate::check::WorkflowInfo)> = analysis
         .program
@@ -176,21 +311,30 @@ fn pick_workflow(analysis: &crate::driver::Analysis, name: Option<&str>) -> Resu
             .map(|(i, _)| *i)
             .ok_or_else(|| {
                 let hint = crate::diagnostics::suggest::did_you_mean(n, names.iter().copied()).unwrap_or_else(|| {
-                    format!(
-                        "the workflows are {}",
-                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                    )
+                    if names.is_empty() {
+                        "this file defines no workflow".to_string()
+                    } else {
+                        format!("the workflows are {}", quoted_list(&names))
+                    }
                 });
-                format!("there is no workflow `{n}` in this file\n  help: {hint}")
+                CliError::Workflow {
+                    message: format!("there is no workflow `{n}` in `{file}`"),
+                    help: Some(hint),
+                }
             })?,
         None => match candidates.as_slice() {
             [(i, _)] => *i,
-            [] => return Err("this file defines no workflow".into()),
+            [] => {
+                return Err(CliError::Workflow {
+                    message: format!("`{file}` defines no workflow"),
+                    help: Some("a file to run needs a `workflow NAME { … }`".into()),
+                })
+            }
             _ => {
-                return Err(format!(
-                    "this file defines several workflows; choose one with `-w`\n  help: the workflows are {}",
-                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                ))
+                return Err(CliError::Workflow {
+                    message: format!("`{file}` defines several workflows; choose one with `-w`"),
+                    help: Some(format!("the workflows are {}", quoted_list(&names))),
+                })
             }
         },
     };

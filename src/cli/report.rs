@@ -5,19 +5,14 @@ use crate::diagnostics::render::{self, RenderOptions};
 use crate::driver::{Analysis, Unreadable};
 use crate::loader::LoadError;
 
+use super::error::CliError;
+
 /// The code of a file named on the command line that cannot be read.
 pub const UNREADABLE: &str = "E0002";
 
 /// Why a root file could not be read, like the system says it (`No such file or directory`).
 pub fn describe(error: &LoadError) -> String {
-    match error {
-        LoadError::NotFound => "No such file or directory".into(),
-        LoadError::Unreadable(reason) => match reason.rfind(" (os error ") {
-            Some(cut) if reason.ends_with(')') => reason[..cut].to_string(),
-            _ => reason.clone(),
-        },
-        LoadError::InvalidUtf8 { .. } => "it is not valid UTF-8".into(),
-    }
+    error.reason()
 }
 
 /// `cannot read `path`: reason`.
@@ -35,17 +30,37 @@ pub fn unreadable_json(u: &Unreadable) -> serde_json::Value {
         "line": 1,
         "column": 1,
         "labels": [],
-        "help": null,
+        "help": unreadable_help(&u.error),
     })
 }
 
-/// Prints the human rendering of the problems, then one line per unreadable file, to
-/// stderr; true if there was any error.
-pub fn human(analysis: &Analysis, options: &RenderOptions) -> bool {
-    let text = render::human(&analysis.sources, &analysis.problems, options);
-    eprint!("{text}");
-    for u in &analysis.unreadable {
-        eprintln!("error[{UNREADABLE}]: {}", unreadable_message(u));
+/// An unreadable file as an error of the command line.
+pub fn unreadable_error(u: &Unreadable) -> CliError {
+    CliError::Unreadable {
+        path: u.path.clone(),
+        reason: describe(&u.error),
+        help: unreadable_help(&u.error),
     }
+}
+
+/// What to do about a file that cannot be read, when something can be done.
+fn unreadable_help(error: &LoadError) -> Option<String> {
+    match error {
+        LoadError::TooLarge { limit } => Some(format!(
+            "MFlow sources are read whole; files over {limit} bytes are refused (raise the limit with `--max-source-size BYTES`)"
+        )),
+        LoadError::NotRegular(_) => Some("name an `.mflow` file, or `-` to read the program from standard input".into()),
+        LoadError::NotFound | LoadError::Unreadable(_) | LoadError::InvalidUtf8 { .. } => None,
+    }
+}
+
+/// Prints the human rendering of the problems, then one diagnostic per unreadable file,
+/// to stderr; true if there was any error.
+pub fn human(analysis: &Analysis, options: &RenderOptions) -> bool {
+    let mut text = render::human(&analysis.sources, &analysis.problems, options);
+    for u in &analysis.unreadable {
+        text.push_str(&render::render(&unreadable_error(u), None, options));
+    }
+    eprint!("{text}");
     analysis.problems.has_errors() || !analysis.unreadable.is_empty()
 }

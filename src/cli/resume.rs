@@ -3,8 +3,10 @@
 
 use clap::Args;
 
+use super::error::{CliError, CliResult};
 use super::run::{resolve_params, split_params, start, HowArgs};
-use super::runs::open_store;
+use super::runs::open_existing_store;
+use super::Ctx;
 use crate::runtime::resume::{downstream, step_names, Resume};
 use crate::runtime::run::{Launch, Resumed, Start};
 
@@ -21,76 +23,84 @@ pub struct ResumeArgs {
     how: HowArgs,
 }
 
-pub fn run(args: &ResumeArgs, color: bool) -> i32 {
-    let Some(store) = open_store() else { return 2 };
-    let run = match store.run(&args.run_id) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}\n  help: `maestroc runs` lists the runs");
-            return 2;
-        }
-    };
-    if matches!(run.state.as_str(), "running" | "queued") {
-        eprintln!(
-            "error: run `{}` is still {} in another process\n  help: stop it first with `maestroc cancel {}`",
-            run.run_id, run.state, run.run_id
-        );
-        return 2;
+impl ResumeArgs {
+    pub(super) fn wants_json(&self) -> bool {
+        self.how.wants_json()
     }
+}
+
+pub fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
+    let Some(store) = open_existing_store()? else {
+        return Err(crate::store::StoreError::NoRun(args.run_id.clone()).into());
+    };
+    let run = store.run(&args.run_id)?;
+    if matches!(run.state.as_str(), "running" | "queued") {
+        return Err(CliError::RunState {
+            message: format!("run `{}` is still {} in another process", run.run_id, run.state),
+            help: Some(format!("stop it first with `maestroc cancel {}`", run.run_id)),
+            exit: super::error::EXIT_USAGE,
+        });
+    }
+    let cli_params = split_params(&args.params)?;
     if run.state == "succeeded" && args.from.is_none() {
+        if !args.params.is_empty() {
+            // Nothing runs again, so the params would change nothing: refuse rather than
+            // drop them without a word (docs/cli.md, resume).
+            return Err(CliError::ResumeParams {
+                run_id: run.run_id.clone(),
+                params: args
+                    .params
+                    .iter()
+                    .map(|p| format!("-p {p}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                file: run.file.clone(),
+                workflow: format!(" -w {}", run.workflow),
+            });
+        }
         eprintln!(
             "run `{}` succeeded; there is nothing to resume\n  help: to run steps again, name the first with `--from STEP`",
             run.run_id
         );
-        return 0;
+        return Ok(0);
     }
-    let previous = match store.steps(&run.run_id) {
-        Ok(steps) => steps.into_iter().map(|s| (s.name.clone(), s)).collect(),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+    let previous = store
+        .steps(&run.run_id)?
+        .into_iter()
+        .map(|s| (s.name.clone(), s))
+        .collect();
     drop(store);
-    let (analysis, ir) = match super::compile_file(&run.file, color) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let workflow = match super::pick_workflow(&analysis, Some(&run.workflow)) {
-        Ok(w) => w,
-        Err(message) => {
-            eprintln!(
-                "error: {message}\n  (the run was of `{}` in {})",
-                run.workflow, run.file
-            );
-            return 2;
-        }
-    };
+    let (analysis, ir) = super::compile_file(&run.file, ctx)?;
+    let workflow = super::pick_workflow(&analysis, Some(&run.workflow)).map_err(|e| match e {
+        CliError::Workflow { message, help } => CliError::Workflow {
+            message: format!("{message} (the run was of `{}` in `{}`)", run.workflow, run.file),
+            help,
+        },
+        other => other,
+    })?;
     let wf = ir.workflow(workflow);
     let forced = match &args.from {
         None => std::collections::HashSet::default(),
-        Some(step) => match downstream(wf, step) {
-            Some(f) => f,
-            None => {
-                let names = step_names(wf);
-                let hint = crate::diagnostics::suggest::did_you_mean(step, names.iter().map(String::as_str))
-                    .map(|h| format!("\n  help: {h}"))
-                    .unwrap_or_default();
-                eprintln!("error: workflow `{}` has no step `{step}`{hint}", wf.name);
-                return 2;
+        Some(step) => downstream(wf, step).ok_or_else(|| {
+            let names = step_names(wf);
+            CliError::NotFound {
+                message: format!("workflow `{}` has no step `{step}`", wf.name),
+                help: crate::diagnostics::suggest::did_you_mean(step, names.iter().map(String::as_str)),
+                exit: super::error::EXIT_USAGE,
             }
-        },
-    };
-    let Some(cli_params) = split_params(&args.params) else {
-        return 2;
+        })?,
     };
     let recorded = match serde_json::from_str::<serde_json::Value>(&run.params) {
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
     };
-    let Some(params) = resolve_params(wf, &analysis.program, &cli_params, Some(&recorded)) else {
-        return 2;
-    };
+    let params = resolve_params(wf, &analysis.program, &cli_params, Some(&recorded), ctx)?;
+    if !args.params.is_empty() {
+        eprintln!(
+            "note: the steps that run again use the changed params ({}); reused results keep the values they were made with",
+            args.params.join(", ")
+        );
+    }
     let launch = Launch {
         ir: &ir,
         program: &analysis.program,
@@ -103,5 +113,5 @@ pub fn run(args: &ResumeArgs, color: bool) -> i32 {
         run,
         resume: Resume { previous, forced },
     };
-    start(&launch, &args.how, color, Start::Resume(Box::new(resumed)))
+    start(&launch, &args.how, ctx.color, Start::Resume(Box::new(resumed)))
 }

@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use super::error::{CliError, CliResult};
+use super::out::Out;
+use super::Ctx;
 use crate::runtime::limits::Limits;
 use crate::runtime::report::Mode;
 use crate::runtime::run::{execute, Launch, Start};
@@ -11,7 +14,7 @@ use crate::runtime::scheduler::Options;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The `.mflow` file.
+    /// The `.mflow` file (`-` reads the program from standard input).
     file: String,
     /// The workflow to run (optional when the file has one).
     #[arg(short = 'w', long)]
@@ -52,35 +55,19 @@ pub enum Format {
     Json,
 }
 
-pub fn run(args: &RunArgs, color: bool) -> i32 {
-    let (analysis, ir) = match super::compile_file(&args.file, color) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let workflow = match super::pick_workflow(&analysis, args.workflow.as_deref()) {
-        Ok(w) => w,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    let Some(cli_params) = split_params(&args.params) else {
-        return 2;
-    };
-    let file_params = match &args.params_file {
-        Some(path) => match read_params_file(path) {
-            Ok(map) => Some(map),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return 2;
-            }
-        },
-        None => None,
-    };
+impl HowArgs {
+    pub(super) fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+pub fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
+    let (analysis, ir) = super::compile_file(&args.file, ctx)?;
+    let workflow = super::pick_workflow(&analysis, args.workflow.as_deref())?;
+    let cli_params = split_params(&args.params)?;
+    let file_params = args.params_file.as_deref().map(read_params_file).transpose()?;
     let wf = ir.workflow(workflow);
-    let Some(params) = resolve_params(wf, &analysis.program, &cli_params, file_params.as_ref()) else {
-        return 2;
-    };
+    let params = resolve_params(wf, &analysis.program, &cli_params, file_params.as_ref(), ctx)?;
     let launch = Launch {
         ir: &ir,
         program: &analysis.program,
@@ -89,53 +76,63 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
         params,
         file: absolute(&args.file),
     };
-    start(&launch, &args.how, color, Start::New)
+    start(&launch, &args.how, ctx.color, Start::New)
 }
 
-/// Launch params after `-p` and the params file, or `None` once the errors are printed.
+/// Launch params after `-p` and the params file. When several are wrong, all but the
+/// last are printed here and the last is returned.
 pub fn resolve_params(
     wf: &crate::ir::IrWorkflow,
     program: &crate::check::Program,
     cli: &[(String, String)],
     file: Option<&serde_json::Map<String, serde_json::Value>>,
-) -> Option<std::collections::HashMap<crate::check::BindingId, crate::runtime::value::Value>> {
-    match crate::runtime::params::resolve(wf, program, cli, file) {
-        Ok(p) => Some(p),
-        Err(errors) => {
-            for e in errors {
-                eprintln!("error[E0401]: {}", e.message);
-                if let Some(help) = e.help {
-                    eprintln!("  help: {help}");
-                }
-            }
-            None
+    ctx: &Ctx,
+) -> Result<std::collections::HashMap<crate::check::BindingId, crate::runtime::value::Value>, CliError> {
+    crate::runtime::params::resolve(wf, program, cli, file).map_err(|errors| {
+        let mut errors: Vec<CliError> = errors
+            .into_iter()
+            .map(|e| CliError::Param {
+                message: e.message,
+                help: e.help,
+            })
+            .collect();
+        let last = errors.pop().unwrap_or_else(|| CliError::Param {
+            message: "the launch parameters cannot be used".into(),
+            help: None,
+        });
+        for e in &errors {
+            eprint!("{}", crate::diagnostics::render::render(e, None, &ctx.render()));
         }
-    }
+        last
+    })
 }
 
-/// `-p name=value` pairs, or `None` once the error is printed.
-pub fn split_params(given: &[String]) -> Option<Vec<(String, String)>> {
-    let mut out = Vec::with_capacity(given.len());
-    for p in given {
-        match p.split_once('=') {
-            Some((k, v)) => out.push((k.trim().to_string(), v.to_string())),
-            None => {
-                eprintln!("error: `-p {p}` is not `name=value`\n  help: write `-p {p}=VALUE`");
-                return None;
-            }
-        }
-    }
-    Some(out)
+/// `-p name=value` pairs.
+pub fn split_params(given: &[String]) -> Result<Vec<(String, String)>, CliError> {
+    given
+        .iter()
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => Ok((k.trim().to_string(), v.to_string())),
+            None => Err(CliError::Param {
+                message: format!("`-p {p}` is not `name=value`"),
+                help: Some(format!("write `-p {p}=VALUE`")),
+            }),
+        })
+        .collect()
 }
 
-fn read_params_file(path: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    match std::fs::read_to_string(path)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
-    {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
-        Ok(_) => Err(format!("`{path}` must hold one JSON object of params")),
-        Err(e) => Err(format!("cannot read params file `{path}`: {e}")),
+fn read_params_file(path: &str) -> Result<serde_json::Map<String, serde_json::Value>, CliError> {
+    let fail = |reason: String| CliError::Param {
+        message: format!("cannot read params file `{path}`: {reason}"),
+        help: None,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    match serde_json::from_str::<serde_json::Value>(&text).map_err(|e| fail(e.to_string()))? {
+        serde_json::Value::Object(map) => Ok(map),
+        _ => Err(CliError::Param {
+            message: format!("`{path}` must hold one JSON object of params"),
+            help: Some("write it as `{\"name\": value, …}`".into()),
+        }),
     }
 }
 
@@ -145,7 +142,7 @@ fn absolute(file: &str) -> String {
 }
 
 /// Runs (or resumes) and prints the result; returns the exit code (§10).
-pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> i32 {
+pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> CliResult {
     let options = Options {
         max_parallel: args.max_parallel.map(|n| n as usize),
         limits: Limits {
@@ -159,30 +156,24 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> i3
         Format::Human => Mode::Human { color },
         Format::Json => Mode::Quiet,
     };
-    match execute(launch, options, mode, how) {
-        Ok(report) => {
-            match args.format {
-                Format::Json => {
-                    let mut out = std::io::stdout().lock();
-                    if let Err(e) = report.write_json(&mut out) {
-                        eprintln!("error: cannot print the result: {e}");
-                    }
-                }
-                Format::Human => {
-                    for (name, value) in &report.outputs {
-                        println!("{name} = {}", value.to_json());
-                    }
-                }
+    let report = execute(launch, options, mode, how).map_err(|reason| CliError::Start { reason })?;
+    let mut out = Out::new();
+    match args.format {
+        Format::Json => {
+            if let Err(e) = report.write_json(&mut out) {
+                return Err(super::out::output_error("the result", &e));
             }
-            if report.refused.is_some() {
-                // Not interrupted: refused by the strategy before it started.
-                return 1;
-            }
-            report.state.exit_code()
         }
-        Err(e) => {
-            eprintln!("error: cannot start the run: {e}");
-            2
+        Format::Human => {
+            for (name, value) in &report.outputs {
+                out.line(&format!("{name} = {}", value.to_json()));
+            }
         }
     }
+    out.finish()?;
+    if report.refused.is_some() {
+        // Not interrupted: refused by the strategy before it started.
+        return Ok(1);
+    }
+    Ok(report.state.exit_code())
 }

@@ -3,6 +3,15 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
+/// `println!` through an [`Out`].
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {
+        $out.line(&format!($($arg)*))
+    };
+}
+
+use super::error::{CliError, CliResult};
+use super::out::Out;
 use crate::store::runs::{RunFilter, RunRow};
 use crate::store::Store;
 
@@ -43,66 +52,85 @@ pub enum Format {
     Json,
 }
 
-/// Opens the store of `$MFLOW_HOME`, or prints why not.
-pub fn open_store() -> Option<Store> {
-    // `MFLOW_SYNC=full` holds for these commands too; `memory` only makes sense inside one run.
-    let durability = match crate::store::Durability::from_env() {
+/// `MFLOW_SYNC=full` holds for these commands too; `memory` only makes sense inside one run.
+fn durability() -> crate::store::Durability {
+    match crate::store::Durability::from_env() {
         crate::store::Durability::Memory => crate::store::Durability::Normal,
         d => d,
-    };
-    match Store::open(&crate::runtime::run::home(), durability) {
-        Ok(store) => Some(store),
-        Err(e) => {
-            eprintln!("error: {e}");
-            None
+    }
+}
+
+/// Opens (creating if needed) the store of `$MFLOW_HOME`: for commands that write.
+pub fn open_store() -> Result<Store, CliError> {
+    Ok(Store::open(&crate::runtime::run::home(), durability())?)
+}
+
+/// Opens the store of `$MFLOW_HOME` if there is one: for commands that only look, which
+/// never create it.
+pub fn open_existing_store() -> Result<Option<Store>, CliError> {
+    Ok(Store::open_existing(&crate::runtime::run::home(), durability())?)
+}
+
+/// The store, or "no run `ID`" when there is no store at all.
+pub fn store_with_run(run_id: &str) -> Result<Store, CliError> {
+    open_existing_store()?.ok_or_else(|| crate::store::StoreError::NoRun(run_id.to_string()).into())
+}
+
+impl RunsArgs {
+    pub(super) fn wants_json(&self) -> bool {
+        match &self.show {
+            Some(RunsCommand::Show(show)) => show.format == Format::Json,
+            None => self.format == Format::Json,
         }
     }
 }
 
-pub fn run(args: &RunsArgs) -> i32 {
-    let Some(store) = open_store() else { return 2 };
+pub fn run(args: &RunsArgs) -> CliResult {
     if let Some(RunsCommand::Show(show)) = &args.show {
-        return self::show(&store, &show.run_id, show.format);
+        return self::show(&store_with_run(&show.run_id)?, &show.run_id, show.format);
     }
     let filter = RunFilter {
         workflow: args.workflow.clone(),
         state: args.state.clone(),
         limit: Some(args.limit),
     };
-    let runs = match store.runs(&filter) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
+    let store = open_existing_store()?;
+    let runs = match &store {
+        Some(store) => store.runs(&filter)?,
+        None => Vec::new(),
     };
+    let mut out = Out::new();
     match args.format {
         Format::Json => {
             let list: Vec<serde_json::Value> = runs.iter().map(run_json).collect();
-            println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            out.json(&list);
         }
         Format::Human => {
             if runs.is_empty() {
-                eprintln!("no runs in {}", store.home().display());
-                return 0;
+                eprintln!("no runs in {}", crate::runtime::run::home().display());
+                return Ok(0);
             }
-            println!(
+            out.line(&format!(
                 "{:<28} {:<24} {:<10} {:<24} {:>9}",
                 "RUN", "WORKFLOW", "STATE", "STARTED", "DURATION"
-            );
+            ));
             for r in &runs {
-                println!(
+                out.line(&format!(
                     "{:<28} {:<24} {:<10} {:<24} {:>9}",
                     r.run_id,
                     r.workflow,
                     r.state,
                     r.started_at.as_deref().unwrap_or("-"),
                     duration(r.started_at.as_deref(), r.ended_at.as_deref())
-                );
+                ));
+                if out.is_closed() {
+                    break;
+                }
             }
         }
     }
-    0
+    out.finish()?;
+    Ok(0)
 }
 
 fn run_json(r: &RunRow) -> serde_json::Value {
@@ -119,65 +147,57 @@ fn run_json(r: &RunRow) -> serde_json::Value {
     })
 }
 
-fn show(store: &Store, run_id: &str, format: Format) -> i32 {
-    let run = match store.run(run_id) {
-        Ok(run) => run,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
+fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
+    let run = store.run(run_id)?;
+    let mut out = Out::new();
     match format {
         Format::Json => {
-            if let Err(e) = crate::runtime::result::write(store, &run, &mut std::io::stdout().lock()) {
-                eprintln!("error: {e}");
-                return 1;
-            }
+            crate::runtime::result::write(store, &run, &mut out)
+                .map_err(|e| super::out::output_error("the run", &e))?;
         }
         Format::Human => {
-            let steps = match store.steps(run_id) {
-                Ok(mut steps) => {
-                    // In the order they started (never-started ones last), loops in index order.
-                    steps.sort_by(|a, b| {
-                        (a.started_at.as_deref().unwrap_or("~"), natural(&a.name))
-                            .cmp(&(b.started_at.as_deref().unwrap_or("~"), natural(&b.name)))
-                    });
-                    steps
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return 1;
-                }
-            };
-            println!("run       {}", run.run_id);
-            println!("workflow  {} ({})", run.workflow, run.file);
-            println!("state     {}", run.state);
+            let mut steps = store.steps(run_id)?;
+            // In the order they started (never-started ones last), loops in index order.
+            steps.sort_by(|a, b| {
+                (a.started_at.as_deref().unwrap_or("~"), natural(&a.name))
+                    .cmp(&(b.started_at.as_deref().unwrap_or("~"), natural(&b.name)))
+            });
+            outln!(out, "run       {}", run.run_id);
+            outln!(out, "workflow  {} ({})", run.workflow, run.file);
+            outln!(out, "state     {}", run.state);
             if let Some(m) = &run.message {
-                println!("          {m}");
+                outln!(out, "          {m}");
             }
-            println!(
+            outln!(
+                out,
                 "started   {}   duration {}",
                 run.started_at.as_deref().unwrap_or("-"),
                 duration(run.started_at.as_deref(), run.ended_at.as_deref())
             );
-            println!("params    {}", run.params);
+            outln!(out, "params    {}", run.params);
             if let Some(o) = &run.outputs {
-                println!("outputs   {o}");
+                outln!(out, "outputs   {o}");
             }
             if run.resumes > 0 {
-                println!(
+                outln!(
+                    out,
                     "resumed   {} time{}",
                     run.resumes,
                     if run.resumes == 1 { "" } else { "s" }
                 );
             }
-            println!();
-            println!(
+            out.line("");
+            outln!(
+                out,
                 "{:<32} {:<10} {:>8} {:>9}  OUTPUTS",
-                "STEP", "STATE", "ATTEMPTS", "DURATION"
+                "STEP",
+                "STATE",
+                "ATTEMPTS",
+                "DURATION"
             );
             for s in &steps {
-                println!(
+                outln!(
+                    out,
                     "{:<32} {:<10} {:>8} {:>9}  {}",
                     s.name,
                     s.state,
@@ -186,12 +206,13 @@ fn show(store: &Store, run_id: &str, format: Format) -> i32 {
                     s.outputs.as_deref().filter(|o| *o != "{}").unwrap_or("")
                 );
                 if let Some(m) = s.message.as_deref().filter(|_| s.state != "succeeded") {
-                    println!("    {}", m.lines().next().unwrap_or(""));
+                    outln!(out, "    {}", m.lines().next().unwrap_or(""));
                 }
             }
         }
     }
-    0
+    out.finish()?;
+    Ok(0)
 }
 
 /// A sort key that puts `load[2]` before `load[10]`: the name's text with each run of

@@ -3,7 +3,9 @@
 
 use clap::{Args, Subcommand};
 
-use super::runs::{open_store, Format};
+use super::error::{CliError, CliResult};
+use super::out::Out;
+use super::runs::{open_existing_store, open_store, Format};
 
 #[derive(Debug, Args)]
 pub struct SignalArgs {
@@ -28,42 +30,57 @@ enum SignalCommand {
     },
 }
 
-pub fn run(args: &SignalArgs) -> i32 {
-    let Some(store) = open_store() else { return 2 };
+impl SignalArgs {
+    pub(super) fn wants_json(&self) -> bool {
+        matches!(
+            self.command,
+            SignalCommand::List {
+                format: Format::Json,
+                ..
+            }
+        )
+    }
+}
+
+pub fn run(args: &SignalArgs) -> CliResult {
+    let mut out = Out::new();
     match &args.command {
         SignalCommand::Send { name, fields } => {
+            if name.trim().is_empty() {
+                return Err(CliError::Param {
+                    message: "a signal needs a name".into(),
+                    help: Some("write `maestroc signal send NAME key=value…`".into()),
+                });
+            }
             let mut payload = serde_json::Map::new();
             for f in fields {
                 let Some((k, v)) = f.split_once('=') else {
-                    eprintln!("error: `{f}` is not `key=value`\n  help: write `{f}=VALUE`");
-                    return 2;
+                    return Err(CliError::Param {
+                        message: format!("`{f}` is not `key=value`"),
+                        help: Some(format!("write `{f}=VALUE`")),
+                    });
                 };
+                if k.trim().is_empty() {
+                    return Err(CliError::Param {
+                        message: format!("`{f}` has no key"),
+                        help: Some("write each payload field as `key=value`".into()),
+                    });
+                }
                 payload.insert(k.trim().to_string(), serde_json::Value::String(v.to_string()));
             }
-            match store.send_signal(name, &serde_json::Value::Object(payload).to_string()) {
-                Ok(id) => {
-                    println!("{id}");
-                    0
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    1
-                }
-            }
+            let store = open_store()?;
+            let id = store.send_signal(name, &serde_json::Value::Object(payload).to_string())?;
+            out.line(&id.to_string());
         }
         SignalCommand::List { name, format } => {
-            let rows = match store.signals(name.as_deref(), 0) {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return 1;
-                }
+            let rows = match open_existing_store()? {
+                Some(store) => store.signals(name.as_deref(), 0)?,
+                None => Vec::new(),
             };
             for r in &rows {
                 match format {
-                    Format::Json => println!(
-                        "{}",
-                        serde_json::json!({
+                    Format::Json => out.line(
+                        &serde_json::json!({
                             "id": r.id,
                             "name": r.name,
                             "payload": serde_json::from_str::<serde_json::Value>(&r.payload).unwrap_or_default(),
@@ -71,8 +88,9 @@ pub fn run(args: &SignalArgs) -> i32 {
                             "run_id": r.run_id,
                             "step": r.step,
                         })
+                        .to_string(),
                     ),
-                    Format::Human => println!(
+                    Format::Human => out.line(&format!(
                         "{:>5}  {}  {}  {}{}",
                         r.id,
                         r.created_at,
@@ -82,10 +100,11 @@ pub fn run(args: &SignalArgs) -> i32 {
                             .as_ref()
                             .map(|id| format!("  (from {id} {})", r.step.as_deref().unwrap_or("")))
                             .unwrap_or_default()
-                    ),
+                    )),
                 }
             }
-            0
         }
     }
+    out.finish()?;
+    Ok(0)
 }

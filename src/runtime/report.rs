@@ -231,21 +231,14 @@ impl Reporter {
     }
 }
 
-/// Renders a runtime error with the named source of `span`'s file.
+/// Renders a runtime error with the named source of `span`'s file, through the one
+/// renderer every diagnostic goes through (`diagnostics::render`).
 #[must_use]
+#[allow(clippy::needless_pass_by_value)] // the runtime's callers hand the error over
 pub fn render(sources: &SourceMap, span: Span, error: RuntimeError, color: bool) -> String {
-    let file = sources.get(span.file);
-    let report =
-        miette::Report::new(error).with_source_code(miette::NamedSource::new(file.name.clone(), file.text.to_string()));
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme);
-    let mut out = String::new();
-    if handler.render_report(&mut out, report.as_ref()).is_err() {
-        out = format!("{report}\n");
-    }
-    out
+    crate::diagnostics::render::render(
+        &error,
+        Some(sources.get(span.file)),
+        &crate::diagnostics::render::RenderOptions { color, width: 100 },
+    )
 }

@@ -78,30 +78,44 @@ impl Store {
         }
     }
 
+    /// Opens the store under `home` if there is one, creating nothing: what read-only
+    /// commands (`runs`, `logs`, …) use, so that looking never leaves a `.mflow` behind.
+    pub fn open_existing(home: &Path, durability: Durability) -> Result<Option<Store>> {
+        if durability != Durability::Memory && !home.join("state.db").exists() {
+            return Ok(None);
+        }
+        Self::open(home, durability).map(Some)
+    }
+
     fn try_open(home: &Path, durability: Durability) -> Result<Store> {
-        std::fs::create_dir_all(home)?;
-        let path = home.join("state.db");
+        std::fs::create_dir_all(home).map_err(|source| StoreError::CreateHome {
+            path: home.display().to_string(),
+            source,
+        })?;
+        // Absolute, so that messages name the file wherever the command was run from.
+        let path = std::path::absolute(home.join("state.db")).unwrap_or_else(|_| home.join("state.db"));
         let opened = if durability == Durability::Memory {
             Connection::open_in_memory()
         } else {
             Connection::open(&path)
         };
-        let conn = opened.map_err(|source| StoreError::Open {
+        let open_error = |source| StoreError::Open {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        let conn = opened.map_err(open_error)?;
         // Eight processes writing at once wait for each other instead of failing.
-        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(open_error)?;
         if durability != Durability::Memory {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
         }
         let sync = if durability == Durability::Full {
             "FULL"
         } else {
             "NORMAL"
         };
-        conn.pragma_update(None, "synchronous", sync)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", sync).map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_error)?;
         let store = Store {
             conn: Mutex::new(conn),
             deferred: Mutex::new(Vec::new()),
@@ -112,9 +126,17 @@ impl Store {
     }
 
     fn migrate(&self, path: &Path) -> Result<()> {
+        let open_error = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(open_error)?;
+        let version: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open_error)?;
         let known = i64::try_from(schema::MIGRATIONS.len()).unwrap_or(i64::MAX);
         if version > known {
             return Err(StoreError::TooNew {
@@ -123,15 +145,25 @@ impl Store {
                 known,
             });
         }
-        for (i, sql) in schema::MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(version).unwrap_or(0))
-        {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX))?;
+        let Ok(applied) = usize::try_from(version) else {
+            return Err(StoreError::UnknownVersion {
+                path: path.display().to_string(),
+                found: version,
+            });
+        };
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(applied) {
+            let to = i64::try_from(i + 1).unwrap_or(i64::MAX);
+            // SQLite's message only: the statement (the schema) is never shown.
+            let migrate_error = |e: rusqlite::Error| StoreError::Migrate {
+                path: path.display().to_string(),
+                from: to - 1,
+                to,
+                reason: error::describe(&e),
+            };
+            tx.execute_batch(sql).map_err(migrate_error)?;
+            tx.pragma_update(None, "user_version", to).map_err(migrate_error)?;
         }
-        tx.commit()?;
+        tx.commit().map_err(open_error)?;
         Ok(())
     }
 

@@ -5,15 +5,17 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod short;
 
 use miette::{LabeledSpan, Severity};
 
 use super::{Problem, Problems};
 
 pub use github::{escape_message as github_escape_message, escape_property as github_escape_property, github};
-pub use human::human;
+pub use human::{human, render};
 pub use json::{json, problem_json};
 pub use sarif::{sarif, FileProblem, SarifContext};
+pub use short::short;
 
 /// How to render for people.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,9 +52,15 @@ fn sorted(problems: &Problems) -> Vec<&Problem> {
 
 /// `error` or `warning` (miette's `advice` is shown as a warning: §11 knows two severities).
 fn severity_name(problem: &Problem) -> &'static str {
-    match problem.severity() {
-        Severity::Error => "error",
-        Severity::Warning | Severity::Advice => "warning",
+    severity_word(Some(problem.severity()))
+}
+
+/// `error` or `warning` for a severity (none means error).
+#[must_use]
+pub fn severity_word(severity: Option<Severity>) -> &'static str {
+    match severity {
+        Some(Severity::Error) | None => "error",
+        Some(Severity::Warning | Severity::Advice) => "warning",
     }
 }
 
