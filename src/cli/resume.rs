@@ -101,7 +101,11 @@ pub fn run(args: &ResumeArgs, color: bool) -> i32 {
     };
     let resumed = Resumed {
         run,
-        resume: Resume { previous, forced },
+        resume: Resume {
+            previous,
+            forced,
+            ..Resume::default()
+        },
     };
     start(&launch, &args.how, color, Start::Resume(Box::new(resumed)))
 }
