@@ -96,7 +96,7 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
             continue;
         }
         let Some((name, value)) = line.split_once('=') else {
-            return Err(OutputError::Malformed(format!("line {line:?} is not `name=value`")));
+            return Err(OutputError::Malformed(format!("line {} is not `name=value`", excerpt(line))));
         };
         lines.push((name.trim(), value));
     }
@@ -112,6 +112,15 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
         }
     }
     Ok(out)
+}
+
+/// A line quoted in a message: at most 80 characters of it.
+fn excerpt(line: &str) -> String {
+    const MAX: usize = 80;
+    match line.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}…", &line[..cut]),
+        None => format!("{line:?}"),
+    }
 }
 
 fn mistyped(name: &str, ty: &Type, reason: String) -> OutputError {
