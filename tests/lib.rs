@@ -6,6 +6,7 @@ mod cli;
 mod examples;
 mod explain;
 mod fast_parser;
+mod hardening_processes;
 mod hooks;
 mod hostile;
 mod ir;
