@@ -3,6 +3,7 @@
 //! outputs files that are huge, devices, FIFOs or not UTF-8, processes that escape their
 //! step, SIGHUP) with real `maestroc` processes.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -40,7 +41,7 @@ impl Dir {
         cmd.env("NO_COLOR", "1")
             .env("MFLOW_HOME", self.home())
             .current_dir(self.path())
-            .timeout(Duration::from_secs(120));
+            .timeout(Duration::from_mins(2));
         cmd
     }
 }
@@ -87,12 +88,12 @@ fn sleepers(seconds: &str) -> Vec<i32> {
     found
 }
 
-/// Asserts that no `sleep SECONDS` is left, allowing a moment for the kernel to tidy up;
-/// kills any it finds so a failing test leaves nothing behind.
-fn assert_no_sleeper(seconds: &str) {
+/// Asserts that no `sleep SECONDS` is left for any of `all`, allowing a moment for the
+/// kernel to tidy up; kills any it finds so a failing test leaves nothing behind.
+fn assert_no_sleeper(all: &[&str]) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let left = sleepers(seconds);
+        let left: Vec<i32> = all.iter().flat_map(|s| sleepers(s)).collect();
         if left.is_empty() {
             return;
         }
@@ -100,7 +101,7 @@ fn assert_no_sleeper(seconds: &str) {
             for pid in &left {
                 let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(*pid), nix::sys::signal::Signal::SIGKILL);
             }
-            panic!("`sleep {seconds}` outlived its step: {left:?}");
+            panic!("one of `sleep {all:?}` outlived its step: {left:?}");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -142,7 +143,9 @@ fn long_step_names_and_deep_call_chains_have_short_file_names() {
     let long = format!("s{}", "x".repeat(259));
     let file = d.file(
         "long.mflow",
-        &format!("workflow w {{\n  step {long} {{ run \"echo v=1 >> \\\"$MFLOW_OUTPUTS\\\"\" outputs {{ v: int }} }}\n}}\n"),
+        &format!(
+            "workflow w {{\n  step {long} {{ run \"echo v=1 >> \\\"$MFLOW_OUTPUTS\\\"\" outputs {{ v: int }} }}\n}}\n"
+        ),
     );
     let (code, json) = run_json(&mut d.cmd(), &file, &[]);
     assert_eq!(code, 0, "{json}");
@@ -151,14 +154,16 @@ fn long_step_names_and_deep_call_chains_have_short_file_names() {
     let depth = 40;
     let mut text = String::new();
     for i in 0..depth {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "workflow w{i} {{\n  step call_level_{i:02}_xxxxxxxx {{ call w{}() }}\n}}\n",
             i + 1
-        ));
+        );
     }
-    text.push_str(&format!(
+    let _ = write!(
+        text,
         "workflow w{depth} {{\n  step leaf {{ run \"echo v=7 >> \\\"$MFLOW_OUTPUTS\\\"\" outputs {{ v: int }} }}\n}}\n"
-    ));
+    );
     let file = d.file("deep.mflow", &text);
     let (code, json) = run_json(&mut d.cmd(), &file, &["-w", "w0"]);
     assert_eq!(code, 0, "{json}");
@@ -181,14 +186,19 @@ fn paths_given_to_steps_and_recorded_are_absolute() {
         .env("NO_COLOR", "1")
         .env_remove("MFLOW_HOME")
         .current_dir(d.path())
-        .timeout(Duration::from_secs(120))
+        .timeout(Duration::from_mins(2))
         .arg("run")
         .arg(&file)
         .args(["--format", "json"])
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    assert_eq!(out.status.code(), Some(0), "{json}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{json}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(json["steps"]["d"]["outputs"]["v"], 1, "{json}");
     assert_eq!(json["steps"]["c"]["outputs"]["v"], 2, "{json}");
     // `logs` from another directory, with the same store named by an absolute path.
@@ -197,7 +207,7 @@ fn paths_given_to_steps_and_recorded_are_absolute() {
         .unwrap()
         .env("MFLOW_HOME", d.path().join(".mflow"))
         .current_dir(elsewhere.path())
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .args(["logs", json["run_id"].as_str().unwrap(), "d"])
         .output()
         .unwrap();
@@ -264,7 +274,10 @@ fn a_fifo_as_outputs_file_fails_the_step_instead_of_freezing_maestroc() {
 #[test]
 fn processes_that_leave_the_group_are_killed_on_timeout() {
     let perl = std::path::Path::new("/usr/bin/perl").exists();
-    for (mode, (a, b, c)) in MODES.iter().zip([("937101", "937102", "937103"), ("937111", "937112", "937113")]) {
+    for (mode, (a, b, c)) in MODES
+        .iter()
+        .zip([("937101", "937102", "937103"), ("937111", "937112", "937113")])
+    {
         let d = Dir::new();
         // A new session (`setsid`) and a new process group (perl's `setpgrp`).
         let regroup = if perl {
@@ -277,9 +290,7 @@ fn processes_that_leave_the_group_are_killed_on_timeout() {
             &format!("workflow w {{\n  step s {{ run \"setsid sleep {a} & {regroup}sleep {c}\" timeout 1s }}\n}}\n"),
         );
         let (code, json) = run_json(d.cmd().env("MFLOW_CONTAIN", mode), &file, &[]);
-        for s in [a, b, c] {
-            assert_no_sleeper(s);
-        }
+        assert_no_sleeper(&[a, b, c]);
         assert_eq!(code, 1, "{mode}: {json}");
         assert_eq!(json["steps"]["s"]["state"], "timed_out", "{mode}: {json}");
     }
@@ -294,7 +305,7 @@ fn a_background_process_does_not_outlive_its_successful_step() {
             &format!("workflow w {{\n  step s {{ run \"sleep {seconds} &\" }}\n}}\n"),
         );
         let (code, text) = run(d.cmd().env("MFLOW_CONTAIN", mode), &file, &[]);
-        assert_no_sleeper(seconds);
+        assert_no_sleeper(&[seconds]);
         assert_eq!(code, 0, "{mode}: {text}");
         assert!(
             text.contains("warning: step `s` left 1 process running after it ended; stopped it"),
@@ -317,7 +328,7 @@ fn sighup_stops_the_run_and_its_steps_like_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     while sleepers("937131").is_empty() {
         assert!(Instant::now() < deadline, "the step never started");
         std::thread::sleep(Duration::from_millis(50));
@@ -337,7 +348,7 @@ fn sighup_stops_the_run_and_its_steps_like_sigterm() {
     };
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_no_sleeper("937131");
+    assert_no_sleeper(&["937131"]);
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("hung up"), "{stderr}");
 }
@@ -353,7 +364,10 @@ fn a_missing_dir_is_named() {
     );
     let (code, text) = run(&mut d.cmd(), &file, &[]);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("its `dir` /nonexistent-mflow-dir does not exist"), "{text}");
+    assert!(
+        text.contains("its `dir` /nonexistent-mflow-dir does not exist"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -79,7 +79,7 @@ pub struct Scope {
 
 impl Scope {
     /// A new, empty scope: a cgroup when possible, else the `/proc` walk.
-    pub fn new() -> Scope {
+    pub fn open() -> Scope {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let mark = format!("{}-{n}", std::process::id());
         let cgroup = cgroup_home().and_then(|home| {
@@ -93,7 +93,11 @@ impl Scope {
                 Kind::Walk
             }
         };
-        Scope { kind, mark, leader: None }
+        Scope {
+            kind,
+            mark,
+            leader: None,
+        }
     }
 
     /// What to add to the attempt's environment.

@@ -96,7 +96,10 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
             continue;
         }
         let Some((name, value)) = line.split_once('=') else {
-            return Err(OutputError::Malformed(format!("line {} is not `name=value`", excerpt(line))));
+            return Err(OutputError::Malformed(format!(
+                "line {} is not `name=value`",
+                excerpt(line)
+            )));
         };
         lines.push((name.trim(), value));
     }

@@ -52,7 +52,7 @@ pub struct Ended {
 
 /// Runs the command to its end, its timeout, or cancellation.
 pub async fn run(spec: Spec, mut cancel: watch::Receiver<bool>) -> std::io::Result<Ended> {
-    let mut scope = Scope::new();
+    let mut scope = Scope::open();
     let mut cmd = match &spec.program {
         Program::Shell(script) => {
             let mut c = tokio::process::Command::new("/bin/sh");
@@ -82,7 +82,13 @@ pub async fn run(spec: Spec, mut cancel: watch::Receiver<bool>) -> std::io::Resu
     let timeout = tokio::time::sleep(spec.timeout.unwrap_or(Duration::from_secs(u64::MAX / 4)));
     tokio::pin!(timeout);
     let stopped = tokio::select! {
-        status = child.wait() => {
+        status = child.wait() => Err(status),
+        () = &mut timeout, if spec.timeout.is_some() => Ok(Outcome::TimedOut),
+        _ = cancel.wait_for(|c| *c) => Ok(Outcome::Cancelled),
+    };
+    let stopped = match stopped {
+        Ok(stopped) => stopped,
+        Err(status) => {
             scope.leader_reaped();
             let status = status?;
             let outcome = match (status.code(), status.signal()) {
@@ -94,8 +100,6 @@ pub async fn run(spec: Spec, mut cancel: watch::Receiver<bool>) -> std::io::Resu
             let leftovers = scope.stop_all(spec.grace).await;
             return Ok(Ended { outcome, leftovers });
         }
-        () = &mut timeout, if spec.timeout.is_some() => Outcome::TimedOut,
-        _ = cancel.wait_for(|c| *c) => Outcome::Cancelled,
     };
     if let Some(pgid) = pgid {
         let _ = killpg(pgid, Signal::SIGTERM);

@@ -137,7 +137,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("zero");
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
-        assert_eq!(read_blocking(&link, 10), Err(ReadError::NotRegular("a character device")));
+        assert_eq!(
+            read_blocking(&link, 10),
+            Err(ReadError::NotRegular("a character device"))
+        );
         let fifo = dir.path().join("fifo");
         nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
         assert_eq!(read_blocking(&fifo, 10), Err(ReadError::NotRegular("a FIFO")));

@@ -130,7 +130,9 @@ fn slug(name: &str) -> String {
 
 /// The last lines of a log, indented, for a failure message, and where the log is.
 async fn log_tail(path: &std::path::Path) -> String {
-    let bytes = super::regular::read_tail(path.to_path_buf(), 64 * 1024).await.unwrap_or_default();
+    let bytes = super::regular::read_tail(path.to_path_buf(), 64 * 1024)
+        .await
+        .unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let mut out = String::new();
@@ -322,7 +324,9 @@ fn attempt_prefix(r: &Runner<'_>, name: &str, attempt: u32) -> PathBuf {
         0 => String::new(),
         e => format!("r{e}-"),
     };
-    r.run_dir.join("logs").join(format!("{epoch}{n}-{}.{attempt}", slug(name)))
+    r.run_dir
+        .join("logs")
+        .join(format!("{epoch}{n}-{}.{attempt}", slug(name)))
 }
 
 /// `prefix` + `suffix`, as a path.
