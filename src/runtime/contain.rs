@@ -54,9 +54,37 @@ fn cgroup_home() -> Option<&'static Path> {
         let own = std::fs::read_to_string("/proc/self/cgroup").ok()?;
         let path = own.lines().find_map(|l| l.strip_prefix("0::"))?;
         let dir = mount.join(path.trim().trim_start_matches('/'));
-        dir.join("cgroup.procs").exists().then_some(dir)
+        // Moving a process between two cgroups needs write access to the `cgroup.procs`
+        // of their common ancestor: maestroc's own cgroup.
+        let writable = nix::unistd::access(&dir.join("cgroup.procs"), nix::unistd::AccessFlags::W_OK).is_ok();
+        if writable {
+            sweep(&dir);
+        }
+        writable.then_some(dir)
     })
     .as_deref()
+}
+
+/// Removes the (empty) cgroups that `maestroc` processes no longer alive left behind
+/// (killed before they could remove them).
+fn sweep(home: &Path) {
+    let Ok(entries) = std::fs::read_dir(home) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("maestroc-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir(entry.path());
+        }
+    }
 }
 
 /// Makes `maestroc` the reaper of its steps' orphans (once; for the `/proc` walk).
@@ -68,6 +96,8 @@ fn become_subreaper() -> bool {
 enum Kind {
     Cgroup(PathBuf),
     Walk,
+    /// The cgroup was removed: nothing is left to find.
+    Closed,
 }
 
 /// The processes of one attempt.
@@ -113,16 +143,18 @@ impl Scope {
     /// scope is a cgroup (then nothing the script starts can be outside it).
     pub fn shell_prologue(&self) -> &'static str {
         match self.kind {
-            Kind::Cgroup(_) => "echo 0 2>/dev/null >\"$MFLOW_CGROUP_PROCS\"; ",
-            Kind::Walk => "",
+            Kind::Cgroup(_) => "echo 0 >\"$MFLOW_CGROUP_PROCS\"; ",
+            Kind::Walk | Kind::Closed => "",
         }
     }
 
-    /// The attempt's first process has started: it (and so what it starts later) joins.
-    pub fn adopt(&mut self, pid: Pid) {
+    /// The attempt's first process has started: it (and so what it starts later) joins,
+    /// unless it moved itself in already (`moved_itself`: a `run` shell with the
+    /// [`Scope::shell_prologue`]; a move costs an RCU grace period, so it is done once).
+    pub fn adopt(&mut self, pid: Pid, moved_itself: bool) {
         self.leader = Some(pid);
         leaders().get_or_insert_with(HashSet::new).insert(pid.as_raw());
-        if let Kind::Cgroup(dir) = &self.kind {
+        if let (Kind::Cgroup(dir), false) = (&self.kind, moved_itself) {
             let _ = std::fs::write(dir.join("cgroup.procs"), pid.as_raw().to_string());
         }
     }
@@ -146,6 +178,7 @@ impl Scope {
                 .map(Pid::from_raw)
                 .collect(),
             Kind::Walk => walk(self.leader, &self.mark),
+            Kind::Closed => Vec::new(),
         }
     }
 
@@ -161,7 +194,6 @@ impl Scope {
     pub async fn stop_all(&self, grace: Duration) -> usize {
         let found = self.members().len();
         if found == 0 {
-            self.reap();
             return 0;
         }
         self.signal(Signal::SIGTERM);
@@ -172,15 +204,31 @@ impl Scope {
             self.signal(Signal::SIGKILL);
             self.wait_empty(KILL_DEADLINE).await;
         }
-        self.reap();
         found
+    }
+
+    /// Removes the attempt's cgroup, once its last process is gone (the kernel may answer
+    /// "busy" for a moment after that).
+    pub async fn close(&mut self) {
+        if let Kind::Cgroup(dir) = &self.kind {
+            let deadline = Instant::now() + KILL_DEADLINE;
+            loop {
+                match std::fs::remove_dir(dir) {
+                    Err(e) if e.raw_os_error() == Some(nix::libc::EBUSY) && Instant::now() < deadline => {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    _ => break,
+                }
+            }
+            self.kind = Kind::Closed;
+        }
+        self.leader_reaped();
     }
 
     /// Waits (politely, off the CPU) until the attempt has no process left.
     async fn wait_empty(&self, within: Duration) -> bool {
         let deadline = Instant::now() + within;
         loop {
-            self.reap();
             if self.members().is_empty() {
                 return true;
             }
@@ -188,15 +236,6 @@ impl Scope {
                 return false;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    /// Reaps the orphans re-parented to `maestroc` that have exited (the walk only: with a
-    /// cgroup `maestroc` is not a subreaper). Never a live attempt's first process, which
-    /// tokio waits for.
-    fn reap(&self) {
-        if matches!(self.kind, Kind::Walk) {
-            reap_orphans();
         }
     }
 }
@@ -257,19 +296,26 @@ fn marked(pid: i32, mark: &str) -> bool {
 }
 
 /// The live processes of an attempt found by walking `/proc`: the descendants of its first
-/// process and of every process carrying its mark (`maestroc` itself excluded).
+/// process and of every child of `maestroc` carrying its mark (as a subreaper, `maestroc`
+/// inherits every orphan of its steps, so only its own children's environments are read).
+/// Exited orphans seen on the way are reaped (never a live attempt's first process, which
+/// tokio waits for).
 fn walk(leader: Option<Pid>, mark: &str) -> Vec<Pid> {
     let me = i32::try_from(std::process::id()).unwrap_or(0);
     let procs = processes();
+    let live = leaders().clone().unwrap_or_default();
     let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+    let mut todo = Vec::new();
     for (pid, p) in &procs {
         children.entry(p.ppid).or_default().push(*pid);
+        if p.ppid == me && !live.contains(pid) {
+            if p.zombie {
+                let _ = waitpid(Pid::from_raw(*pid), Some(WaitPidFlag::WNOHANG));
+            } else if marked(*pid, mark) {
+                todo.push(*pid);
+            }
+        }
     }
-    let mut todo: Vec<i32> = procs
-        .iter()
-        .filter(|(pid, p)| **pid != me && !p.zombie && marked(**pid, mark))
-        .map(|(pid, _)| *pid)
-        .collect();
     if let Some(l) = leader {
         if procs.contains_key(&l.as_raw()) {
             todo.push(l.as_raw());
@@ -288,15 +334,4 @@ fn walk(leader: Option<Pid>, mark: &str) -> Vec<Pid> {
         .filter(|pid| procs.get(pid).is_some_and(|p| !p.zombie))
         .map(Pid::from_raw)
         .collect()
-}
-
-/// Reaps exited orphans re-parented to `maestroc` (never a live attempt's first process).
-fn reap_orphans() {
-    let me = i32::try_from(std::process::id()).unwrap_or(0);
-    let live = leaders().clone().unwrap_or_default();
-    for (pid, p) in processes() {
-        if p.ppid == me && p.zombie && !live.contains(&pid) {
-            let _ = waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG));
-        }
-    }
 }

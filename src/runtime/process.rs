@@ -77,7 +77,7 @@ pub async fn run(spec: Spec, mut cancel: watch::Receiver<bool>) -> std::io::Resu
     let mut child = cmd.spawn()?;
     let pgid = child.id().and_then(|id| i32::try_from(id).ok()).map(Pid::from_raw);
     if let Some(pid) = pgid {
-        scope.adopt(pid);
+        scope.adopt(pid, matches!(spec.program, Program::Shell(_)));
     }
     let timeout = tokio::time::sleep(spec.timeout.unwrap_or(Duration::from_secs(u64::MAX / 4)));
     tokio::pin!(timeout);
@@ -98,6 +98,7 @@ pub async fn run(spec: Spec, mut cancel: watch::Receiver<bool>) -> std::io::Resu
             };
             // What it started and left running is stopped with it.
             let leftovers = scope.stop_all(spec.grace).await;
+            scope.close().await;
             return Ok(Ended { outcome, leftovers });
         }
     };
@@ -116,6 +117,7 @@ pub async fn run(spec: Spec, mut cancel: watch::Receiver<bool>) -> std::io::Resu
     }
     // Those that left the group (`setsid`, `setpgid`) are still in the scope.
     scope.stop_all(Duration::ZERO).await;
+    scope.close().await;
     Ok(Ended {
         outcome: stopped,
         leftovers: 0,
