@@ -216,6 +216,60 @@ fn paths_given_to_steps_and_recorded_are_absolute() {
     assert!(line.starts_with("outputs=/"), "$MFLOW_OUTPUTS is not absolute: {text}");
 }
 
+#[test]
+fn resume_and_logs_work_from_another_directory() {
+    let d = Dir::new();
+    let marker = d.path().join("failed-once");
+    // Fails the first time, succeeds when resumed.
+    let file = d.file(
+        "wf.mflow",
+        &format!(
+            "workflow w {{\n  step s {{ run \"if [ -e {m} ]; then echo second; echo v=2 >> \\\"$MFLOW_OUTPUTS\\\"; else touch {m}; echo first; exit 1; fi\" outputs {{ v: int }} }}\n}}\n",
+            m = marker.display()
+        ),
+    );
+    let run = |dir: &Path, args: &[&str]| {
+        Command::cargo_bin("maestroc")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .env_remove("MFLOW_HOME")
+            .current_dir(dir)
+            .timeout(Duration::from_mins(2))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(d.path(), &["run", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run_id = json["run_id"].as_str().unwrap().to_string();
+    // From elsewhere, with the same store (`<dir>/.mflow`) given as a relative path.
+    let elsewhere = d.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let resume = Command::cargo_bin("maestroc")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env("MFLOW_HOME", "../.mflow")
+        .current_dir(&elsewhere)
+        .timeout(Duration::from_mins(2))
+        .args(["resume", &run_id, "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&resume.stdout).unwrap_or_default();
+    assert_eq!(
+        resume.status.code(),
+        Some(0),
+        "{json}\n{}",
+        String::from_utf8_lossy(&resume.stderr)
+    );
+    assert_eq!(json["steps"]["s"]["outputs"]["v"], 2, "{json}");
+    // Both attempts' logs, from the original directory.
+    let logs = run(d.path(), &["logs", &run_id, "s", "--all-attempts"]);
+    let text = String::from_utf8_lossy(&logs.stdout);
+    assert!(text.contains("first") && text.contains("second"), "{text}");
+    assert!(!elsewhere.join(".mflow").exists(), "resume wrote a second store");
+}
+
 // Item 4.
 
 #[test]
