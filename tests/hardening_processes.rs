@@ -276,10 +276,10 @@ fn resume_and_logs_work_from_another_directory() {
 fn a_fail_fast_run_whose_grace_runs_past_its_timeout_is_failed() {
     let d = Dir::new();
     // `bad` fails at once; `slow` ignores SIGTERM, so stopping it takes the 2 s grace
-    // period, past the run's 1.5 s timeout. The failure came first.
+    // period, past the run's 1.9 s timeout. The failure came first.
     let file = d.file(
         "wf.mflow",
-        "workflow w {\n  timeout 1500ms\n  on_failure fail_fast\n  step slow { run \"trap '' TERM; sleep 30\" }\n  step bad { run \"exit 1\" }\n}\n",
+        "workflow w {\n  timeout 1900ms\n  on_failure fail_fast\n  step slow { run \"trap '' TERM; sleep 30\" }\n  step bad { run \"exit 1\" }\n}\n",
     );
     let (code, json) = run_json(&mut d.cmd(), &file, &[]);
     assert_eq!(code, 1, "{json}");

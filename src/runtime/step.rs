@@ -489,3 +489,18 @@ async fn prepare_and_run(
         Outcome::Cancelled => Try::Cancelled,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_short_readable_hints() {
+        assert_eq!(slug("load[3]"), "load[3]");
+        assert_eq!(slug("a/b"), "a+b");
+        assert_eq!(slug("a b\u{e9}"), "a_b_");
+        let long = "x".repeat(300) + "tail";
+        assert_eq!(slug(&long).len(), 40);
+        assert!(slug(&long).ends_with("tail"));
+    }
+}
