@@ -65,6 +65,36 @@ fn cgroup_home() -> Option<&'static Path> {
     .as_deref()
 }
 
+/// Adds the processes of the cgroup `dir` and of the cgroups below it to `pids`.
+fn cgroup_procs(dir: &Path, pids: &mut Vec<Pid>) {
+    let procs = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+    pids.extend(
+        procs
+            .lines()
+            .filter_map(|l| l.trim().parse::<i32>().ok())
+            .map(Pid::from_raw),
+    );
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                cgroup_procs(&entry.path(), pids);
+            }
+        }
+    }
+}
+
+/// Removes the cgroup `dir` after the cgroups below it (each must have no process left).
+fn remove_cgroup(dir: &Path) -> std::io::Result<()> {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_cgroup(&entry.path())?;
+            }
+        }
+    }
+    std::fs::remove_dir(dir)
+}
+
 /// Removes the (empty) cgroups that `maestroc` processes no longer alive left behind
 /// (killed before they could remove them).
 fn sweep(home: &Path) {
@@ -82,7 +112,7 @@ fn sweep(home: &Path) {
             continue;
         };
         if !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = std::fs::remove_dir(entry.path());
+            let _ = remove_cgroup(&entry.path());
         }
     }
 }
@@ -168,15 +198,15 @@ impl Scope {
         }
     }
 
-    /// The live processes of the attempt now.
+    /// The live processes of the attempt now (with a cgroup, also those in cgroups below
+    /// it: a `maestroc` run by a step makes its own).
     pub fn members(&self) -> Vec<Pid> {
         match &self.kind {
-            Kind::Cgroup(dir) => std::fs::read_to_string(dir.join("cgroup.procs"))
-                .unwrap_or_default()
-                .lines()
-                .filter_map(|l| l.trim().parse::<i32>().ok())
-                .map(Pid::from_raw)
-                .collect(),
+            Kind::Cgroup(dir) => {
+                let mut pids = Vec::new();
+                cgroup_procs(dir, &mut pids);
+                pids
+            }
             Kind::Walk => walk(self.leader, &self.mark),
             Kind::Closed => Vec::new(),
         }
@@ -207,13 +237,13 @@ impl Scope {
         found
     }
 
-    /// Removes the attempt's cgroup, once its last process is gone (the kernel may answer
-    /// "busy" for a moment after that).
+    /// Removes the attempt's cgroup (and any left below it), once its last process is gone
+    /// (the kernel may answer "busy" for a moment after that).
     pub async fn close(&mut self) {
         if let Kind::Cgroup(dir) = &self.kind {
             let deadline = Instant::now() + KILL_DEADLINE;
             loop {
-                match std::fs::remove_dir(dir) {
+                match remove_cgroup(dir) {
                     Err(e) if e.raw_os_error() == Some(nix::libc::EBUSY) && Instant::now() < deadline => {
                         tokio::time::sleep(Duration::from_millis(5)).await;
                     }
@@ -245,7 +275,7 @@ impl Drop for Scope {
         self.leader_reaped();
         if let Kind::Cgroup(dir) = &self.kind {
             // Empty by now (see `stop_all`); a cgroup with a process left cannot be removed.
-            let _ = std::fs::remove_dir(dir);
+            let _ = remove_cgroup(dir);
         }
     }
 }
