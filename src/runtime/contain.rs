@@ -189,9 +189,10 @@ impl Scope {
         }
     }
 
-    /// The attempt's first process has been waited for.
+    /// The attempt's first process has been waited for: its pid may now be reused by an
+    /// unrelated process, so it is forgotten.
     pub fn leader_reaped(&mut self) {
-        if let Some(pid) = self.leader {
+        if let Some(pid) = self.leader.take() {
             if let Some(set) = leaders().as_mut() {
                 set.remove(&pid.as_raw());
             }
