@@ -95,8 +95,10 @@ fn remove_cgroup(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
-/// Removes the (empty) cgroups that `maestroc` processes no longer alive left behind
-/// (killed before they could remove them).
+/// Stops what is left in the cgroups of `maestroc` processes no longer alive (killed with
+/// SIGKILL before they could stop their steps: a resume would otherwise run a step again
+/// while its first attempt still runs) and removes those cgroups (one still busy is
+/// removed by a later sweep).
 fn sweep(home: &Path) {
     let Ok(entries) = std::fs::read_dir(home) else {
         return;
@@ -112,6 +114,7 @@ fn sweep(home: &Path) {
             continue;
         };
         if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::write(entry.path().join("cgroup.kill"), "1");
             let _ = remove_cgroup(&entry.path());
         }
     }
