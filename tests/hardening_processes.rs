@@ -446,3 +446,39 @@ fn a_bom_or_non_utf8_outputs_file_says_so() {
         assert!(text.contains(expected), "{text}");
     }
 }
+
+#[test]
+fn the_steps_of_a_maestroc_killed_with_sigkill_are_stopped_by_the_next_one() {
+    // Only cgroups keep a record of a dead `maestroc`'s steps (docs/runtime.md).
+    let cgroups = std::fs::read_to_string("/proc/self/mounts").is_ok_and(|m| m.contains(" cgroup2 "))
+        && std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
+        });
+    if !cgroups {
+        eprintln!("no writable cgroup v2 here: nothing to test");
+        return;
+    }
+    let d = Dir::new();
+    let file = d.file("wf.mflow", "workflow w {\n  step s { run \"sleep 937141\" }\n}\n");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("maestroc"))
+        .env("MFLOW_HOME", d.home())
+        .current_dir(d.path())
+        .arg("run")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while sleepers("937141").is_empty() {
+        assert!(Instant::now() < deadline, "the step never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let next = d.file("next.mflow", "workflow w {\n  step t { run \"true\" }\n}\n");
+    let (code, text) = run(&mut d.cmd(), &next, &[]);
+    assert_no_sleeper(&["937141"]);
+    assert_eq!(code, 0, "{text}");
+}

@@ -115,7 +115,13 @@ fn sweep(home: &Path) {
         };
         if !Path::new(&format!("/proc/{pid}")).exists() {
             let _ = std::fs::write(entry.path().join("cgroup.kill"), "1");
-            let _ = remove_cgroup(&entry.path());
+            // The killed need a moment to be gone; once per process, only after a crash.
+            for _ in 0..20 {
+                if remove_cgroup(&entry.path()).is_ok() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
         }
     }
 }
