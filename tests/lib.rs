@@ -7,6 +7,7 @@ mod examples;
 mod explain;
 mod fast_parser;
 mod hardening_cli;
+mod hardening_processes;
 mod hooks;
 mod hostile;
 mod ir;

@@ -18,10 +18,15 @@ pub struct LogsArgs {
     format: Format,
 }
 
+/// A log's text; a step may have replaced its log with a FIFO or a device, which reads as
+/// nothing rather than hanging or filling the memory.
 fn read(prefix: &str, suffix: &str) -> String {
-    std::fs::read(format!("{prefix}{suffix}"))
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    if let Ok(mut file) = crate::runtime::regular::open(std::path::Path::new(&format!("{prefix}{suffix}"))) {
+        let _ = file.read_to_end(&mut bytes);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 impl LogsArgs {

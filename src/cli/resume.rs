@@ -111,7 +111,11 @@ pub fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
     };
     let resumed = Resumed {
         run,
-        resume: Resume { previous, forced },
+        resume: Resume {
+            previous,
+            forced,
+            ..Resume::default()
+        },
     };
     start(&launch, &args.how, ctx.color, Start::Resume(Box::new(resumed)))
 }

@@ -47,6 +47,9 @@ pub struct HowArgs {
     /// Evaluation steps one expression may take.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_steps)]
     max_eval_steps: u64,
+    /// Most bytes read from a step's `$MFLOW_OUTPUTS` file; a larger one fails the step.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::runtime::outputs::DEFAULT_MAX_BYTES)]
+    max_outputs_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -151,6 +154,7 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> Cl
             max_steps: args.max_eval_steps,
         },
         grace: Duration::from_secs(2),
+        max_outputs_bytes: args.max_outputs_size,
     };
     let mode = match args.format {
         Format::Human => Mode::Human { color },

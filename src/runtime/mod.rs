@@ -2,6 +2,7 @@
 
 pub mod builtins;
 pub mod call;
+pub mod contain;
 pub mod error;
 pub mod eval;
 pub mod events;
@@ -13,6 +14,7 @@ pub mod outputs;
 pub mod params;
 pub mod process;
 pub mod quote;
+pub mod regular;
 pub mod report;
 pub mod result;
 pub mod resume;

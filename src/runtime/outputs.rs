@@ -1,8 +1,9 @@
 //! Reading a step's outputs from the file named by `$MFLOW_OUTPUTS`: `name=value` lines
 //! or one JSON object, converted to the declared types.
 
-use std::path::Path;
+use std::path::PathBuf;
 
+use super::regular::{self, ReadError};
 use super::value::Value;
 use crate::check::ty::Type;
 
@@ -17,14 +18,31 @@ pub enum OutputError {
     Mistyped { name: String, ty: String, reason: String },
     #[error("$MFLOW_OUTPUTS is not valid: {0}")]
     Malformed(String),
+    #[error("$MFLOW_OUTPUTS ({path}) {why}")]
+    Unreadable { path: String, why: ReadError },
+    #[error("$MFLOW_OUTPUTS is not UTF-8 text (invalid byte at offset {0})")]
+    NotUtf8(usize),
+    #[error("$MFLOW_OUTPUTS starts with a byte order mark (BOM); write it as UTF-8 without a BOM")]
+    Bom,
 }
 
-/// Reads the declared outputs. Extra names in the file are ignored.
-pub fn read(path: &Path, declared: &[(String, Type)]) -> Result<Vec<(String, Value)>, OutputError> {
+/// The default of `--max-outputs-size`: 16 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 16 << 20;
+
+/// Reads the declared outputs, at most `limit` bytes of a regular file, off the runtime's
+/// thread (a FIFO or `/dev/zero` there fails the step instead of freezing or exhausting
+/// `maestroc`). Extra names in the file are ignored.
+pub async fn read(path: PathBuf, declared: &[(String, Type)], limit: u64) -> Result<Vec<(String, Value)>, OutputError> {
     if declared.is_empty() {
         return Ok(Vec::new());
     }
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let shown = path.display().to_string();
+    let bytes = match regular::read(path, limit).await {
+        Ok(bytes) => Some(bytes),
+        Err(ReadError::Missing) => None,
+        Err(why) => return Err(OutputError::Unreadable { path: shown, why }),
+    };
+    let Some(bytes) = bytes else {
         let names: Vec<String> = declared
             .iter()
             .filter(|(_, t)| !t.is_optional())
@@ -35,7 +53,18 @@ pub fn read(path: &Path, declared: &[(String, Type)]) -> Result<Vec<(String, Val
         }
         return Err(OutputError::NoFile(names.join(", ")));
     };
-    parse(&text, declared)
+    parse(&text(&bytes)?, declared)
+}
+
+/// The file's bytes as text: UTF-8 without a byte order mark.
+fn text(bytes: &[u8]) -> Result<String, OutputError> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(OutputError::Bom);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(OutputError::NotUtf8(e.valid_up_to())),
+    }
 }
 
 /// Parses outputs text (see [`read`]).
@@ -67,7 +96,10 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
             continue;
         }
         let Some((name, value)) = line.split_once('=') else {
-            return Err(OutputError::Malformed(format!("line {line:?} is not `name=value`")));
+            return Err(OutputError::Malformed(format!(
+                "line {} is not `name=value`",
+                excerpt(line)
+            )));
         };
         lines.push((name.trim(), value));
     }
@@ -83,6 +115,15 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
         }
     }
     Ok(out)
+}
+
+/// A line quoted in a message: at most 80 characters of it.
+fn excerpt(line: &str) -> String {
+    const MAX: usize = 80;
+    match line.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}…", &line[..cut]),
+        None => format!("{line:?}"),
+    }
 }
 
 fn mistyped(name: &str, ty: &Type, reason: String) -> OutputError {
@@ -114,5 +155,12 @@ mod tests {
         assert_eq!(parse("path=x\n", &decl()), Err(OutputError::Missing("rows".into())));
         let e = parse("rows=many\npath=x", &decl()).unwrap_err();
         assert!(e.to_string().contains("`rows` should be `int`"), "{e}");
+    }
+
+    #[test]
+    fn bom_and_non_utf8_are_named() {
+        assert_eq!(text(b"\xEF\xBB\xBFrows=1"), Err(OutputError::Bom));
+        assert_eq!(text(b"rows=\xFF"), Err(OutputError::NotUtf8(5)));
+        assert_eq!(text(b"rows=1").unwrap(), "rows=1");
     }
 }

@@ -18,6 +18,9 @@ pub struct Resume {
     pub previous: HashMap<String, StepRow>,
     /// Steps of the launched workflow that run again whatever they recorded (`--from`).
     pub forced: HashSet<StepId>,
+    /// Which resume of the run this is (0 for a new run): the files of its attempts are
+    /// named apart from those of earlier processes (see `step::attempt_prefix`).
+    pub epoch: i64,
 }
 
 impl Resume {

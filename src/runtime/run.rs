@@ -21,10 +21,12 @@ use crate::store::lease::Lease;
 use crate::store::runs::{NewRun, RunRow};
 use crate::store::{Durability, Store};
 
-/// The directory holding run state: `$MFLOW_HOME`, else `./.mflow`.
+/// The directory holding run state: `$MFLOW_HOME`, else `./.mflow`, made absolute (every
+/// path given to a step or recorded in the store is absolute).
 #[must_use]
 pub fn home() -> PathBuf {
-    std::env::var_os("MFLOW_HOME").map_or_else(|| PathBuf::from(".mflow"), PathBuf::from)
+    let home = std::env::var_os("MFLOW_HOME").map_or_else(|| PathBuf::from(".mflow"), PathBuf::from);
+    std::path::absolute(&home).unwrap_or(home)
 }
 
 /// A new run id: UTC time plus a few random hex digits, sortable by start time.
@@ -76,7 +78,8 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             (id, dir, None, None)
         }
         Start::Resume(resumed) => {
-            let Resumed { run, resume } = *resumed;
+            let Resumed { run, mut resume } = *resumed;
+            resume.epoch = run.resumes + 1;
             let started = run
                 .started_at
                 .as_deref()
@@ -297,8 +300,14 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -
         tokio::select! {
             ok = &mut body => break ok,
             () = &mut deadline, if interrupt.is_none() && timeout.is_some() => {
-                runner.reporter.message(&format!("run timed out after {:.1}s; stopping its steps", timeout.unwrap_or_default().as_secs_f64()));
-                interrupt = Some(RunState::TimedOut);
+                // The first cause wins: a run already failing (`fail_fast` stopping its
+                // steps) that runs past its timeout is failed, not timed out.
+                interrupt = Some(if runner.has_failed() {
+                    RunState::Failed
+                } else {
+                    runner.reporter.message(&format!("run timed out after {:.1}s; stopping its steps", timeout.unwrap_or_default().as_secs_f64()));
+                    RunState::TimedOut
+                });
                 runner.cancel_all();
             }
             what = signals.next(), if interrupt.is_none() => {
@@ -339,10 +348,12 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -
     (RunState::Succeeded, outputs)
 }
 
-/// SIGINT and SIGTERM, listened to for the whole run.
+/// SIGINT, SIGTERM and SIGHUP (the terminal closed: handled like SIGTERM), listened to
+/// for the whole run.
 struct Signals {
     interrupt: Option<tokio::signal::unix::Signal>,
     terminate: Option<tokio::signal::unix::Signal>,
+    hangup: Option<tokio::signal::unix::Signal>,
 }
 
 impl Signals {
@@ -351,6 +362,7 @@ impl Signals {
         Self {
             interrupt: signal(SignalKind::interrupt()).ok(),
             terminate: signal(SignalKind::terminate()).ok(),
+            hangup: signal(SignalKind::hangup()).ok(),
         }
     }
 
@@ -367,6 +379,7 @@ impl Signals {
         tokio::select! {
             () = one(&mut self.interrupt) => "interrupted",
             () = one(&mut self.terminate) => "terminated",
+            () = one(&mut self.hangup) => "hung up",
         }
     }
 }

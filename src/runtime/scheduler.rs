@@ -34,6 +34,8 @@ pub struct Options {
     pub limits: Limits,
     /// Grace period between SIGTERM and SIGKILL when a step is stopped.
     pub grace: Duration,
+    /// The most bytes read from a step's `$MFLOW_OUTPUTS` (`--max-outputs-size`).
+    pub max_outputs_bytes: u64,
 }
 
 /// What a finished run reports.

@@ -106,12 +106,21 @@ impl Policy {
     }
 }
 
-/// File-system-safe name for a step instance.
-fn file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
+/// At most this many characters of an instance's name go into its file names.
+const SLUG_CHARS: usize = 40;
+
+/// A readable hint of an instance's name for its file names: its last characters, with
+/// `/` as `+` and anything else but letters, digits, `-`, `_`, `.`, `[` and `]` as `_`. Not unique (the
+/// number before it is): only there to help a human browsing `logs/`.
+fn slug(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    chars[chars.len().saturating_sub(SLUG_CHARS)..]
+        .iter()
+        .map(|&c| {
             if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']') {
                 c
+            } else if c == '/' {
+                '+'
             } else {
                 '_'
             }
@@ -120,10 +129,11 @@ fn file_name(name: &str) -> String {
 }
 
 /// The last lines of a log, indented, for a failure message, and where the log is.
-fn log_tail(path: &std::path::Path) -> String {
-    let text = std::fs::read(path)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
+async fn log_tail(path: &std::path::Path) -> String {
+    let bytes = super::regular::read_tail(path.to_path_buf(), 64 * 1024)
+        .await
         .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let mut out = String::new();
     for line in &lines[lines.len().saturating_sub(5)..] {
@@ -143,7 +153,8 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
         Ok(p) => p,
         Err(failure) => {
             r.report_failure(name, &failure);
-            record_start(r, s, name, before + 1);
+            let prefix = runs_process(s).then(|| attempt_prefix(r, name, before + 1));
+            record_start(r, s, name, before + 1, prefix.as_deref());
             return ended(
                 r,
                 s,
@@ -158,8 +169,10 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
     loop {
         attempt += 1;
         r.event(Some(name), StepState::Running.as_str(), Some(attempt), None);
-        record_start(r, s, name, attempt);
-        let mut result = attempt_once(r, inst, s, frame, name, attempt).await;
+        // Only attempts that run a process have files.
+        let prefix = runs_process(s).then(|| attempt_prefix(r, name, attempt));
+        record_start(r, s, name, attempt, prefix.as_deref());
+        let mut result = attempt_once(r, inst, s, frame, name, attempt, prefix.as_deref()).await;
         let mut emitted = None;
         if let (Try::Succeeded(_), Some(emit)) = (&result, &s.emit) {
             match signal_payload(r, inst, frame, emit) {
@@ -240,6 +253,11 @@ fn ended(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32, state: StepState,
     }
 }
 
+/// Whether a step runs a process (`run`, `exec`): only those attempts have log files.
+fn runs_process(s: &IrStep) -> bool {
+    matches!(s.action, Action::Run(_) | Action::Exec(_))
+}
+
 /// Whether a step does something outside `maestroc`; if not, its records can wait for the
 /// next commit (see `Store::defer`).
 fn has_effects(s: &IrStep) -> bool {
@@ -247,12 +265,11 @@ fn has_effects(s: &IrStep) -> bool {
 }
 
 /// Records that an attempt starts (with the next commit: see `store/deferred.rs`).
-fn record_start(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32) {
+fn record_start(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32, prefix: Option<&std::path::Path>) {
     if !has_effects(s) {
         return;
     }
-    let prefix = matches!(s.action, Action::Run(_) | Action::Exec(_))
-        .then(|| attempt_prefix(r, name, attempt).display().to_string());
+    let prefix = prefix.map(|p| p.display().to_string());
     if let Err(e) = r.store.attempt_started(&r.run_id, name, attempt, prefix.as_deref()) {
         r.store_failed(&e);
     }
@@ -294,11 +311,22 @@ fn signal_payload(
     Ok((name, serde_json::Value::Object(payload).to_string()))
 }
 
-/// Where an attempt's files go: `logs/NAME.ATTEMPT` + `.stdout.log`, `.stderr.log` and
-/// `.outputs`, all in one directory made when the run starts (no directory per attempt:
-/// on a 10,000-step run those were the runtime's costliest system calls).
+/// Where an attempt's files go: `logs/N-SLUG.ATTEMPT` (`logs/rE-N-SLUG.ATTEMPT` in the
+/// `E`th resume of the run) + `.stdout.log`, `.stderr.log` and `.outputs`, all in one
+/// directory made when the run starts (no directory per attempt: on a 10,000-step run those
+/// were the runtime's costliest system calls). `N` numbers attempts in the order they start,
+/// so names are unique (`a/b` and `a_b` never share files) and short however long or deeply
+/// nested the instance name is. The run directory is absolute, and so is the prefix.
 fn attempt_prefix(r: &Runner<'_>, name: &str, attempt: u32) -> PathBuf {
-    r.run_dir.join("logs").join(format!("{}.{attempt}", file_name(name)))
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let epoch = match r.resume.epoch {
+        0 => String::new(),
+        e => format!("r{e}-"),
+    };
+    r.run_dir
+        .join("logs")
+        .join(format!("{epoch}{n}-{}.{attempt}", slug(name)))
 }
 
 /// `prefix` + `suffix`, as a path.
@@ -315,8 +343,9 @@ async fn attempt_once(
     frame: &Arc<Frame>,
     name: &str,
     attempt: u32,
+    prefix: Option<&std::path::Path>,
 ) -> Try {
-    match prepare_and_run(r, inst, s, frame, name, attempt).await {
+    match prepare_and_run(r, inst, s, frame, name, attempt, prefix).await {
         Ok(t) => t,
         Err(failure) => {
             r.report_failure(name, &failure);
@@ -332,6 +361,7 @@ async fn prepare_and_run(
     frame: &Arc<Frame>,
     name: &str,
     attempt: u32,
+    prefix: Option<&std::path::Path>,
 ) -> Result<Try, Failure> {
     let env = r.env(inst);
     let mut budget = r.budget();
@@ -382,14 +412,25 @@ async fn prepare_and_run(
         Some(d) => Some(PathBuf::from(eval::eval(&env, Some(frame), d, &mut budget)?.to_text())),
         None => None,
     };
+    if let Some(d) = &dir {
+        match tokio::fs::metadata(d).await {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Ok(Try::Failed(format!("its `dir` {} is not a directory", d.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Try::Failed(format!("its `dir` {} does not exist", d.display())));
+            }
+            Err(e) => return Ok(Try::Failed(format!("its `dir` {} cannot be used: {e}", d.display()))),
+        }
+    }
     let timeout = match &s.timeout {
         Some(t) => Some(Duration::from_millis(
             u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0),
         )),
         None => None,
     };
-    let prefix = attempt_prefix(r, name, attempt);
-    let outputs_path = with_suffix(&prefix, ".outputs");
+    let prefix = prefix.map_or_else(|| attempt_prefix(r, name, attempt), std::path::Path::to_path_buf);
+    let prefix = prefix.as_path();
+    let outputs_path = with_suffix(prefix, ".outputs");
     vars.push(("MFLOW_RUN_ID".into(), r.run_id.clone()));
     vars.push(("MFLOW_STEP".into(), name.to_string()));
     vars.push(("MFLOW_ATTEMPT".into(), attempt.to_string()));
@@ -398,8 +439,8 @@ async fn prepare_and_run(
         program,
         env: vars,
         dir,
-        stdout: with_suffix(&prefix, ".stdout.log"),
-        stderr: with_suffix(&prefix, ".stderr.log"),
+        stdout: with_suffix(prefix, ".stdout.log"),
+        stderr: with_suffix(prefix, ".stderr.log"),
         timeout,
         grace: r.options.grace,
     };
@@ -420,21 +461,46 @@ async fn prepare_and_run(
     } else {
         process::run(spec, r.cancel_receiver()).await
     };
-    let outcome = match outcome {
+    let ended = match outcome {
         Ok(o) => o,
         Err(e) => return Ok(Try::Failed(format!("cannot start the command: {e}"))),
     };
-    Ok(match outcome {
-        Outcome::Exited(0) => match outputs::read(&outputs_path, &s.outputs) {
+    if ended.leftovers > 0 {
+        let message = format!(
+            "warning: step `{name}` left {} process{} running after it ended; stopped {}",
+            ended.leftovers,
+            if ended.leftovers == 1 { "" } else { "es" },
+            if ended.leftovers == 1 { "it" } else { "them" },
+        );
+        r.reporter.message(&message);
+        r.event(Some(name), "warning", Some(attempt), Some(&message));
+    }
+    Ok(match ended.outcome {
+        Outcome::Exited(0) => match outputs::read(outputs_path, &s.outputs, r.options.max_outputs_bytes).await {
             Ok(values) => Try::Succeeded(values),
             Err(e) => Try::Failed(e.to_string()),
         },
         Outcome::Exited(code) => Try::Failed(format!(
             "exited with status {code}{}",
-            log_tail(&with_suffix(&prefix, ".stderr.log"))
+            log_tail(&with_suffix(prefix, ".stderr.log")).await
         )),
         Outcome::Signaled(sig) => Try::Failed(format!("killed by signal {sig}")),
         Outcome::TimedOut => Try::TimedOut,
         Outcome::Cancelled => Try::Cancelled,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_short_readable_hints() {
+        assert_eq!(slug("load[3]"), "load[3]");
+        assert_eq!(slug("a/b"), "a+b");
+        assert_eq!(slug("a b\u{e9}"), "a_b_");
+        let long = "x".repeat(300) + "tail";
+        assert_eq!(slug(&long).len(), 40);
+        assert!(slug(&long).ends_with("tail"));
+    }
 }

@@ -38,7 +38,8 @@ impl Tail {
             if std::fs::metadata(&f.path).map_or(true, |m| m.len() <= f.offset) {
                 continue;
             }
-            let Ok(mut file) = std::fs::File::open(&f.path) else {
+            // A step may have put a FIFO or a device there: never block, never read one.
+            let Ok(mut file) = super::regular::open(&f.path) else {
                 continue;
             };
             if file.seek(SeekFrom::Start(f.offset)).is_err() {
