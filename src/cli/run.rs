@@ -44,6 +44,10 @@ pub struct HowArgs {
     /// Evaluation steps one expression may take.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_steps)]
     max_eval_steps: u64,
+    /// Step instances one run may create (loop iterations times their steps, called
+    /// workflows included).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_instances)]
+    max_instances: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,6 +156,7 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> i3
             max_list_len: args.max_list_len,
             max_string_len: args.max_string_len,
             max_steps: args.max_eval_steps,
+            max_instances: args.max_instances,
         },
         grace: Duration::from_secs(2),
     };

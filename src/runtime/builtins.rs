@@ -67,7 +67,29 @@ fn date_arg(name: &str, args: &[Value], i: usize) -> Result<jiff::civil::Date, E
 }
 
 /// Calls built-in `name`. Positional arguments come first; `named` holds the rest by name.
+/// Every value a built-in builds is within the limits (E0540): those that could grow past
+/// them check before building, and every result is checked once more.
 pub fn call(
+    name: &str,
+    args: Vec<Value>,
+    named: Vec<(String, Value)>,
+    ctx: &EvalContext,
+    budget: &mut Budget,
+) -> Result<Value, EvalError> {
+    let out = build(name, args, named, ctx, budget)?;
+    budget.check_value(&out)?;
+    Ok(out)
+}
+
+/// The largest a string can grow when its case changes (`ß` → `SS`, `ȿ` → `Ȿ`): three
+/// times its bytes.
+const CASE_GROWTH: usize = 3;
+
+fn date_range(what: String) -> EvalError {
+    EvalError::DateRange(what)
+}
+
+fn build(
     name: &str,
     mut args: Vec<Value>,
     named: Vec<(String, Value)>,
@@ -103,7 +125,7 @@ pub fn call(
                 _ => Value::Int(0),
             };
             for item in items.iter() {
-                acc = super::ops::binary(crate::syntax::ast::BinaryOp::Add, &acc, item)?;
+                acc = super::ops::binary(crate::syntax::ast::BinaryOp::Add, &acc, item, budget)?;
             }
             acc
         }
@@ -168,6 +190,7 @@ pub fn call(
         "zip" => {
             let x = list_arg(name, a, 0)?;
             let y = list_arg(name, a, 1)?;
+            budget.check_list(x.len().min(y.len()))?;
             budget.charge(x.len().min(y.len()))?;
             Value::list(
                 x.iter()
@@ -178,6 +201,7 @@ pub fn call(
         }
         "enumerate" => {
             let x = list_arg(name, a, 0)?;
+            budget.check_list(x.len())?;
             budget.charge(x.len())?;
             Value::list(
                 x.iter()
@@ -202,6 +226,8 @@ pub fn call(
         }),
         "keys" | "values" => match a.first() {
             Some(Value::Map(m)) => {
+                budget.check_list(m.len())?;
+                budget.charge(m.len())?;
                 if name == "keys" {
                     Value::list(m.iter().map(|(k, _)| Value::string(k.as_str())).collect())
                 } else {
@@ -213,24 +239,61 @@ pub fn call(
         "join" => {
             let items = list_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
-            let out = items.iter().map(Value::to_text).collect::<Vec<_>>().join(sep);
-            budget.check_string(out.len())?;
+            budget.charge(items.len())?;
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    budget.check_string(out.len().saturating_add(sep.len()))?;
+                    out.push_str(sep);
+                }
+                let max = budget.limits.max_string_len.saturating_sub(out.len());
+                match item.to_text_within(max) {
+                    Some(t) => out.push_str(&t),
+                    None => budget.check_string(budget.limits.max_string_len.saturating_add(1))?,
+                }
+            }
             Value::string(out)
         }
         "split" => {
             let s = string_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
+            let count = if sep.is_empty() {
+                s.chars().count()
+            } else {
+                s.matches(sep).count().saturating_add(1)
+            };
+            budget.check_list(count)?;
+            budget.charge(count)?;
             let parts: Vec<Value> = if sep.is_empty() {
                 s.chars().map(|c| Value::string(c.to_string())).collect()
             } else {
                 s.split(sep).map(Value::string).collect()
             };
-            budget.check_list(parts.len())?;
             Value::list(parts)
         }
         "trim" => Value::string(string_arg(name, a, 0)?.trim()),
-        "upper" => Value::string(string_arg(name, a, 0)?.to_uppercase()),
-        "lower" => Value::string(string_arg(name, a, 0)?.to_lowercase()),
+        "upper" | "lower" => {
+            let s = string_arg(name, a, 0)?;
+            if s.len().saturating_mul(CASE_GROWTH) > budget.limits.max_string_len {
+                // Only a string near the limit can pass it: measure before building.
+                let grown: usize = s
+                    .chars()
+                    .map(|c| {
+                        if name == "upper" {
+                            c.to_uppercase().map(char::len_utf8).sum::<usize>()
+                        } else {
+                            c.to_lowercase().map(char::len_utf8).sum::<usize>()
+                        }
+                    })
+                    .sum();
+                budget.check_string(grown)?;
+            }
+            Value::string(if name == "upper" {
+                s.to_uppercase()
+            } else {
+                s.to_lowercase()
+            })
+        }
         "raw" => Value::string(string_arg(name, a, 0)?),
         "replace" => {
             let s = string_arg(name, a, 0)?;
@@ -245,7 +308,10 @@ pub fn call(
         }
         "starts_with" => Value::Bool(string_arg(name, a, 0)?.starts_with(string_arg(name, a, 1)?)),
         "ends_with" => Value::Bool(string_arg(name, a, 0)?.ends_with(string_arg(name, a, 1)?)),
-        "str" => Value::string(a.first().map(Value::to_text).unwrap_or_default()),
+        "str" => Value::string(match a.first() {
+            Some(v) => budget.text(v)?,
+            None => String::new(),
+        }),
         "int" => {
             match a.first() {
                 Some(Value::Int(n)) => Value::Int(*n),
@@ -287,6 +353,8 @@ pub fn call(
         "format_date" => {
             let d = date_arg(name, a, 0)?;
             let pattern = string_arg(name, a, 1)?;
+            // Each directive writes at most a few dozen bytes (`%A` is the longest day name).
+            budget.check_string(pattern.len().saturating_mul(16))?;
             let out = jiff::fmt::strtime::format(pattern, d)
                 .map_err(|e| EvalError::Invalid(format!("cannot format with {pattern:?}: {e}")))?;
             Value::string(out)
@@ -300,7 +368,7 @@ pub fn call(
                     EvalError::Conversion(format!("cannot parse {s:?} as a date (expected YYYY-MM-DD)"))
                 })?,
             };
-            Value::Date(d)
+            super::ops::date(d).ok_or_else(|| date_range(format!("{s:?} parses as {d}")))?
         }
         "today" => {
             let zone = match a.first() {
@@ -322,9 +390,9 @@ pub fn call(
             let mut d = start;
             for _ in 0..len {
                 out.push(Value::Date(d));
-                d = d
-                    .tomorrow()
-                    .map_err(|_| EvalError::Invalid("date out of range".into()))?;
+                if d < end {
+                    d = d.tomorrow().map_err(|_| date_range(format!("the day after {d}")))?;
+                }
             }
             Value::list(out)
         }
@@ -333,8 +401,10 @@ pub fn call(
             None => Value::None,
         },
         "to_json" => {
-            let out = a.first().map(|v| v.to_json().to_string()).unwrap_or_default();
-            budget.check_string(out.len())?;
+            let out = match a.first() {
+                Some(v) => budget.json(v)?,
+                None => String::new(),
+            };
             Value::string(out)
         }
         other => return Err(EvalError::Invalid(format!("unknown built-in `{other}`"))),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::error::RuntimeError;
 use super::eval::{self, Failure};
 use super::events::EventLog;
 use super::frame::Frame;
@@ -65,9 +66,9 @@ const CANCEL_POLL: Duration = Duration::from_millis(200);
 
 /// Runs a workflow to the end and reports what happened. The run is recorded in the store
 /// under `$MFLOW_HOME` from before it starts to after it ends.
-pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) -> Result<RunReport, String> {
+pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) -> Result<RunReport, RuntimeError> {
     let home = home();
-    let store = Store::open(&home, Durability::from_env()).map_err(|e| e.to_string())?;
+    let store = Store::open(&home, Durability::from_env())?;
     let wf = launch.ir.workflow(launch.workflow);
     let (run_id, run_dir, resume, started_at) = match start {
         Start::New => {
@@ -84,17 +85,17 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             (run.run_id, PathBuf::from(run.run_dir), Some(resume), started)
         }
     };
-    let lease = Lease::acquire(&home, &run_id).map_err(|_| {
-        format!(
-            "run `{run_id}` is still running in another process\n  help: stop it first with `maestroc cancel {run_id}`"
-        )
+    let lease = Lease::acquire(&home, &run_id).map_err(|_| RuntimeError::Start {
+        message: format!("run `{run_id}` is still running in another process"),
+        help: Some(format!("stop it first with `maestroc cancel {run_id}`")),
     })?;
-    std::fs::create_dir_all(run_dir.join("logs")).map_err(|e| format!("cannot create {}: {e}", run_dir.display()))?;
-    let events = EventLog::append(&run_dir.join("events.jsonl")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(run_dir.join("logs"))
+        .map_err(|e| RuntimeError::start(format_args!("cannot create {}: {e}", run_dir.display())))?;
+    let events = EventLog::append(&run_dir.join("events.jsonl")).map_err(RuntimeError::start)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| RuntimeError::start(format_args!("cannot start the runtime: {e}")))?;
     let resumed = resume.is_some();
     let mut runner = Runner::new(
         launch.ir,
@@ -117,7 +118,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     // Runs of one workflow share a strategy: the workflow in its file.
     let key = format!("{}::{}", launch.file, wf.name);
     if resumed {
-        store.resume_run(&run_id, &params).map_err(|e| e.to_string())?;
+        store.resume_run(&run_id, &params)?;
     } else {
         store
             .create_run(&NewRun {
@@ -128,8 +129,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
                 params: &params,
                 strategy: "parallel",
                 run_dir: &run_dir.display().to_string(),
-            })
-            .map_err(|e| e.to_string())?;
+            })?;
     }
     let started = Instant::now();
     let (state, outputs, refused) = runtime.block_on(async {

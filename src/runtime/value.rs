@@ -71,6 +71,77 @@ impl Value {
         }
     }
 
+    /// [`Value::to_text`], or `None` as soon as the text would pass `max` bytes: the text of
+    /// a list holding one long string many times is never built.
+    #[must_use]
+    pub fn to_text_within(&self, max: usize) -> Option<String> {
+        let mut out = String::new();
+        self.write_text(&mut out, max).then_some(out)
+    }
+
+    /// [`Value::to_json`] as text, or `None` as soon as it would pass `max` bytes.
+    #[must_use]
+    pub fn to_json_text_within(&self, max: usize) -> Option<String> {
+        let mut out = String::new();
+        self.write_json(&mut out, max).then_some(out)
+    }
+
+    fn write_text(&self, out: &mut String, max: usize) -> bool {
+        match self {
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    if !item.write_text(out, max) {
+                        return false;
+                    }
+                }
+                out.len() <= max
+            }
+            Value::Map(_) | Value::Record(_) => self.write_json(out, max),
+            Value::Str(s) => push_within(out, s, max),
+            Value::None => true,
+            scalar => push_within(out, &scalar.to_text(), max),
+        }
+    }
+
+    fn write_json(&self, out: &mut String, max: usize) -> bool {
+        match self {
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if !item.write_json(out, max) {
+                        return false;
+                    }
+                }
+                out.push(']');
+            }
+            Value::Map(entries) | Value::Record(entries) => {
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if !json_string(out, k, max) {
+                        return false;
+                    }
+                    out.push(':');
+                    if !v.write_json(out, max) {
+                        return false;
+                    }
+                }
+                out.push('}');
+            }
+            Value::Str(s) => return json_string(out, s, max),
+            scalar => return push_within(out, &scalar.to_json().to_string(), max),
+        }
+        out.len() <= max
+    }
+
     /// The JSON form (`to_json`, `--format json`): dates ISO, durations as text.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
@@ -187,6 +258,24 @@ impl Value {
             (t, j) => Err(format!("expected a `{t}`, found {}", describe_json(j))),
         }
     }
+}
+
+/// Appends `s` unless the result would pass `max` bytes.
+fn push_within(out: &mut String, s: &str, max: usize) -> bool {
+    if out.len().saturating_add(s.len()) > max {
+        return false;
+    }
+    out.push_str(s);
+    true
+}
+
+/// Appends `s` as a JSON string unless the result would pass `max` bytes (escaping never
+/// makes a string shorter, so the raw length is checked first).
+fn json_string(out: &mut String, s: &str, max: usize) -> bool {
+    if out.len().saturating_add(s.len()) > max {
+        return false;
+    }
+    push_within(out, &serde_json::Value::from(s).to_string(), max)
 }
 
 fn describe_json(j: &serde_json::Value) -> String {
