@@ -186,8 +186,15 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> i3
             report.state.exit_code()
         }
         Err(e) => {
-            eprintln!("error: cannot start the run: {e}");
-            2
+            let code = e.exit_code();
+            match e.span() {
+                Some(span) => eprintln!(
+                    "{}",
+                    crate::runtime::report::render(launch.sources, span, e, color).trim_end()
+                ),
+                None => eprintln!("error: cannot start the run: {e}"),
+            }
+            code
         }
     }
 }

@@ -32,12 +32,20 @@ pub fn run(args: &SignalArgs) -> i32 {
     let Some(store) = open_store() else { return 2 };
     match &args.command {
         SignalCommand::Send { name, fields } => {
+            if name.trim().is_empty() {
+                eprintln!("error: a signal needs a name\n  help: write `maestroc signal send NAME key=value…`, with the name a `wait signal` step waits for");
+                return 2;
+            }
             let mut payload = serde_json::Map::new();
             for f in fields {
                 let Some((k, v)) = f.split_once('=') else {
                     eprintln!("error: `{f}` is not `key=value`\n  help: write `{f}=VALUE`");
                     return 2;
                 };
+                if k.trim().is_empty() {
+                    eprintln!("error: `{f}` has no key before `=`\n  help: write `key{f}`, naming the field a `where` or an output reads");
+                    return 2;
+                }
                 payload.insert(k.trim().to_string(), serde_json::Value::String(v.to_string()));
             }
             match store.send_signal(name, &serde_json::Value::Object(payload).to_string()) {

@@ -75,6 +75,13 @@ fn keeps_iterations(body: &Body) -> bool {
     })
 }
 
+/// The steps one instance of `body` surely makes: its own steps (an `if`'s branches and
+/// nested loops may make none).
+fn direct_steps(body: &Body) -> u64 {
+    let n = body.graph.node_weights().filter(|node| matches!(node, Node::Step(_))).count();
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
 fn fail(r: &Runner<'_>, name: &str, failure: &Failure) {
     r.report_failure(name, failure);
     r.mark_failed();
@@ -109,6 +116,12 @@ pub(super) async fn run_foreach(
         r.stop_starting();
         return (Vec::new(), false);
     };
+    // Known before expanding: the iterations times the steps each one makes at least.
+    let per_iteration = direct_steps(&f.body);
+    let least = u64::try_from(total).unwrap_or(u64::MAX).saturating_mul(per_iteration);
+    if !r.room_for_instances(least, &format!("the `foreach` in {label}"), f.span) {
+        return (Vec::new(), false);
+    }
     let Ok(concurrency) = int_setting(r, inst, frame, f.concurrency.as_ref(), &label) else {
         r.mark_failed();
         r.stop_starting();
@@ -151,6 +164,8 @@ pub(super) async fn run_foreach(
         let Some((index, child, body_ok)) = running.next().await else {
             break;
         };
+        // Iterations of no-op steps finish without waiting: let signals and cancel in.
+        tokio::task::yield_now().await;
         if keep {
             if frames.len() <= index {
                 frames.resize(index + 1, None);
@@ -222,6 +237,7 @@ pub(super) async fn run_while(
             }
         };
         let ok = Box::pin(r.run_body(inst, &w.body, child.clone())).await;
+        tokio::task::yield_now().await;
         if keep {
             frames.push(child.clone());
         }

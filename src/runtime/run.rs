@@ -114,6 +114,23 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         runner.context.start = t;
     }
     let runner = runner;
+    // A long expression is evaluated without awaiting, so the run's own signal listener
+    // cannot see a signal then: a watcher thread sets the flag every evaluation looks at.
+    let watcher = Watcher::start(runner.interrupted.clone());
+    // The launched instance (its params, consts and lets) exists before the run is
+    // recorded, so settings that params decide are checked before anything runs (E0210).
+    let instance = runner.instance(launch.workflow, launch.params.clone(), String::new(), false);
+    if let Ok(inst) = &instance {
+        if let Err(e) = super::settings::check(&runner, inst) {
+            drop(watcher);
+            lease.release();
+            if !resumed {
+                // Only what `execute` created: the new run's empty directory.
+                let _ = std::fs::remove_dir_all(&run_dir);
+            }
+            return Err(e);
+        }
+    }
     let params = params_json(wf, &launch.params);
     // Runs of one workflow share a strategy: the workflow in its file.
     let key = format!("{}::{}", launch.file, wf.name);
@@ -136,11 +153,11 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         // Installed once for the whole run: a signal between waiting in the queue and
         // running the body is not lost.
         let mut signals = Signals::install();
-        let inst = match runner.instance(launch.workflow, launch.params.clone(), String::new(), false) {
+        let inst = match instance {
             Ok(inst) => inst,
             Err(failure) => {
                 runner.report_failure(&wf.name, &failure);
-                return (RunState::Failed, Vec::new(), None);
+                return (interrupted_or(&runner, RunState::Failed), Vec::new(), None);
             }
         };
         if !resumed {
@@ -166,6 +183,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         let (state, outputs) = body(&runner, &inst, &mut signals).await;
         (state, outputs, None)
     });
+    drop(watcher);
     if refused.is_none() {
         runner.event(None, state.as_str(), None, None);
     }
@@ -322,6 +340,11 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -
     if let Some(state) = interrupt {
         return (state, Vec::new());
     }
+    if runner.was_interrupted() {
+        // The signal stopped an evaluation before the listener above saw it.
+        runner.reporter.message("interrupted; stopping running steps");
+        return (RunState::Cancelled, Vec::new());
+    }
     if !ok || runner.has_failed() {
         return (RunState::Failed, Vec::new());
     }
@@ -337,6 +360,58 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -
         }
     }
     (RunState::Succeeded, outputs)
+}
+
+/// `state`, or `cancelled` when SIGINT/SIGTERM stopped the evaluation that failed.
+fn interrupted_or(runner: &Runner<'_>, state: RunState) -> RunState {
+    if runner.was_interrupted() {
+        RunState::Cancelled
+    } else {
+        state
+    }
+}
+
+/// A thread that sets a flag on SIGINT or SIGTERM while the run lasts (the run's own
+/// listener, [`Signals`], hears the same signals).
+struct Watcher {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watcher {
+    fn start(flag: Arc<std::sync::atomic::AtomicBool>) -> Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("maestroc-signals".into())
+            .spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    return;
+                };
+                rt.block_on(async move {
+                    let mut signals = Signals::install();
+                    tokio::select! {
+                        _ = signals.next() => flag.store(true, std::sync::atomic::Ordering::SeqCst),
+                        _ = stopped => {}
+                    }
+                });
+            })
+            .ok();
+        Self {
+            stop: Some(stop),
+            thread,
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// SIGINT and SIGTERM, listened to for the whole run.
