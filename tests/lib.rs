@@ -7,6 +7,7 @@ mod examples;
 mod explain;
 mod fast_parser;
 mod hooks;
+mod hardening_values;
 mod hostile;
 mod ir;
 mod runs;

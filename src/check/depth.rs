@@ -102,9 +102,9 @@ impl Checker<'_> {
                 names[start]
             ),
             span,
-            label: format!("this call is number {max} in the chain"),
+            label: format!("here the chain passes {max}"),
             help: Some(format!(
-                "a chain of more than {max} {what} cannot run; call the later ones from a shallower level"
+                "flatten the chain: call several {kind}s from one level instead of each calling the next"
             )),
         });
     }

@@ -281,7 +281,7 @@ pub enum CheckError {
     #[diagnostic(code(E0212))]
     UnknownZone {
         zone: String,
-        #[label("not a time zone jiff knows")]
+        #[label("not a known time zone")]
         span: Span,
         #[help]
         help: Option<String>,

@@ -106,16 +106,17 @@ pub enum RuntimeError {
         help: Option<String>,
     },
     /// The run would create more step instances than `--max-instances`.
-    #[error("{label} would make the run more than {limit} step instances")]
+    #[error("{what} would make the run more than {limit} step instances")]
     #[diagnostic(
         code(E0542),
         help("raise the limit with `--max-instances N`, or make the loop smaller")
     )]
     TooManyInstances {
-        label: String,
+        what: String,
         limit: u64,
-        #[label("this loop")]
+        #[label("{label}")]
         span: Span,
+        label: String,
     },
     /// Subworkflow `call`s nested deeper than the runtime allows.
     #[error("subworkflow calls nested more than {limit} deep")]

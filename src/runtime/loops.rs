@@ -119,7 +119,7 @@ pub(super) async fn run_foreach(
     // Known before expanding: the iterations times the steps each one makes at least.
     let per_iteration = direct_steps(&f.body);
     let least = u64::try_from(total).unwrap_or(u64::MAX).saturating_mul(per_iteration);
-    if !r.room_for_instances(least, &format!("the `foreach` in {label}"), f.span) {
+    if !r.room_for_instances(least, &format!("this `foreach` of {total} iterations"), f.span) {
         return (Vec::new(), false);
     }
     let Ok(concurrency) = int_setting(r, inst, frame, f.concurrency.as_ref(), &label) else {

@@ -142,38 +142,39 @@ impl<'a> Runner<'a> {
 
     /// Counts `n` more step instances; false (and the run stops, reported once) when that
     /// passes `--max-instances`.
-    pub fn count_instances(&self, n: u64, label: &str, span: crate::syntax::span::Span) -> bool {
+    pub fn count_instances(&self, n: u64, what: &str, span: crate::syntax::span::Span) -> bool {
         let limit = self.options.limits.max_instances;
         let before = self.instances.fetch_add(n, Ordering::SeqCst);
         if before.saturating_add(n) <= limit {
             return true;
         }
         self.instances.fetch_sub(n, Ordering::SeqCst);
-        self.too_many_instances(label, span);
+        self.too_many_instances(what, "the instance past the limit", span);
         false
     }
 
     /// Whether `n` more step instances would pass `--max-instances` (checked before a loop
     /// expands, when its size is known); reported once when they would.
-    pub fn room_for_instances(&self, n: u64, label: &str, span: crate::syntax::span::Span) -> bool {
+    pub fn room_for_instances(&self, n: u64, what: &str, span: crate::syntax::span::Span) -> bool {
         let used = self.instances.load(Ordering::SeqCst);
         if used.saturating_add(n) <= self.options.limits.max_instances {
             return true;
         }
-        self.too_many_instances(label, span);
+        self.too_many_instances(what, &format!("{n} step instances at least"), span);
         false
     }
 
-    fn too_many_instances(&self, label: &str, span: crate::syntax::span::Span) {
+    fn too_many_instances(&self, what: &str, label: &str, span: crate::syntax::span::Span) {
         self.mark_failed();
         self.stop_starting();
         if !self.instances_reported.swap(true, Ordering::SeqCst) {
             self.reporter.error(
                 self.sources,
                 super::error::RuntimeError::TooManyInstances {
-                    label: label.to_string(),
+                    what: what.to_string(),
                     limit: self.options.limits.max_instances,
                     span,
+                    label: label.to_string(),
                 },
             );
         }
@@ -378,7 +379,7 @@ impl<'a> Runner<'a> {
         if let Some(result) = self.reuse(inst, s, &name) {
             return result;
         }
-        if !self.count_instances(1, &format!("step {name}"), s.span) {
+        if !self.count_instances(1, &format!("step `{name}`"), s.span) {
             if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Failed.as_str(), 0) {
                 self.store_failed(&e);
             }

@@ -194,11 +194,7 @@ impl Value {
             Type::Duration => parse_duration_text(text.trim())
                 .map(Value::Duration)
                 .ok_or_else(|| format!("`{text}` is not a duration like `90s` or `1h30m`")),
-            Type::Date => text
-                .trim()
-                .parse::<jiff::civil::Date>()
-                .map(Value::Date)
-                .map_err(|_| format!("`{text}` is not a date like `2026-11-23`")),
+            Type::Date => parse_date_text(text.trim()).ok_or_else(|| format!("`{text}` is not a date like `2026-11-23`")),
             Type::List(_) | Type::Map(_) | Type::Record(_) => {
                 let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
                 Value::from_json(&json, ty)
@@ -289,6 +285,19 @@ fn describe_json(j: &serde_json::Value) -> String {
     }
 }
 
+/// A date written `YYYY-MM-DD`, from 0001-01-01 to 9999-12-31: exactly the text a date
+/// prints as, so every date a run records (params, outputs) reads back the same. Other
+/// forms jiff would accept (`2026-11-23T10:00`, `+002026-11-23`, year 0 or before) are
+/// refused.
+#[must_use]
+pub fn parse_date_text(text: &str) -> Option<Value> {
+    let d = text.parse::<jiff::civil::Date>().ok()?;
+    if d.year() < 1 || d.to_string() != text {
+        return None;
+    }
+    Some(Value::Date(d))
+}
+
 /// Shortest text that reads back as the same float; always has a `.` or an exponent.
 #[must_use]
 pub fn format_float(f: f64) -> String {
@@ -364,5 +373,9 @@ mod tests {
             Value::from_text("2026-11-23", &Type::Date).map(|v| v.to_text()),
             Ok("2026-11-23".to_string())
         );
+        // Dates that would not read back as written are refused.
+        for bad in ["2026-11-23T10:00", "+002026-11-23", "0000-01-01", "-000001-01-01", "20261123"] {
+            assert!(Value::from_text(bad, &Type::Date).is_err(), "{bad}");
+        }
     }
 }
