@@ -85,6 +85,25 @@ pub fn call(
 /// times its bytes.
 const CASE_GROWTH: usize = 3;
 
+/// A `fmt::Write` that refuses to grow past `max` bytes.
+struct Capped {
+    text: String,
+    max: usize,
+    /// Set when a write was refused.
+    over: bool,
+}
+
+impl std::fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.text.len().saturating_add(s.len()) > self.max {
+            self.over = true;
+            return Err(std::fmt::Error);
+        }
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
 fn date_range(what: String) -> EvalError {
     EvalError::DateRange(what)
 }
@@ -353,11 +372,20 @@ fn build(
         "format_date" => {
             let d = date_arg(name, a, 0)?;
             let pattern = string_arg(name, a, 1)?;
-            // Each directive writes at most a few dozen bytes (`%A` is the longest day name).
-            budget.check_string(pattern.len().saturating_mul(16))?;
-            let out = jiff::fmt::strtime::format(pattern, d)
-                .map_err(|e| EvalError::Invalid(format!("cannot format with {pattern:?}: {e}")))?;
-            Value::string(out)
+            // Written through a writer that stops at the limit: a pattern repeating a
+            // directive never builds more than the limit allows.
+            let mut out = Capped {
+                text: String::new(),
+                max: budget.limits.max_string_len,
+                over: false,
+            };
+            let formatted = jiff::fmt::strtime::BrokenDownTime::from(d)
+                .format(pattern, jiff::fmt::StdFmtWrite(&mut out));
+            if out.over {
+                return Err(budget.too_long());
+            }
+            formatted.map_err(|e| EvalError::Invalid(format!("cannot format with {pattern:?}: {e}")))?;
+            Value::string(out.text)
         }
         "parse_date" => {
             let s = string_arg(name, a, 0)?;
@@ -420,6 +448,67 @@ mod tests {
         let ctx = EvalContext::capture();
         let mut budget = Budget::new(&Limits::default());
         call(name, args, Vec::new(), &ctx, &mut budget)
+    }
+
+    fn small(name: &str, args: Vec<Value>) -> Result<Value, EvalError> {
+        let ctx = EvalContext::capture();
+        let limits = Limits {
+            max_list_len: 5,
+            max_string_len: 10,
+            ..Limits::default()
+        };
+        call(name, args, Vec::new(), &ctx, &mut Budget::new(&limits))
+    }
+
+    fn ints(n: i64) -> Value {
+        Value::list((0..n).map(Value::Int).collect())
+    }
+
+    fn strs(items: &[&str]) -> Value {
+        Value::list(items.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    /// Every built-in that builds a string, a list or a map stays within the limits (E0540),
+    /// each with an input just past them.
+    #[test]
+    fn every_building_builtin_checks_the_limits() {
+        let d = Value::Date("2026-11-23".parse().unwrap());
+        let six_entries = Value::map((0..6).map(|i| (format!("k{i}"), Value::Int(i))).collect());
+        let cases: Vec<(&str, Vec<Value>)> = vec![
+            ("range", vec![Value::Int(0), Value::Int(6)]),
+            ("flatten", vec![Value::list(vec![ints(3), ints(3)])]),
+            ("zip", vec![ints(6), ints(6)]),
+            ("enumerate", vec![ints(6)]),
+            ("keys", vec![six_entries.clone()]),
+            ("values", vec![six_entries]),
+            ("join", vec![strs(&["aaaaaa", "bbbbbb"]), Value::string("")]),
+            ("split", vec![Value::string("a,a,a,a,a,a"), Value::string(",")]),
+            ("upper", vec![Value::string("ȿȿȿȿȿ")]),
+            ("lower", vec![Value::string("ȺȺȺȺȺ")]),
+            ("replace", vec![Value::string("aaaaaa"), Value::string("a"), Value::string("bb")]),
+            ("str", vec![strs(&["aa", "aa", "aa", "aa"])]),
+            ("to_json", vec![strs(&["aaaa", "bbbb"])]),
+            ("format_date", vec![d.clone(), Value::string("%Y%Y%Y")]),
+            ("dates_between", vec![d.clone(), Value::Date("2026-12-23".parse().unwrap())]),
+        ];
+        for (name, args) in cases {
+            let r = small(name, args);
+            assert!(matches!(r, Err(EvalError::Limit(_))), "{name}: {r:?}");
+        }
+        // Just within the limits, the same built-ins work.
+        assert_eq!(small("format_date", vec![d, Value::string("%Y%m%d")]).unwrap().to_text(), "20261123");
+        assert_eq!(small("upper", vec![Value::string("abc")]).unwrap().to_text(), "ABC");
+        assert_eq!(small("join", vec![strs(&["a", "b"]), Value::string("-")]).unwrap().to_text(), "a-b");
+    }
+
+    #[test]
+    fn sums_and_dates_out_of_range_are_errors() {
+        let huge = Value::list(vec![Value::Float(1e308), Value::Float(1e308)]);
+        assert_eq!(run("sum", vec![huge]), Err(EvalError::FloatOverflow("+")));
+        assert!(matches!(
+            run("parse_date", vec![Value::string("0000-01-01")]),
+            Err(EvalError::DateRange(_))
+        ));
     }
 
     #[test]

@@ -174,3 +174,53 @@ pub fn index(base: &Value, index: &Value) -> Result<Value, EvalError> {
         _ => Err(EvalError::Invalid("this value cannot be indexed".into())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::limits::Limits;
+
+    /// Each operator that builds a value checks the limits before building it; float
+    /// arithmetic never yields infinity or NaN.
+    #[test]
+    fn every_building_operator_checks() {
+        let limits = Limits {
+            max_list_len: 5,
+            max_string_len: 10,
+            ..Limits::default()
+        };
+        let b = Budget::new(&limits);
+        let s = Value::string("abcdef");
+        assert!(matches!(binary(BinaryOp::Add, &s, &s, &b), Err(EvalError::Limit(_))));
+        let l = Value::list(vec![Value::Int(1); 3]);
+        assert!(matches!(binary(BinaryOp::Add, &l, &l, &b), Err(EvalError::Limit(_))));
+        let ok = Value::string("abcde");
+        assert_eq!(binary(BinaryOp::Add, &ok, &ok, &b).unwrap().to_text(), "abcdeabcde");
+        let big = Value::Float(1e308);
+        for op in [BinaryOp::Add, BinaryOp::Mul] {
+            assert_eq!(binary(op, &big, &big, &b), Err(EvalError::FloatOverflow(op.symbol())));
+        }
+        assert_eq!(
+            binary(BinaryOp::Sub, &Value::Float(-1e308), &big, &b),
+            Err(EvalError::FloatOverflow("-"))
+        );
+        assert_eq!(
+            binary(BinaryOp::Div, &big, &Value::Float(1e-308), &b),
+            Err(EvalError::FloatOverflow("/"))
+        );
+        assert_eq!(
+            binary(BinaryOp::Mul, &big, &Value::Int(10), &b),
+            Err(EvalError::FloatOverflow("*"))
+        );
+        let last = Value::Date("9999-12-31".parse().unwrap());
+        assert!(matches!(
+            binary(BinaryOp::Add, &last, &Value::Duration(86_400_000), &b),
+            Err(EvalError::DateRange(_))
+        ));
+        let first = Value::Date("0001-01-01".parse().unwrap());
+        assert!(matches!(
+            binary(BinaryOp::Sub, &first, &Value::Duration(86_400_000), &b),
+            Err(EvalError::DateRange(_))
+        ));
+    }
+}
