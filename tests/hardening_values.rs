@@ -1,6 +1,7 @@
 //! Issue 11, values and the runtime: each scenario as the issue describes it, with real
 //! `maestroc` processes. Items 3, 5, 7, 10, 11, 14, 17 and the date lines of the last section.
 
+use std::fmt::Write as _;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,7 +29,7 @@ impl Run {
         cmd.env("NO_COLOR", "1")
             .env("MFLOW_HOME", self.dir.path().join("home"))
             .current_dir(self.dir.path())
-            .timeout(Duration::from_secs(60));
+            .timeout(Duration::from_mins(1));
         cmd
     }
 
@@ -92,7 +93,10 @@ fn float_overflow_is_a_runtime_error_with_the_span() {
     let (code, stdout, stderr) = r.output(&["run", &file, "-p", "f=1e308"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(!stdout.contains("null"), "{stdout}");
-    assert!(stderr.contains("E0540") && stderr.contains("float overflow"), "{stderr}");
+    assert!(
+        stderr.contains("E0540") && stderr.contains("float overflow"),
+        "{stderr}"
+    );
     assert!(stderr.contains("wf.mflow:3"), "{stderr}");
 }
 
@@ -164,7 +168,10 @@ fn settings_from_params_are_checked_at_launch() {
     ] {
         let (code, _, stderr) = r.output(&["run", &file, "-p", param]);
         assert_eq!(code, 2, "{param}: {stderr}");
-        assert!(stderr.contains("E0210") && stderr.contains(setting), "{param}: {stderr}");
+        assert!(
+            stderr.contains("E0210") && stderr.contains(setting),
+            "{param}: {stderr}"
+        );
         assert!(stderr.contains("wf.mflow:"), "{param}: {stderr}");
         assert!(!r.exists("ran"), "{param}: the step ran");
     }
@@ -202,14 +209,20 @@ fn plus_on_strings_and_lists_checks_the_limits() {
     );
     let (code, _, stderr) = r.output(&["run", &strings, "--max-string-len", "1000"]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("E0540") && stderr.contains("--max-string-len"), "{stderr}");
+    assert!(
+        stderr.contains("E0540") && stderr.contains("--max-string-len"),
+        "{stderr}"
+    );
     let lists = r.file(
         "l.mflow",
         "workflow w {\n  while len(xs) > 0 with xs = [1] limit 20 {\n    step a { }\n    next xs = xs + xs\n  }\n}\n",
     );
     let (code, _, stderr) = r.output(&["run", &lists, "--max-list-len", "1000"]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("E0540") && stderr.contains("--max-list-len"), "{stderr}");
+    assert!(
+        stderr.contains("E0540") && stderr.contains("--max-list-len"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -310,7 +323,7 @@ fn a_chain_of_2000_called_workflows_is_refused_by_check() {
     let r = Run::new();
     let mut text = String::new();
     for i in 0..1999 {
-        text.push_str(&format!("workflow w{i} {{ step s {{ call w{}() }} }}\n", i + 1));
+        writeln!(text, "workflow w{i} {{ step s {{ call w{}() }} }}", i + 1).unwrap();
     }
     text.push_str("workflow w1999 { step s { run \"echo\" } }\n");
     let file = r.file("wf.mflow", &text);
@@ -328,7 +341,7 @@ fn a_chain_of_50000_fns_is_refused_by_check() {
     let r = Run::new();
     let mut text = String::new();
     for i in 0..49_999 {
-        text.push_str(&format!("fn f{i}(x: int) -> int = f{}(x)\n", i + 1));
+        writeln!(text, "fn f{i}(x: int) -> int = f{}(x)", i + 1).unwrap();
     }
     text.push_str("fn f49999(x: int) -> int = x\nworkflow w { step s { run \"echo ${f0(1)}\" } }\n");
     let file = r.file("wf.mflow", &text);
@@ -342,11 +355,11 @@ fn chains_within_the_bounds_run() {
     let r = Run::new();
     let mut text = String::new();
     for i in 0..99 {
-        text.push_str(&format!("workflow w{i} {{ step s {{ call w{}() }} }}\n", i + 1));
+        writeln!(text, "workflow w{i} {{ step s {{ call w{}() }} }}", i + 1).unwrap();
     }
     text.push_str("workflow w99 { step s { run \"echo\" } }\n");
     for i in 0..255 {
-        text.push_str(&format!("fn f{i}(x: int) -> int = f{}(x) + 1\n", i + 1));
+        writeln!(text, "fn f{i}(x: int) -> int = f{}(x) + 1", i + 1).unwrap();
     }
     text.push_str("fn f255(x: int) -> int = x\nworkflow top { step s { run \"echo ${f0(1)}\" } }\n");
     let file = r.file("wf.mflow", &text);
@@ -367,7 +380,10 @@ fn date_overflow_is_a_date_range_error() {
     );
     let (code, _, stderr) = r.output(&["run", &file, "-p", "d=9999-12-31"]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("E0540") && stderr.contains("date out of range"), "{stderr}");
+    assert!(
+        stderr.contains("E0540") && stderr.contains("date out of range"),
+        "{stderr}"
+    );
     let (code, stdout, _) = r.output(&["run", &file, "-p", "d=2026-12-31"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("2027-01-01"), "{stdout}");

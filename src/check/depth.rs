@@ -50,7 +50,13 @@ fn chains(n: usize, edges: &[(usize, usize, Span)]) -> (Vec<usize>, Vec<Option<u
 }
 
 /// The call where the longest chain from `start` passes `max`: that call's span.
-fn crossing(start: usize, max: usize, depth: &[usize], next: &[Option<usize>], edges: &[(usize, usize, Span)]) -> Option<Span> {
+fn crossing(
+    start: usize,
+    max: usize,
+    depth: &[usize],
+    next: &[Option<usize>],
+    edges: &[(usize, usize, Span)],
+) -> Option<Span> {
     let mut v = start;
     let mut level = 1;
     while let Some(e) = next[v] {
@@ -84,9 +90,20 @@ impl Checker<'_> {
         self.report_depth("fn", "`fn` calls", &names, &fn_edges, MAX_FN_DEPTH);
     }
 
-    fn report_depth(&mut self, kind: &'static str, what: &'static str, names: &[String], edges: &[(usize, usize, Span)], max: usize) {
+    fn report_depth(
+        &mut self,
+        kind: &'static str,
+        what: &'static str,
+        names: &[String],
+        edges: &[(usize, usize, Span)],
+        max: usize,
+    ) {
         let (depth, next) = chains(names.len(), edges);
-        let Some((start, &deepest)) = depth.iter().enumerate().max_by_key(|(i, d)| (**d, std::cmp::Reverse(*i))) else {
+        let Some((start, &deepest)) = depth
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, d)| (**d, std::cmp::Reverse(*i)))
+        else {
             return;
         };
         if deepest <= max {

@@ -42,9 +42,7 @@ fn unknown(zone: &str, span: Span) -> CheckError {
     CheckError::UnknownZone {
         zone: zone.to_string(),
         span,
-        help: Some(
-            "write an IANA time zone name like \"Europe/Paris\", \"America/New_York\" or \"UTC\"".into(),
-        ),
+        help: Some("write an IANA time zone name like \"Europe/Paris\", \"America/New_York\" or \"UTC\"".into()),
     }
 }
 

@@ -379,8 +379,8 @@ fn build(
                 max: budget.limits.max_string_len,
                 over: false,
             };
-            let formatted = jiff::fmt::strtime::BrokenDownTime::from(d)
-                .format(pattern, jiff::fmt::StdFmtWrite(&mut out));
+            let formatted =
+                jiff::fmt::strtime::BrokenDownTime::from(d).format(pattern, jiff::fmt::StdFmtWrite(&mut out));
             if out.over {
                 return Err(budget.too_long());
             }
@@ -485,20 +485,36 @@ mod tests {
             ("split", vec![Value::string("a,a,a,a,a,a"), Value::string(",")]),
             ("upper", vec![Value::string("ȿȿȿȿȿ")]),
             ("lower", vec![Value::string("ȺȺȺȺȺ")]),
-            ("replace", vec![Value::string("aaaaaa"), Value::string("a"), Value::string("bb")]),
+            (
+                "replace",
+                vec![Value::string("aaaaaa"), Value::string("a"), Value::string("bb")],
+            ),
             ("str", vec![strs(&["aa", "aa", "aa", "aa"])]),
             ("to_json", vec![strs(&["aaaa", "bbbb"])]),
             ("format_date", vec![d.clone(), Value::string("%Y%Y%Y")]),
-            ("dates_between", vec![d.clone(), Value::Date("2026-12-23".parse().unwrap())]),
+            (
+                "dates_between",
+                vec![d.clone(), Value::Date("2026-12-23".parse().unwrap())],
+            ),
         ];
         for (name, args) in cases {
             let r = small(name, args);
             assert!(matches!(r, Err(EvalError::Limit(_))), "{name}: {r:?}");
         }
         // Just within the limits, the same built-ins work.
-        assert_eq!(small("format_date", vec![d, Value::string("%Y%m%d")]).unwrap().to_text(), "20261123");
+        assert_eq!(
+            small("format_date", vec![d, Value::string("%Y%m%d")])
+                .unwrap()
+                .to_text(),
+            "20261123"
+        );
         assert_eq!(small("upper", vec![Value::string("abc")]).unwrap().to_text(), "ABC");
-        assert_eq!(small("join", vec![strs(&["a", "b"]), Value::string("-")]).unwrap().to_text(), "a-b");
+        assert_eq!(
+            small("join", vec![strs(&["a", "b"]), Value::string("-")])
+                .unwrap()
+                .to_text(),
+            "a-b"
+        );
     }
 
     #[test]

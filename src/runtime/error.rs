@@ -178,7 +178,9 @@ mod tests {
 
     #[test]
     fn limit_errors_say_which_flag() {
-        let e = EvalError::Limit("a string of 9 bytes is longer than the limit of 8 (raise it with --max-string-len)".into());
+        let e = EvalError::Limit(
+            "a string of 9 bytes is longer than the limit of 8 (raise it with --max-string-len)".into(),
+        );
         assert_eq!(e.help().as_deref(), Some("raise it with --max-string-len"));
     }
 

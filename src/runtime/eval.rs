@@ -46,7 +46,8 @@ pub fn eval(env: &Env<'_>, frame: Option<&Arc<Frame>>, expr: &IrExpr, budget: &m
         frame,
         budget,
         depth: 0,
-    }.eval(expr, &mut locals)
+    }
+    .eval(expr, &mut locals)
 }
 
 /// Evaluates `expr` with extra variables in scope (a `while` condition over its variables).
@@ -62,7 +63,8 @@ pub fn eval_with(
         frame,
         budget,
         depth: 0,
-    }.eval(expr, &mut locals)
+    }
+    .eval(expr, &mut locals)
 }
 
 /// Renders a `run` command: literal text as written, each interpolated value as shell
@@ -151,7 +153,9 @@ impl Evaluator<'_, '_> {
                 for item in items {
                     out.push(self.eval(item, locals)?);
                 }
-                self.budget.check_list(out.len()).map_err(|error| Failure { error, span })?;
+                self.budget
+                    .check_list(out.len())
+                    .map_err(|error| Failure { error, span })?;
                 Value::list(out)
             }
             IrExprKind::Map(entries) => {
@@ -163,7 +167,9 @@ impl Evaluator<'_, '_> {
                     };
                     out.push((key, self.eval(v, locals)?));
                 }
-                self.budget.check_map(out.len()).map_err(|error| Failure { error, span })?;
+                self.budget
+                    .check_map(out.len())
+                    .map_err(|error| Failure { error, span })?;
                 Value::map(out)
             }
             IrExprKind::Record(fields) => {
@@ -272,7 +278,9 @@ impl Evaluator<'_, '_> {
                     locals.pop();
                     if let Some(v) = result? {
                         out.push(v);
-                        self.budget.check_list(out.len()).map_err(|error| Failure { error, span })?;
+                        self.budget
+                            .check_list(out.len())
+                            .map_err(|error| Failure { error, span })?;
                     }
                 }
                 Value::list(out)

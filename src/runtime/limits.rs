@@ -135,7 +135,8 @@ impl Budget {
     /// The text of `v` (interpolation, `str`, `join`), never longer than the string limit:
     /// fails before the text is built when it would be.
     pub fn text(&self, v: &Value) -> Result<String, EvalError> {
-        v.to_text_within(self.limits.max_string_len).ok_or_else(|| self.too_long())
+        v.to_text_within(self.limits.max_string_len)
+            .ok_or_else(|| self.too_long())
     }
 
     /// The JSON text of `v` (`to_json`), never longer than the string limit.

@@ -78,7 +78,11 @@ fn keeps_iterations(body: &Body) -> bool {
 /// The steps one instance of `body` surely makes: its own steps (an `if`'s branches and
 /// nested loops may make none).
 fn direct_steps(body: &Body) -> u64 {
-    let n = body.graph.node_weights().filter(|node| matches!(node, Node::Step(_))).count();
+    let n = body
+        .graph
+        .node_weights()
+        .filter(|node| matches!(node, Node::Step(_)))
+        .count();
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 

@@ -137,16 +137,15 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     if resumed {
         store.resume_run(&run_id, &params)?;
     } else {
-        store
-            .create_run(&NewRun {
-                run_id: &run_id,
-                workflow: &wf.name,
-                file: &launch.file,
-                workflow_key: &key,
-                params: &params,
-                strategy: "parallel",
-                run_dir: &run_dir.display().to_string(),
-            })?;
+        store.create_run(&NewRun {
+            run_id: &run_id,
+            workflow: &wf.name,
+            file: &launch.file,
+            workflow_key: &key,
+            params: &params,
+            strategy: "parallel",
+            run_dir: &run_dir.display().to_string(),
+        })?;
     }
     let started = Instant::now();
     let (state, outputs, refused) = runtime.block_on(async {

@@ -171,4 +171,3 @@ fn closed(inst: &Instance<'_>, expr: &IrExpr) -> bool {
     }
     true
 }
-

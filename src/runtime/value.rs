@@ -194,7 +194,9 @@ impl Value {
             Type::Duration => parse_duration_text(text.trim())
                 .map(Value::Duration)
                 .ok_or_else(|| format!("`{text}` is not a duration like `90s` or `1h30m`")),
-            Type::Date => parse_date_text(text.trim()).ok_or_else(|| format!("`{text}` is not a date like `2026-11-23`")),
+            Type::Date => {
+                parse_date_text(text.trim()).ok_or_else(|| format!("`{text}` is not a date like `2026-11-23`"))
+            }
             Type::List(_) | Type::Map(_) | Type::Record(_) => {
                 let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
                 Value::from_json(&json, ty)
@@ -374,7 +376,13 @@ mod tests {
             Ok("2026-11-23".to_string())
         );
         // Dates that would not read back as written are refused.
-        for bad in ["2026-11-23T10:00", "+002026-11-23", "0000-01-01", "-000001-01-01", "20261123"] {
+        for bad in [
+            "2026-11-23T10:00",
+            "+002026-11-23",
+            "0000-01-01",
+            "-000001-01-01",
+            "20261123",
+        ] {
             assert!(Value::from_text(bad, &Type::Date).is_err(), "{bad}");
         }
     }

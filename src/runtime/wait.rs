@@ -91,20 +91,20 @@ pub(super) async fn wait(
 
 /// The step's declared outputs, from the fields of the signal's payload, or why the
 /// signal cannot give them.
-fn outputs(s: &IrStep, name: &str, id: i64, payload: &[(String, Value)]) -> Result<Vec<(String, Value)>, String> {
+fn outputs(s: &IrStep, name: &str, id: i64, payload: &[(String, Value)]) -> Result<Vec<(String, Value)>, EvalError> {
     let mut values = Vec::with_capacity(s.outputs.len());
     for (out, ty) in &s.outputs {
         let Some((_, v)) = payload.iter().find(|(k, _)| k == out) else {
-            return Err(format!(
+            return Err(EvalError::Conversion(format!(
                 "signal `{name}` (#{id}): it has no field `{out}` for the step's output `{out}`"
-            ));
+            )));
         };
         match Value::from_text(&v.to_text(), ty) {
             Ok(v) => values.push((out.clone(), v)),
             Err(e) => {
-                return Err(format!(
+                return Err(EvalError::Conversion(format!(
                     "signal `{name}` (#{id}): its field `{out}` is not a valid `{ty}`: {e}"
-                ))
+                )))
             }
         }
     }
