@@ -146,6 +146,7 @@ fn a_signal_without_a_name_or_a_key_is_refused() {
     let (code, _, stderr) = r.output(&["signal", "send", "ready", "=1"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no key"), "{stderr}");
+    assert!(!r.exists("home"), "a refused signal opened the store");
     let (_, stdout, _) = r.output(&["signal", "list"]);
     assert!(stdout.trim().is_empty(), "a refused signal was recorded: {stdout}");
 }

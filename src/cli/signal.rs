@@ -29,7 +29,6 @@ enum SignalCommand {
 }
 
 pub fn run(args: &SignalArgs) -> i32 {
-    let Some(store) = open_store() else { return 2 };
     match &args.command {
         SignalCommand::Send { name, fields } => {
             if name.trim().is_empty() {
@@ -48,6 +47,8 @@ pub fn run(args: &SignalArgs) -> i32 {
                 }
                 payload.insert(k.trim().to_string(), serde_json::Value::String(v.to_string()));
             }
+            // Opened once the signal is known to be valid: a refused one creates nothing.
+            let Some(store) = open_store() else { return 2 };
             match store.send_signal(name, &serde_json::Value::Object(payload).to_string()) {
                 Ok(id) => {
                     println!("{id}");
@@ -60,6 +61,7 @@ pub fn run(args: &SignalArgs) -> i32 {
             }
         }
         SignalCommand::List { name, format } => {
+            let Some(store) = open_store() else { return 2 };
             let rows = match store.signals(name.as_deref(), 0) {
                 Ok(r) => r,
                 Err(e) => {
