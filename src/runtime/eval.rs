@@ -97,6 +97,11 @@ pub fn render_command(
     Ok(out)
 }
 
+/// Below this much stack left, evaluation continues on a new segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+/// The size of each new stack segment.
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 fn fail<T>(error: EvalError, span: Span) -> Result<T, Failure> {
     Err(Failure { error, span })
 }
@@ -114,7 +119,13 @@ impl Evaluator<'_, '_> {
         self.budget.charge(n).map_err(|error| Failure { error, span })
     }
 
+    /// Evaluates on a stack that grows when it runs low: 256 nested `fn` calls, each with
+    /// a body nested as deep as the parser allows, need more than a thread's stack.
     fn eval(&mut self, expr: &IrExpr, locals: &mut Vec<(BindingId, Value)>) -> Result<Value, Failure> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.eval_here(expr, locals))
+    }
+
+    fn eval_here(&mut self, expr: &IrExpr, locals: &mut Vec<(BindingId, Value)>) -> Result<Value, Failure> {
         self.charge(1, expr.span)?;
         let span = expr.span;
         Ok(match &expr.kind {
