@@ -68,6 +68,13 @@ impl EvalError {
     }
 }
 
+/// A value given at launch (`-p`, a params file) or read from a step's outputs or a
+/// signal's payload that does not fit its declared type: what was found, in the user's
+/// words (`` `x` is not an integer``, ``field `day`: expected a `date`…``).
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("{0}")]
+pub struct ConversionError(pub String);
+
 /// An error of the runtime, rendered like a compile error (`error[E0540]: …`).
 #[derive(Debug, Error, Diagnostic)]
 pub enum RuntimeError {

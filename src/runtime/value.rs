@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+pub use super::error::ConversionError;
 use crate::check::ty::Type;
 
 /// A value at run time. Lists, maps and records are shared (`Arc`), so copying a value
@@ -163,7 +164,7 @@ impl Value {
 
     /// Parses launch text (`-p name=value`, `name=value` output lines) as `ty`: scalars
     /// as written, lists, maps and records as JSON.
-    pub fn from_text(text: &str, ty: &Type) -> Result<Value, String> {
+    pub fn from_text(text: &str, ty: &Type) -> Result<Value, ConversionError> {
         match ty {
             Type::Optional(inner) => {
                 if text.is_empty() || text == "none" || text == "null" {
@@ -177,35 +178,35 @@ impl Value {
                 .replace('_', "")
                 .parse::<i64>()
                 .map(Value::Int)
-                .map_err(|_| format!("`{text}` is not an integer")),
+                .map_err(|_| ConversionError(format!("`{text}` is not an integer"))),
             Type::Float => text
                 .trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite())
                 .map(Value::Float)
-                .ok_or_else(|| format!("`{text}` is not a number")),
+                .ok_or_else(|| ConversionError(format!("`{text}` is not a number"))),
             Type::Bool => match text.trim() {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
-                _ => Err(format!("`{text}` is not `true` or `false`")),
+                _ => Err(ConversionError(format!("`{text}` is not `true` or `false`"))),
             },
             Type::String | Type::Unknown | Type::Error => Ok(Value::string(text)),
             Type::Duration => parse_duration_text(text.trim())
                 .map(Value::Duration)
-                .ok_or_else(|| format!("`{text}` is not a duration like `90s` or `1h30m`")),
-            Type::Date => {
-                parse_date_text(text.trim()).ok_or_else(|| format!("`{text}` is not a date like `2026-11-23`"))
-            }
+                .ok_or_else(|| ConversionError(format!("`{text}` is not a duration like `90s` or `1h30m`"))),
+            Type::Date => parse_date_text(text.trim())
+                .ok_or_else(|| ConversionError(format!("`{text}` is not a date like `2026-11-23`"))),
             Type::List(_) | Type::Map(_) | Type::Record(_) => {
-                let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+                let json: serde_json::Value =
+                    serde_json::from_str(text).map_err(|e| ConversionError(format!("not valid JSON: {e}")))?;
                 Value::from_json(&json, ty)
             }
         }
     }
 
     /// Converts JSON (params files, JSON outputs) to `ty`.
-    pub fn from_json(json: &serde_json::Value, ty: &Type) -> Result<Value, String> {
+    pub fn from_json(json: &serde_json::Value, ty: &Type) -> Result<Value, ConversionError> {
         use serde_json::Value as J;
         match (ty, json) {
             (Type::Optional(_), J::Null) => Ok(Value::None),
@@ -213,11 +214,11 @@ impl Value {
             (Type::Int, J::Number(n)) => n
                 .as_i64()
                 .map(Value::Int)
-                .ok_or_else(|| format!("{n} is not an integer")),
+                .ok_or_else(|| ConversionError(format!("{n} is not an integer"))),
             (Type::Float, J::Number(n)) => n
                 .as_f64()
                 .map(Value::Float)
-                .ok_or_else(|| format!("{n} is not a number")),
+                .ok_or_else(|| ConversionError(format!("{n} is not a number"))),
             (Type::Bool, J::Bool(b)) => Ok(Value::Bool(*b)),
             (Type::String, J::String(s)) => Ok(Value::string(s.as_str())),
             (Type::Duration | Type::Date | Type::Int | Type::Float | Type::Bool, J::String(s)) => {
@@ -226,7 +227,7 @@ impl Value {
             (Type::List(inner), J::Array(items)) => items
                 .iter()
                 .enumerate()
-                .map(|(i, j)| Value::from_json(j, inner).map_err(|e| format!("element {i}: {e}")))
+                .map(|(i, j)| Value::from_json(j, inner).map_err(|e| ConversionError(format!("element {i}: {e}"))))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::list),
             (Type::Map(inner), J::Object(entries)) => entries
@@ -234,7 +235,7 @@ impl Value {
                 .map(|(k, j)| {
                     Value::from_json(j, inner)
                         .map(|v| (k.clone(), v))
-                        .map_err(|e| format!("key `{k}`: {e}"))
+                        .map_err(|e| ConversionError(format!("key `{k}`: {e}")))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::map),
@@ -244,16 +245,16 @@ impl Value {
                     match entries.get(name) {
                         Some(j) => out.push((
                             name.clone(),
-                            Value::from_json(j, t).map_err(|e| format!("field `{name}`: {e}"))?,
+                            Value::from_json(j, t).map_err(|e| ConversionError(format!("field `{name}`: {e}")))?,
                         )),
                         None if t.is_optional() => out.push((name.clone(), Value::None)),
-                        None => return Err(format!("field `{name}` is missing")),
+                        None => return Err(ConversionError(format!("field `{name}` is missing"))),
                     }
                 }
                 Ok(Value::record(out))
             }
             (Type::Unknown | Type::Error, j) => Ok(Value::string(j.to_string())),
-            (t, j) => Err(format!("expected a `{t}`, found {}", describe_json(j))),
+            (t, j) => Err(ConversionError(format!("expected a `{t}`, found {}", describe_json(j)))),
         }
     }
 }
