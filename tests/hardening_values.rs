@@ -183,6 +183,21 @@ fn settings_from_params_are_checked_at_launch() {
 }
 
 #[test]
+fn loop_settings_known_only_at_run_time_are_checked_there() {
+    let r = Run::new();
+    let file = r.file(
+        "wf.mflow",
+        "workflow w {\n  foreach n in [0] {\n    foreach x in range(3) concurrency n {\n      step s { }\n    }\n  }\n}\n",
+    );
+    let (code, _, stderr) = r.output(&["run", &file]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("E0210") && stderr.contains("`concurrency` is 0"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn literal_zone_names_are_checked_at_check_time() {
     let r = Run::new();
     let file = r.file(

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use futures_util::stream::{FuturesUnordered, StreamExt as _};
 
+use super::error::RuntimeError;
 use super::eval::{self, Failure};
 use super::frame::Frame;
 use super::scheduler::{Instance, Runner};
@@ -41,16 +42,33 @@ fn body_frame(
     )))
 }
 
+/// A loop's `concurrency` or `limit`, evaluated where the loop runs; below 1 is E0210 (a
+/// value the launch could not check, as it reads loop variables or step outputs).
 fn int_setting(
     r: &Runner<'_>,
     inst: &Instance<'_>,
     frame: &Arc<Frame>,
-    expr: Option<&crate::ir::IrExpr>,
+    (setting, expr): (&'static str, Option<&crate::ir::IrExpr>),
     name: &str,
 ) -> Result<Option<i64>, ()> {
     let Some(expr) = expr else { return Ok(None) };
     let mut budget = r.budget();
     match eval::eval(&r.env(inst), Some(frame), expr, &mut budget) {
+        Ok(Value::Int(n)) if n < 1 => {
+            r.reporter.error(
+                r.sources,
+                RuntimeError::InvalidSetting {
+                    setting,
+                    value: n.to_string(),
+                    why: "it must be at least 1",
+                    span: expr.span,
+                    help: Some(format!(
+                        "in {name}: this value is known only while the run goes on; make sure it is at least 1"
+                    )),
+                },
+            );
+            Err(())
+        }
         Ok(Value::Int(n)) => Ok(Some(n)),
         Ok(_) => Ok(None),
         Err(failure) => {
@@ -126,7 +144,7 @@ pub(super) async fn run_foreach(
     if !r.room_for_instances(least, &format!("this `foreach` of {total} iterations"), f.span) {
         return (Vec::new(), false);
     }
-    let Ok(concurrency) = int_setting(r, inst, frame, f.concurrency.as_ref(), &label) else {
+    let Ok(concurrency) = int_setting(r, inst, frame, ("concurrency", f.concurrency.as_ref()), &label) else {
         r.mark_failed();
         r.stop_starting();
         return (Vec::new(), false);
@@ -202,7 +220,7 @@ pub(super) async fn run_while(
             }
         }
     }
-    let Ok(limit) = int_setting(r, inst, frame, w.limit.as_ref(), &label) else {
+    let Ok(limit) = int_setting(r, inst, frame, ("limit", w.limit.as_ref()), &label) else {
         r.mark_failed();
         r.stop_starting();
         return (Vec::new(), false);
