@@ -32,8 +32,9 @@ pub enum EvalError {
     DateRange(String),
     #[error("{0}")]
     Conversion(String),
-    #[error("limit exceeded: {0}")]
-    Limit(String),
+    /// A limit of the run passed; `flag` raises it.
+    #[error("limit exceeded: {message}")]
+    Limit { message: String, flag: &'static str },
     /// The run was interrupted (SIGINT, SIGTERM) while this expression was evaluated.
     #[error("interrupted while evaluating this expression")]
     Interrupted,
@@ -55,9 +56,7 @@ impl EvalError {
             EvalError::FloatOverflow(_) | EvalError::NotANumber(_) => {
                 Some("floats are 64-bit and never infinite or NaN; scale the values down".into())
             }
-            EvalError::Limit(message) => message
-                .find("raise it with ")
-                .map(|at| message[at..].trim_end_matches(')').to_string()),
+            EvalError::Limit { flag, .. } => Some(format!("raise it with `{flag} N` if this much is intended")),
             EvalError::CallDepth(_) => Some("make the chain of `fn` calls shorter".into()),
             EvalError::MissingKey(_)
             | EvalError::DateRange(_)
@@ -185,10 +184,14 @@ mod tests {
 
     #[test]
     fn limit_errors_say_which_flag() {
-        let e = EvalError::Limit(
-            "a string of 9 bytes is longer than the limit of 8 (raise it with --max-string-len)".into(),
+        let e = EvalError::Limit {
+            message: "a string of 9 bytes is longer than the limit of 8".into(),
+            flag: "--max-string-len",
+        };
+        assert_eq!(
+            e.help().as_deref(),
+            Some("raise it with `--max-string-len N` if this much is intended")
         );
-        assert_eq!(e.help().as_deref(), Some("raise it with --max-string-len"));
     }
 
     #[test]

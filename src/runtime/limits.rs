@@ -70,10 +70,10 @@ impl Budget {
         let before = self.steps;
         self.steps = self.steps.saturating_add(n as u64);
         if self.steps > self.limits.max_steps {
-            return Err(EvalError::Limit(format!(
-                "more than {} evaluation steps (raise it with --max-eval-steps)",
-                self.limits.max_steps
-            )));
+            return Err(EvalError::Limit {
+                message: format!("more than {} evaluation steps", self.limits.max_steps),
+                flag: "--max-eval-steps",
+            });
         }
         if before / INTERRUPT_EVERY != self.steps / INTERRUPT_EVERY
             && self.interrupted.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
@@ -85,30 +85,39 @@ impl Budget {
 
     pub fn check_list(&self, len: usize) -> Result<(), EvalError> {
         if len > self.limits.max_list_len {
-            return Err(EvalError::Limit(format!(
-                "a list of {len} elements is longer than the limit of {} (raise it with --max-list-len)",
-                self.limits.max_list_len
-            )));
+            return Err(EvalError::Limit {
+                message: format!(
+                    "a list of {len} elements is longer than the limit of {}",
+                    self.limits.max_list_len
+                ),
+                flag: "--max-list-len",
+            });
         }
         Ok(())
     }
 
     pub fn check_map(&self, len: usize) -> Result<(), EvalError> {
         if len > self.limits.max_list_len {
-            return Err(EvalError::Limit(format!(
-                "a map of {len} entries is larger than the limit of {} (raise it with --max-list-len)",
-                self.limits.max_list_len
-            )));
+            return Err(EvalError::Limit {
+                message: format!(
+                    "a map of {len} entries is larger than the limit of {}",
+                    self.limits.max_list_len
+                ),
+                flag: "--max-list-len",
+            });
         }
         Ok(())
     }
 
     pub fn check_string(&self, len: usize) -> Result<(), EvalError> {
         if len > self.limits.max_string_len {
-            return Err(EvalError::Limit(format!(
-                "a string of {len} bytes is longer than the limit of {} (raise it with --max-string-len)",
-                self.limits.max_string_len
-            )));
+            return Err(EvalError::Limit {
+                message: format!(
+                    "a string of {len} bytes is longer than the limit of {}",
+                    self.limits.max_string_len
+                ),
+                flag: "--max-string-len",
+            });
         }
         Ok(())
     }
@@ -116,10 +125,10 @@ impl Budget {
     /// The error of a string that would pass the limit, its length not yet known.
     #[must_use]
     pub fn too_long(&self) -> EvalError {
-        EvalError::Limit(format!(
-            "a string longer than the limit of {} bytes (raise it with --max-string-len)",
-            self.limits.max_string_len
-        ))
+        EvalError::Limit {
+            message: format!("a string longer than the limit of {} bytes", self.limits.max_string_len),
+            flag: "--max-string-len",
+        }
     }
 
     /// Checks the outer size of a value just built (a string, list or map).

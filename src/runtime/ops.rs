@@ -191,9 +191,15 @@ mod tests {
         };
         let b = Budget::new(&limits);
         let s = Value::string("abcdef");
-        assert!(matches!(binary(BinaryOp::Add, &s, &s, &b), Err(EvalError::Limit(_))));
+        assert!(matches!(
+            binary(BinaryOp::Add, &s, &s, &b),
+            Err(EvalError::Limit { .. })
+        ));
         let l = Value::list(vec![Value::Int(1); 3]);
-        assert!(matches!(binary(BinaryOp::Add, &l, &l, &b), Err(EvalError::Limit(_))));
+        assert!(matches!(
+            binary(BinaryOp::Add, &l, &l, &b),
+            Err(EvalError::Limit { .. })
+        ));
         let ok = Value::string("abcde");
         assert_eq!(binary(BinaryOp::Add, &ok, &ok, &b).unwrap().to_text(), "abcdeabcde");
         let big = Value::Float(1e308);
