@@ -156,6 +156,11 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             Ok(inst) => inst,
             Err(failure) => {
                 runner.report_failure(&wf.name, &failure);
+                if runner.was_interrupted() {
+                    runner
+                        .reporter
+                        .message("interrupted while evaluating the workflow's values; nothing ran");
+                }
                 return (interrupted_or(&runner, RunState::Failed), Vec::new(), None);
             }
         };
