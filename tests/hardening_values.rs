@@ -421,3 +421,17 @@ fn dates_that_do_not_read_back_are_refused_at_launch() {
         assert!(!r.exists("ran"));
     }
 }
+
+// Issue 10 §3: runtime errors are diagnostics with codes ------------------------------------
+
+#[test]
+fn a_run_that_cannot_start_says_so_with_a_code() {
+    let r = Run::new();
+    let file = r.file("wf.mflow", "workflow w {\n  step s { run \"touch ran\" }\n}\n");
+    // The store's directory is a regular file: nothing can be created under it.
+    std::fs::write(r.dir.path().join("home"), "not a directory").unwrap();
+    let (code, _, stderr) = r.output(&["run", &file]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[E0544]"), "{stderr}");
+    assert!(!r.exists("ran"));
+}

@@ -192,7 +192,14 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> i3
                     "{}",
                     crate::runtime::report::render(launch.sources, span, e, color).trim_end()
                 ),
-                None => eprintln!("error: cannot start the run: {e}"),
+                None => {
+                    use miette::Diagnostic as _;
+                    let code = e.code().map(|c| c.to_string()).unwrap_or_default();
+                    eprintln!("error[{code}]: cannot start the run: {e}");
+                    if let Some(help) = e.help() {
+                        eprintln!("  help: {help}");
+                    }
+                }
             }
             code
         }
