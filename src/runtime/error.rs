@@ -23,8 +23,9 @@ pub enum EvalError {
     /// A float result that is infinite: arithmetic never produces infinity.
     #[error("float overflow in `{0}`: the result is too large for a float")]
     FloatOverflow(&'static str),
-    /// A float result that is not a number (`inf - inf` cannot happen, but `0.0 * x` of a
-    /// huge value can).
+    /// A float result that is not a number. Values are always finite (every operation
+    /// checks), so only an operation of IEEE's own making could produce one; it is an error
+    /// all the same, never `NaN.0` in a command.
     #[error("`{0}` has no numeric result (NaN)")]
     NotANumber(&'static str),
     /// A date before 0001-01-01 or after 9999-12-31 (dates must read back as `YYYY-MM-DD`).

@@ -68,7 +68,8 @@ fn shift(d: jiff::civil::Date, ms: i64) -> Result<Value, EvalError> {
     date(shifted).ok_or_else(out_of_range)
 }
 
-/// The first and last date a value may hold: those whose `YYYY-MM-DD` text reads back.
+/// `d` as a value, if it is in the range a date value may hold (0001-01-01 to 9999-12-31:
+/// the dates whose `YYYY-MM-DD` text reads back).
 #[must_use]
 pub fn date(d: jiff::civil::Date) -> Option<Value> {
     (d.year() >= 1).then_some(Value::Date(d))
