@@ -435,3 +435,22 @@ fn a_run_that_cannot_start_says_so_with_a_code() {
     assert!(stderr.contains("error[E0544]"), "{stderr}");
     assert!(!r.exists("ran"));
 }
+
+#[test]
+fn a_run_command_is_built_within_the_string_limit() {
+    let r = Run::new();
+    // A list sharing one 10 kB string a million times: 10 GB of command line.
+    let file = r.file(
+        "wf.mflow",
+        "workflow w {\n  let s = join([\"x\" for i in range(10000)], \"\")\n  let xs = [s for i in range(1000000)]\n  step a { run \"echo ${xs} > out.txt\" }\n}\n",
+    );
+    let start = Instant::now();
+    let (code, _, stderr) = r.output(&["run", &file]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("E0540") && stderr.contains("--max-string-len"),
+        "{stderr}"
+    );
+    assert!(!r.exists("out.txt"));
+    assert!(start.elapsed() < Duration::from_secs(30));
+}

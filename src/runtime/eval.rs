@@ -88,9 +88,18 @@ pub fn render_command(
             IrStrPart::Lit(s) => out.push_str(s),
             IrStrPart::Value { expr, raw } => {
                 let v = ev.eval(expr, &mut locals)?;
+                // The unquoted text must fit first (quoting adds a bounded amount per word):
+                // a list sharing one long string is never rendered past the limit.
+                let room = ev.budget.limits.max_string_len.saturating_sub(out.len());
+                if v.to_text_within(room).is_none() {
+                    return fail(ev.budget.too_long(), expr.span);
+                }
                 let text = super::quote::render_value_for_shell(&v, *raw)
                     .map_err(|error| Failure { error, span: expr.span })?;
                 out.push_str(&text);
+                ev.budget
+                    .check_string(out.len())
+                    .map_err(|error| Failure { error, span: expr.span })?;
             }
         }
     }
