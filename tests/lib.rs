@@ -8,6 +8,7 @@ mod explain;
 mod fast_parser;
 mod hardening_cli;
 mod hardening_processes;
+mod hardening_values;
 mod hooks;
 mod hostile;
 mod ir;

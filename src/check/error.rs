@@ -277,6 +277,27 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    #[error("unknown time zone {zone:?}")]
+    #[diagnostic(code(E0212))]
+    UnknownZone {
+        zone: String,
+        #[label("not a known time zone")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0118))]
+    CallsTooDeep {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("cannot infer the type of this empty {what}")]
     #[diagnostic(code(E0211))]
     CannotInfer {

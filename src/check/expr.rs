@@ -772,6 +772,9 @@ impl Checker<'_> {
                 }
             }
         }
+        if let Some(e) = super::zone::check(name, args, named) {
+            self.error(e);
+        }
         match builtins::result_type(name, &placed, span) {
             Ok(t) => t,
             Err(p) => {

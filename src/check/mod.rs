@@ -5,6 +5,7 @@
 
 pub mod builtins;
 pub mod cron;
+mod depth;
 pub mod error;
 mod expr;
 mod fns;
@@ -15,6 +16,7 @@ mod step;
 pub mod ty;
 pub mod types;
 mod workflow;
+mod zone;
 
 #[cfg(test)]
 mod tests;
@@ -156,6 +158,7 @@ impl Checker<'_> {
         self.check_step_graph();
         self.check_call_cycles();
         self.check_fn_cycles();
+        self.check_call_depth();
         self.warn_unused();
     }
 

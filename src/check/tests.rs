@@ -224,12 +224,21 @@ fn long_let_chain_in_a_loop_body_checks_clean() {
 #[test]
 fn many_functions_check_clean() {
     let n = 5_000;
-    let mut src = String::from("fn f0(x: int) -> int = x\n");
-    for i in 1..n {
-        let _ = writeln!(src, "fn f{i}(x: int) -> int = f{}(x) + 1", i - 1);
-    }
-    let _ = writeln!(src, "workflow w {{ step s {{ run \"${{f{}(1)}}\" }} }}", n - 1);
-    assert!(codes(&src).is_empty());
+    // Chains of 100 (a chain of more than 256 is E0118, see `check::depth`).
+    let chain = |n: usize, every: usize| {
+        let mut src = String::from("fn f0(x: int) -> int = x\n");
+        for i in 1..n {
+            if i % every == 0 {
+                let _ = writeln!(src, "fn f{i}(x: int) -> int = x");
+            } else {
+                let _ = writeln!(src, "fn f{i}(x: int) -> int = f{}(x) + 1", i - 1);
+            }
+        }
+        let _ = writeln!(src, "workflow w {{ step s {{ run \"${{f{}(1)}}\" }} }}", n - 1);
+        src
+    };
+    assert!(codes(&chain(n, 100)).is_empty());
+    assert_eq!(codes(&chain(n, n)), ["E0118"]);
 }
 
 #[test]

@@ -102,10 +102,10 @@ pub enum CliError {
     #[diagnostic(code(E0408))]
     Internal { what: String },
 
-    /// The run could not be started or resumed.
-    #[error("cannot start the run: {reason}")]
-    #[diagnostic(code(E0409))]
-    Start { reason: String },
+    /// The runtime refused or failed the run (its own code: E0210, E054x).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Runtime(Box<crate::runtime::error::RuntimeError>),
 
     /// `maestroc explain` of a code that does not exist.
     #[error("there is no diagnostic code `{code}`")]
@@ -135,13 +135,13 @@ impl CliError {
             CliError::Store(StoreError::NoRun(_)) => EXIT_NOT_FOUND,
             CliError::RunState { exit, .. } | CliError::NotFound { exit, .. } => *exit,
             CliError::Internal { .. } => EXIT_INTERNAL,
+            CliError::Runtime(error) => error.exit_code(),
             CliError::Unreadable { .. }
             | CliError::Param { .. }
             | CliError::Compile { .. }
             | CliError::Workflow { .. }
             | CliError::ResumeParams { .. }
             | CliError::Output { .. }
-            | CliError::Start { .. }
             | CliError::UnknownCode { .. }
             | CliError::Usage { .. }
             | CliError::Store(_) => EXIT_USAGE,

@@ -50,6 +50,10 @@ pub struct HowArgs {
     /// Most bytes read from a step's `$MFLOW_OUTPUTS` file; a larger one fails the step.
     #[arg(long, value_name = "BYTES", default_value_t = crate::runtime::outputs::DEFAULT_MAX_BYTES)]
     max_outputs_size: u64,
+    /// Step instances one run may create (loop iterations times their steps, called
+    /// workflows included).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_instances)]
+    max_instances: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,6 +156,7 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> Cl
             max_list_len: args.max_list_len,
             max_string_len: args.max_string_len,
             max_steps: args.max_eval_steps,
+            max_instances: args.max_instances,
         },
         grace: Duration::from_secs(2),
         max_outputs_bytes: args.max_outputs_size,
@@ -160,7 +165,19 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> Cl
         Format::Human => Mode::Human { color },
         Format::Json => Mode::Quiet,
     };
-    let report = execute(launch, options, mode, how).map_err(|reason| CliError::Start { reason })?;
+    let report = match execute(launch, options, mode, how) {
+        Ok(report) => report,
+        Err(error) => {
+            // With a span and human output, the error is drawn with its `.mflow` line;
+            // otherwise it goes the way every CLI error goes (JSON object or header).
+            if let (Some(span), Format::Human) = (error.span(), args.format) {
+                let code = error.exit_code();
+                eprintln!("{}", crate::runtime::report::render(launch.sources, span, error, color).trim_end());
+                return Ok(code);
+            }
+            return Err(CliError::Runtime(Box::new(error)));
+        }
+    };
     let mut out = Out::new();
     match args.format {
         Format::Json => {

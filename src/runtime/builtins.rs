@@ -67,7 +67,48 @@ fn date_arg(name: &str, args: &[Value], i: usize) -> Result<jiff::civil::Date, E
 }
 
 /// Calls built-in `name`. Positional arguments come first; `named` holds the rest by name.
+/// Every value a built-in builds is within the limits (E0540): those that could grow past
+/// them check before building, and every result is checked once more.
 pub fn call(
+    name: &str,
+    args: Vec<Value>,
+    named: Vec<(String, Value)>,
+    ctx: &EvalContext,
+    budget: &mut Budget,
+) -> Result<Value, EvalError> {
+    let out = build(name, args, named, ctx, budget)?;
+    budget.check_value(&out)?;
+    Ok(out)
+}
+
+/// The largest a string can grow when its case changes (`ß` → `SS`, `ȿ` → `Ȿ`): three
+/// times its bytes.
+const CASE_GROWTH: usize = 3;
+
+/// A `fmt::Write` that refuses to grow past `max` bytes.
+struct Capped {
+    text: String,
+    max: usize,
+    /// Set when a write was refused.
+    over: bool,
+}
+
+impl std::fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.text.len().saturating_add(s.len()) > self.max {
+            self.over = true;
+            return Err(std::fmt::Error);
+        }
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+fn date_range(what: String) -> EvalError {
+    EvalError::DateRange(what)
+}
+
+fn build(
     name: &str,
     mut args: Vec<Value>,
     named: Vec<(String, Value)>,
@@ -103,7 +144,7 @@ pub fn call(
                 _ => Value::Int(0),
             };
             for item in items.iter() {
-                acc = super::ops::binary(crate::syntax::ast::BinaryOp::Add, &acc, item)?;
+                acc = super::ops::binary(crate::syntax::ast::BinaryOp::Add, &acc, item, budget)?;
             }
             acc
         }
@@ -168,6 +209,7 @@ pub fn call(
         "zip" => {
             let x = list_arg(name, a, 0)?;
             let y = list_arg(name, a, 1)?;
+            budget.check_list(x.len().min(y.len()))?;
             budget.charge(x.len().min(y.len()))?;
             Value::list(
                 x.iter()
@@ -178,6 +220,7 @@ pub fn call(
         }
         "enumerate" => {
             let x = list_arg(name, a, 0)?;
+            budget.check_list(x.len())?;
             budget.charge(x.len())?;
             Value::list(
                 x.iter()
@@ -202,6 +245,8 @@ pub fn call(
         }),
         "keys" | "values" => match a.first() {
             Some(Value::Map(m)) => {
+                budget.check_list(m.len())?;
+                budget.charge(m.len())?;
                 if name == "keys" {
                     Value::list(m.iter().map(|(k, _)| Value::string(k.as_str())).collect())
                 } else {
@@ -213,24 +258,61 @@ pub fn call(
         "join" => {
             let items = list_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
-            let out = items.iter().map(Value::to_text).collect::<Vec<_>>().join(sep);
-            budget.check_string(out.len())?;
+            budget.charge(items.len())?;
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    budget.check_string(out.len().saturating_add(sep.len()))?;
+                    out.push_str(sep);
+                }
+                let max = budget.limits.max_string_len.saturating_sub(out.len());
+                match item.to_text_within(max) {
+                    Some(t) => out.push_str(&t),
+                    None => budget.check_string(budget.limits.max_string_len.saturating_add(1))?,
+                }
+            }
             Value::string(out)
         }
         "split" => {
             let s = string_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
+            let count = if sep.is_empty() {
+                s.chars().count()
+            } else {
+                s.matches(sep).count().saturating_add(1)
+            };
+            budget.check_list(count)?;
+            budget.charge(count)?;
             let parts: Vec<Value> = if sep.is_empty() {
                 s.chars().map(|c| Value::string(c.to_string())).collect()
             } else {
                 s.split(sep).map(Value::string).collect()
             };
-            budget.check_list(parts.len())?;
             Value::list(parts)
         }
         "trim" => Value::string(string_arg(name, a, 0)?.trim()),
-        "upper" => Value::string(string_arg(name, a, 0)?.to_uppercase()),
-        "lower" => Value::string(string_arg(name, a, 0)?.to_lowercase()),
+        "upper" | "lower" => {
+            let s = string_arg(name, a, 0)?;
+            if s.len().saturating_mul(CASE_GROWTH) > budget.limits.max_string_len {
+                // Only a string near the limit can pass it: measure before building.
+                let grown: usize = s
+                    .chars()
+                    .map(|c| {
+                        if name == "upper" {
+                            c.to_uppercase().map(char::len_utf8).sum::<usize>()
+                        } else {
+                            c.to_lowercase().map(char::len_utf8).sum::<usize>()
+                        }
+                    })
+                    .sum();
+                budget.check_string(grown)?;
+            }
+            Value::string(if name == "upper" {
+                s.to_uppercase()
+            } else {
+                s.to_lowercase()
+            })
+        }
         "raw" => Value::string(string_arg(name, a, 0)?),
         "replace" => {
             let s = string_arg(name, a, 0)?;
@@ -245,7 +327,10 @@ pub fn call(
         }
         "starts_with" => Value::Bool(string_arg(name, a, 0)?.starts_with(string_arg(name, a, 1)?)),
         "ends_with" => Value::Bool(string_arg(name, a, 0)?.ends_with(string_arg(name, a, 1)?)),
-        "str" => Value::string(a.first().map(Value::to_text).unwrap_or_default()),
+        "str" => Value::string(match a.first() {
+            Some(v) => budget.text(v)?,
+            None => String::new(),
+        }),
         "int" => {
             match a.first() {
                 Some(Value::Int(n)) => Value::Int(*n),
@@ -287,9 +372,20 @@ pub fn call(
         "format_date" => {
             let d = date_arg(name, a, 0)?;
             let pattern = string_arg(name, a, 1)?;
-            let out = jiff::fmt::strtime::format(pattern, d)
-                .map_err(|e| EvalError::Invalid(format!("cannot format with {pattern:?}: {e}")))?;
-            Value::string(out)
+            // Written through a writer that stops at the limit: a pattern repeating a
+            // directive never builds more than the limit allows.
+            let mut out = Capped {
+                text: String::new(),
+                max: budget.limits.max_string_len,
+                over: false,
+            };
+            let formatted =
+                jiff::fmt::strtime::BrokenDownTime::from(d).format(pattern, jiff::fmt::StdFmtWrite(&mut out));
+            if out.over {
+                return Err(budget.too_long());
+            }
+            formatted.map_err(|e| EvalError::Invalid(format!("cannot format with {pattern:?}: {e}")))?;
+            Value::string(out.text)
         }
         "parse_date" => {
             let s = string_arg(name, a, 0)?;
@@ -300,7 +396,7 @@ pub fn call(
                     EvalError::Conversion(format!("cannot parse {s:?} as a date (expected YYYY-MM-DD)"))
                 })?,
             };
-            Value::Date(d)
+            super::ops::date(d).ok_or_else(|| date_range(format!("{s:?} parses as {d}")))?
         }
         "today" => {
             let zone = match a.first() {
@@ -322,9 +418,9 @@ pub fn call(
             let mut d = start;
             for _ in 0..len {
                 out.push(Value::Date(d));
-                d = d
-                    .tomorrow()
-                    .map_err(|_| EvalError::Invalid("date out of range".into()))?;
+                if d < end {
+                    d = d.tomorrow().map_err(|_| date_range(format!("the day after {d}")))?;
+                }
             }
             Value::list(out)
         }
@@ -333,8 +429,10 @@ pub fn call(
             None => Value::None,
         },
         "to_json" => {
-            let out = a.first().map(|v| v.to_json().to_string()).unwrap_or_default();
-            budget.check_string(out.len())?;
+            let out = match a.first() {
+                Some(v) => budget.json(v)?,
+                None => String::new(),
+            };
             Value::string(out)
         }
         other => return Err(EvalError::Invalid(format!("unknown built-in `{other}`"))),
@@ -352,11 +450,88 @@ mod tests {
         call(name, args, Vec::new(), &ctx, &mut budget)
     }
 
+    fn small(name: &str, args: Vec<Value>) -> Result<Value, EvalError> {
+        let ctx = EvalContext::capture();
+        let limits = Limits {
+            max_list_len: 5,
+            max_string_len: 10,
+            ..Limits::default()
+        };
+        call(name, args, Vec::new(), &ctx, &mut Budget::new(&limits))
+    }
+
+    fn ints(n: i64) -> Value {
+        Value::list((0..n).map(Value::Int).collect())
+    }
+
+    fn strs(items: &[&str]) -> Value {
+        Value::list(items.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    /// Every built-in that builds a string, a list or a map stays within the limits (E0540),
+    /// each with an input just past them.
+    #[test]
+    fn every_building_builtin_checks_the_limits() {
+        let d = Value::Date("2026-11-23".parse().unwrap());
+        let six_entries = Value::map((0..6).map(|i| (format!("k{i}"), Value::Int(i))).collect());
+        let cases: Vec<(&str, Vec<Value>)> = vec![
+            ("range", vec![Value::Int(0), Value::Int(6)]),
+            ("flatten", vec![Value::list(vec![ints(3), ints(3)])]),
+            ("zip", vec![ints(6), ints(6)]),
+            ("enumerate", vec![ints(6)]),
+            ("keys", vec![six_entries.clone()]),
+            ("values", vec![six_entries]),
+            ("join", vec![strs(&["aaaaaa", "bbbbbb"]), Value::string("")]),
+            ("split", vec![Value::string("a,a,a,a,a,a"), Value::string(",")]),
+            ("upper", vec![Value::string("ȿȿȿȿȿ")]),
+            ("lower", vec![Value::string("ȺȺȺȺȺ")]),
+            (
+                "replace",
+                vec![Value::string("aaaaaa"), Value::string("a"), Value::string("bb")],
+            ),
+            ("str", vec![strs(&["aa", "aa", "aa", "aa"])]),
+            ("to_json", vec![strs(&["aaaa", "bbbb"])]),
+            ("format_date", vec![d.clone(), Value::string("%Y%Y%Y")]),
+            (
+                "dates_between",
+                vec![d.clone(), Value::Date("2026-12-23".parse().unwrap())],
+            ),
+        ];
+        for (name, args) in cases {
+            let r = small(name, args);
+            assert!(matches!(r, Err(EvalError::Limit { .. })), "{name}: {r:?}");
+        }
+        // Just within the limits, the same built-ins work.
+        assert_eq!(
+            small("format_date", vec![d, Value::string("%Y%m%d")])
+                .unwrap()
+                .to_text(),
+            "20261123"
+        );
+        assert_eq!(small("upper", vec![Value::string("abc")]).unwrap().to_text(), "ABC");
+        assert_eq!(
+            small("join", vec![strs(&["a", "b"]), Value::string("-")])
+                .unwrap()
+                .to_text(),
+            "a-b"
+        );
+    }
+
+    #[test]
+    fn sums_and_dates_out_of_range_are_errors() {
+        let huge = Value::list(vec![Value::Float(1e308), Value::Float(1e308)]);
+        assert_eq!(run("sum", vec![huge]), Err(EvalError::FloatOverflow("+")));
+        assert!(matches!(
+            run("parse_date", vec![Value::string("0000-01-01")]),
+            Err(EvalError::DateRange(_))
+        ));
+    }
+
     #[test]
     fn range_fails_fast_on_huge_lists() {
         let start = std::time::Instant::now();
         let r = run("range", vec![Value::Int(0), Value::Int(1_000_000_000_000)]);
-        assert!(matches!(r, Err(EvalError::Limit(_))));
+        assert!(matches!(r, Err(EvalError::Limit { .. })));
         assert!(start.elapsed().as_millis() < 100);
     }
 

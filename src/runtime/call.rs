@@ -3,12 +3,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::error::RuntimeError;
 use super::eval;
 use super::frame::Frame;
 use super::scheduler::Runner;
 use super::step::Try;
 use super::value::Value;
 use crate::check::{BindingId, WorkflowId};
+use crate::syntax::span::Span;
+
+/// Workflows nested at most this deep at run time (the checker's bound,
+/// `check::depth::MAX_WORKFLOW_DEPTH`, is lower).
+pub const MAX_CALL_DEPTH: usize = 128;
 
 pub(super) async fn run_call(
     r: &Runner<'_>,
@@ -16,7 +22,20 @@ pub(super) async fn run_call(
     given: HashMap<BindingId, Value>,
     name: &str,
     forced: bool,
+    step_span: Span,
 ) -> Try {
+    // The checker bounds chains of `call`s (E0118); this bound is what keeps the runtime's
+    // stack safe whatever reaches it.
+    let depth = name.matches('/').count() + 1;
+    if depth >= MAX_CALL_DEPTH {
+        let error = RuntimeError::CallDepth {
+            limit: MAX_CALL_DEPTH,
+            span: step_span,
+        };
+        let message = error.to_string();
+        r.reporter.error(r.sources, error);
+        return Try::Failed(message);
+    }
     let inst = match r.instance(workflow, given, format!("{name}/"), forced) {
         Ok(inst) => inst,
         Err(failure) => {
@@ -24,6 +43,11 @@ pub(super) async fn run_call(
             return Try::Failed(format!("could not start subworkflow: {}", failure.error));
         }
     };
+    if let Err(error) = super::settings::check(r, &inst) {
+        let message = error.to_string();
+        r.reporter.error(r.sources, error);
+        return Try::Failed(message);
+    }
     let root = Arc::new(Frame::new(
         None,
         Vec::new(),

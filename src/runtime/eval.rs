@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::builtins::{self, EvalContext};
 use super::error::EvalError;
 use super::frame::{Frame, NodeResult};
-use super::limits::Budget;
+use super::limits::{Budget, MAX_FN_DEPTH};
 use super::ops;
 use super::value::Value;
 use crate::check::{BindingId, Program, StepId};
@@ -41,7 +41,13 @@ pub struct Env<'a> {
 /// Evaluates `expr` in `frame` (none for run-start values).
 pub fn eval(env: &Env<'_>, frame: Option<&Arc<Frame>>, expr: &IrExpr, budget: &mut Budget) -> Result<Value, Failure> {
     let mut locals = Vec::new();
-    Evaluator { env, frame, budget }.eval(expr, &mut locals)
+    Evaluator {
+        env,
+        frame,
+        budget,
+        depth: 0,
+    }
+    .eval(expr, &mut locals)
 }
 
 /// Evaluates `expr` with extra variables in scope (a `while` condition over its variables).
@@ -52,7 +58,13 @@ pub fn eval_with(
     mut locals: Vec<(BindingId, Value)>,
     budget: &mut Budget,
 ) -> Result<Value, Failure> {
-    Evaluator { env, frame, budget }.eval(expr, &mut locals)
+    Evaluator {
+        env,
+        frame,
+        budget,
+        depth: 0,
+    }
+    .eval(expr, &mut locals)
 }
 
 /// Renders a `run` command: literal text as written, each interpolated value as shell
@@ -64,21 +76,40 @@ pub fn render_command(
     budget: &mut Budget,
 ) -> Result<String, Failure> {
     let mut out = String::new();
-    let mut ev = Evaluator { env, frame, budget };
+    let mut ev = Evaluator {
+        env,
+        frame,
+        budget,
+        depth: 0,
+    };
     let mut locals = Vec::new();
     for part in parts {
         match part {
             IrStrPart::Lit(s) => out.push_str(s),
             IrStrPart::Value { expr, raw } => {
                 let v = ev.eval(expr, &mut locals)?;
+                // The unquoted text must fit first (quoting adds a bounded amount per word):
+                // a list sharing one long string is never rendered past the limit.
+                let room = ev.budget.limits.max_string_len.saturating_sub(out.len());
+                if v.to_text_within(room).is_none() {
+                    return fail(ev.budget.too_long(), expr.span);
+                }
                 let text = super::quote::render_value_for_shell(&v, *raw)
                     .map_err(|error| Failure { error, span: expr.span })?;
                 out.push_str(&text);
+                ev.budget
+                    .check_string(out.len())
+                    .map_err(|error| Failure { error, span: expr.span })?;
             }
         }
     }
     Ok(out)
 }
+
+/// Below this much stack left, evaluation continues on a new segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+/// The size of each new stack segment.
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
 fn fail<T>(error: EvalError, span: Span) -> Result<T, Failure> {
     Err(Failure { error, span })
@@ -88,6 +119,8 @@ struct Evaluator<'e, 'a> {
     env: &'e Env<'a>,
     frame: Option<&'e Arc<Frame>>,
     budget: &'e mut Budget,
+    /// `fn` calls nested in this evaluation.
+    depth: usize,
 }
 
 impl Evaluator<'_, '_> {
@@ -95,7 +128,13 @@ impl Evaluator<'_, '_> {
         self.budget.charge(n).map_err(|error| Failure { error, span })
     }
 
+    /// Evaluates on a stack that grows when it runs low: 256 nested `fn` calls, each with
+    /// a body nested as deep as the parser allows, need more than a thread's stack.
     fn eval(&mut self, expr: &IrExpr, locals: &mut Vec<(BindingId, Value)>) -> Result<Value, Failure> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.eval_here(expr, locals))
+    }
+
+    fn eval_here(&mut self, expr: &IrExpr, locals: &mut Vec<(BindingId, Value)>) -> Result<Value, Failure> {
         self.charge(1, expr.span)?;
         let span = expr.span;
         Ok(match &expr.kind {
@@ -116,7 +155,11 @@ impl Evaluator<'_, '_> {
                         IrStrPart::Lit(s) => out.push_str(s),
                         IrStrPart::Value { expr, .. } => {
                             let v = self.eval(expr, locals)?;
-                            out.push_str(&v.to_text());
+                            let room = self.budget.limits.max_string_len.saturating_sub(out.len());
+                            match v.to_text_within(room) {
+                                Some(text) => out.push_str(&text),
+                                None => return fail(self.budget.too_long(), span),
+                            }
                         }
                     }
                     self.budget
@@ -130,6 +173,9 @@ impl Evaluator<'_, '_> {
                 for item in items {
                     out.push(self.eval(item, locals)?);
                 }
+                self.budget
+                    .check_list(out.len())
+                    .map_err(|error| Failure { error, span })?;
                 Value::list(out)
             }
             IrExprKind::Map(entries) => {
@@ -141,6 +187,9 @@ impl Evaluator<'_, '_> {
                     };
                     out.push((key, self.eval(v, locals)?));
                 }
+                self.budget
+                    .check_map(out.len())
+                    .map_err(|error| Failure { error, span })?;
                 Value::map(out)
             }
             IrExprKind::Record(fields) => {
@@ -170,7 +219,13 @@ impl Evaluator<'_, '_> {
                 for (param, arg) in func.params.iter().zip(args) {
                     inner.push((*param, self.eval(arg, locals)?));
                 }
-                self.eval(&func.body, &mut inner)?
+                if self.depth >= MAX_FN_DEPTH {
+                    return fail(EvalError::CallDepth(MAX_FN_DEPTH), span);
+                }
+                self.depth += 1;
+                let v = self.eval(&func.body, &mut inner);
+                self.depth -= 1;
+                v?
             }
             IrExprKind::CallBuiltin(name, args) => {
                 let mut values = Vec::with_capacity(args.len());
@@ -212,7 +267,7 @@ impl Evaluator<'_, '_> {
                 _ => {
                     let l = self.eval(a, locals)?;
                     let r = self.eval(b, locals)?;
-                    ops::binary(*op, &l, &r).map_err(|error| Failure { error, span })?
+                    ops::binary(*op, &l, &r, self.budget).map_err(|error| Failure { error, span })?
                 }
             },
             IrExprKind::If(c, a, b) => {
@@ -243,6 +298,9 @@ impl Evaluator<'_, '_> {
                     locals.pop();
                     if let Some(v) = result? {
                         out.push(v);
+                        self.budget
+                            .check_list(out.len())
+                            .map_err(|error| Failure { error, span })?;
                     }
                 }
                 Value::list(out)

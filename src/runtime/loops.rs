@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use futures_util::stream::{FuturesUnordered, StreamExt as _};
 
+use super::error::RuntimeError;
 use super::eval::{self, Failure};
 use super::frame::Frame;
 use super::scheduler::{Instance, Runner};
@@ -41,16 +42,33 @@ fn body_frame(
     )))
 }
 
+/// A loop's `concurrency` or `limit`, evaluated where the loop runs; below 1 is E0210 (a
+/// value the launch could not check, as it reads loop variables or step outputs).
 fn int_setting(
     r: &Runner<'_>,
     inst: &Instance<'_>,
     frame: &Arc<Frame>,
-    expr: Option<&crate::ir::IrExpr>,
+    (setting, expr): (&'static str, Option<&crate::ir::IrExpr>),
     name: &str,
 ) -> Result<Option<i64>, ()> {
     let Some(expr) = expr else { return Ok(None) };
     let mut budget = r.budget();
     match eval::eval(&r.env(inst), Some(frame), expr, &mut budget) {
+        Ok(Value::Int(n)) if n < 1 => {
+            r.reporter.error(
+                r.sources,
+                RuntimeError::InvalidSetting {
+                    setting,
+                    value: n.to_string(),
+                    why: "it must be at least 1",
+                    span: expr.span,
+                    help: Some(format!(
+                        "in {name}: this value is known only while the run goes on; make sure it is at least 1"
+                    )),
+                },
+            );
+            Err(())
+        }
         Ok(Value::Int(n)) => Ok(Some(n)),
         Ok(_) => Ok(None),
         Err(failure) => {
@@ -73,6 +91,17 @@ fn keeps_iterations(body: &Body) -> bool {
             x.branches.iter().any(|b| keeps_iterations(&b.body)) || x.else_body.as_ref().is_some_and(keeps_iterations)
         }
     })
+}
+
+/// The steps one instance of `body` surely makes: its own steps (an `if`'s branches and
+/// nested loops may make none).
+fn direct_steps(body: &Body) -> u64 {
+    let n = body
+        .graph
+        .node_weights()
+        .filter(|node| matches!(node, Node::Step(_)))
+        .count();
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 fn fail(r: &Runner<'_>, name: &str, failure: &Failure) {
@@ -109,7 +138,13 @@ pub(super) async fn run_foreach(
         r.stop_starting();
         return (Vec::new(), false);
     };
-    let Ok(concurrency) = int_setting(r, inst, frame, f.concurrency.as_ref(), &label) else {
+    // Known before expanding: the iterations times the steps each one makes at least.
+    let per_iteration = direct_steps(&f.body);
+    let least = u64::try_from(total).unwrap_or(u64::MAX).saturating_mul(per_iteration);
+    if !r.room_for_instances(least, &format!("this `foreach` of {total} iterations"), f.span) {
+        return (Vec::new(), false);
+    }
+    let Ok(concurrency) = int_setting(r, inst, frame, ("concurrency", f.concurrency.as_ref()), &label) else {
         r.mark_failed();
         r.stop_starting();
         return (Vec::new(), false);
@@ -151,6 +186,8 @@ pub(super) async fn run_foreach(
         let Some((index, child, body_ok)) = running.next().await else {
             break;
         };
+        // Iterations of no-op steps finish without waiting: let signals and cancel in.
+        tokio::task::yield_now().await;
         if keep {
             if frames.len() <= index {
                 frames.resize(index + 1, None);
@@ -183,7 +220,7 @@ pub(super) async fn run_while(
             }
         }
     }
-    let Ok(limit) = int_setting(r, inst, frame, w.limit.as_ref(), &label) else {
+    let Ok(limit) = int_setting(r, inst, frame, ("limit", w.limit.as_ref()), &label) else {
         r.mark_failed();
         r.stop_starting();
         return (Vec::new(), false);
@@ -222,6 +259,7 @@ pub(super) async fn run_while(
             }
         };
         let ok = Box::pin(r.run_body(inst, &w.body, child.clone())).await;
+        tokio::task::yield_now().await;
         if keep {
             frames.push(child.clone());
         }

@@ -20,6 +20,7 @@ pub mod result;
 pub mod resume;
 pub mod run;
 pub mod scheduler;
+pub mod settings;
 pub mod state;
 pub mod step;
 pub mod tail;

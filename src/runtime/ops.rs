@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 
 use super::error::EvalError;
+use super::limits::Budget;
 use super::value::Value;
 use crate::syntax::ast::{BinaryOp, UnaryOp};
 
@@ -44,21 +45,38 @@ fn equal(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A float result, or an error: arithmetic never produces infinity or NaN
+/// (docs/runtime.md, "Numbers").
+pub fn finite(f: f64, op: &'static str) -> Result<Value, EvalError> {
+    if f.is_nan() {
+        Err(EvalError::NotANumber(op))
+    } else if f.is_infinite() {
+        Err(EvalError::FloatOverflow(op))
+    } else {
+        Ok(Value::Float(f))
+    }
+}
+
 fn days(ms: i64) -> i64 {
     ms.div_euclid(DAY_MS)
 }
 
 fn shift(d: jiff::civil::Date, ms: i64) -> Result<Value, EvalError> {
-    let span = jiff::Span::new()
-        .try_days(days(ms))
-        .map_err(|_| EvalError::Overflow("date arithmetic"))?;
-    d.checked_add(span)
-        .map(Value::Date)
-        .map_err(|_| EvalError::Invalid("the date is out of range".into()))
+    let out_of_range = || EvalError::DateRange(format!("{d} shifted by {}", super::value::format_duration(ms)));
+    let span = jiff::Span::new().try_days(days(ms)).map_err(|_| out_of_range())?;
+    let shifted = d.checked_add(span).map_err(|_| out_of_range())?;
+    date(shifted).ok_or_else(out_of_range)
+}
+
+/// `d` as a value, if it is in the range a date value may hold (0001-01-01 to 9999-12-31:
+/// the dates whose `YYYY-MM-DD` text reads back).
+#[must_use]
+pub fn date(d: jiff::civil::Date) -> Option<Value> {
+    (d.year() >= 1).then_some(Value::Date(d))
 }
 
 #[allow(clippy::cast_precision_loss)] // int with float is float arithmetic, as specified
-pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
+pub fn binary(op: BinaryOp, a: &Value, b: &Value, budget: &Budget) -> Result<Value, EvalError> {
     use Value as V;
     match op {
         BinaryOp::Eq => return Ok(V::Bool(equal(a, b))),
@@ -96,16 +114,26 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
             if matches!(op, BinaryOp::Div | BinaryOp::Rem) && y == 0.0 {
                 return Err(EvalError::DivisionByZero);
             }
-            Ok(V::Float(match op {
-                BinaryOp::Add => x + y,
-                BinaryOp::Sub => x - y,
-                BinaryOp::Mul => x * y,
-                BinaryOp::Div => x / y,
-                _ => x % y,
-            }))
+            finite(
+                match op {
+                    BinaryOp::Add => x + y,
+                    BinaryOp::Sub => x - y,
+                    BinaryOp::Mul => x * y,
+                    BinaryOp::Div => x / y,
+                    _ => x % y,
+                },
+                sym,
+            )
         }
-        (BinaryOp::Add, V::Str(x), V::Str(y)) => Ok(V::string(format!("{x}{y}"))),
-        (BinaryOp::Add, V::List(x), V::List(y)) => Ok(V::list(x.iter().chain(y.iter()).cloned().collect())),
+        (BinaryOp::Add, V::Str(x), V::Str(y)) => {
+            // Checked before the string is built: a loop doubling a string stops at the limit.
+            budget.check_string(x.len().saturating_add(y.len()))?;
+            Ok(V::string(format!("{x}{y}")))
+        }
+        (BinaryOp::Add, V::List(x), V::List(y)) => {
+            budget.check_list(x.len().saturating_add(y.len()))?;
+            Ok(V::list(x.iter().chain(y.iter()).cloned().collect()))
+        }
         (BinaryOp::Add, V::Duration(x), V::Duration(y)) => {
             x.checked_add(*y).map(V::Duration).ok_or(EvalError::Overflow(sym))
         }
@@ -145,5 +173,61 @@ pub fn index(base: &Value, index: &Value) -> Result<Value, EvalError> {
             .map(|(_, v)| v.clone())
             .ok_or_else(|| EvalError::MissingKey(k.to_string())),
         _ => Err(EvalError::Invalid("this value cannot be indexed".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::limits::Limits;
+
+    /// Each operator that builds a value checks the limits before building it; float
+    /// arithmetic never yields infinity or NaN.
+    #[test]
+    fn every_building_operator_checks() {
+        let limits = Limits {
+            max_list_len: 5,
+            max_string_len: 10,
+            ..Limits::default()
+        };
+        let b = Budget::new(&limits);
+        let s = Value::string("abcdef");
+        assert!(matches!(
+            binary(BinaryOp::Add, &s, &s, &b),
+            Err(EvalError::Limit { .. })
+        ));
+        let l = Value::list(vec![Value::Int(1); 3]);
+        assert!(matches!(
+            binary(BinaryOp::Add, &l, &l, &b),
+            Err(EvalError::Limit { .. })
+        ));
+        let ok = Value::string("abcde");
+        assert_eq!(binary(BinaryOp::Add, &ok, &ok, &b).unwrap().to_text(), "abcdeabcde");
+        let big = Value::Float(1e308);
+        for op in [BinaryOp::Add, BinaryOp::Mul] {
+            assert_eq!(binary(op, &big, &big, &b), Err(EvalError::FloatOverflow(op.symbol())));
+        }
+        assert_eq!(
+            binary(BinaryOp::Sub, &Value::Float(-1e308), &big, &b),
+            Err(EvalError::FloatOverflow("-"))
+        );
+        assert_eq!(
+            binary(BinaryOp::Div, &big, &Value::Float(1e-308), &b),
+            Err(EvalError::FloatOverflow("/"))
+        );
+        assert_eq!(
+            binary(BinaryOp::Mul, &big, &Value::Int(10), &b),
+            Err(EvalError::FloatOverflow("*"))
+        );
+        let last = Value::Date("9999-12-31".parse().unwrap());
+        assert!(matches!(
+            binary(BinaryOp::Add, &last, &Value::Duration(86_400_000), &b),
+            Err(EvalError::DateRange(_))
+        ));
+        let first = Value::Date("0001-01-01".parse().unwrap());
+        assert!(matches!(
+            binary(BinaryOp::Sub, &first, &Value::Duration(86_400_000), &b),
+            Err(EvalError::DateRange(_))
+        ));
     }
 }

@@ -81,7 +81,7 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
             match map.get(name) {
                 Some(j) => out.push((
                     name.clone(),
-                    Value::from_json(j, ty).map_err(|reason| mistyped(name, ty, reason))?,
+                    Value::from_json(j, ty).map_err(|reason| mistyped(name, ty, reason.0))?,
                 )),
                 None if ty.is_optional() => out.push((name.clone(), Value::None)),
                 None => return Err(OutputError::Missing(name.clone())),
@@ -108,7 +108,7 @@ pub fn parse(text: &str, declared: &[(String, Type)]) -> Result<Vec<(String, Val
         match lines.iter().rev().find(|(n, _)| n == name) {
             Some((_, value)) => out.push((
                 name.clone(),
-                Value::from_text(value, ty).map_err(|reason| mistyped(name, ty, reason))?,
+                Value::from_text(value, ty).map_err(|reason| mistyped(name, ty, reason.0))?,
             )),
             None if ty.is_optional() => out.push((name.clone(), Value::None)),
             None => return Err(OutputError::Missing(name.clone())),

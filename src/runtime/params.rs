@@ -7,10 +7,13 @@ use crate::check::{BindingId, Program};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::ir::IrWorkflow;
 
-/// A launch parameter that cannot be used; the run does not start.
-#[derive(Debug, PartialEq, Eq)]
+/// A launch parameter that cannot be used; the run does not start (E0401).
+#[derive(Debug, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(E0401))]
 pub struct ParamError {
     pub message: String,
+    #[help]
     pub help: Option<String>,
 }
 

@@ -7,37 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Duration;
 
-use miette::Diagnostic;
-use thiserror::Error;
-
 use super::eval::Failure;
 use super::state::StepState;
 use crate::source::SourceMap;
 use crate::syntax::span::Span;
 
-/// A runtime error shown with the source line it came from.
-#[derive(Debug, Error, Diagnostic)]
-pub enum RuntimeError {
-    #[error("{message}")]
-    #[diagnostic(code(E0540))]
-    Evaluation {
-        message: String,
-        #[label("in {instance}")]
-        span: Span,
-        instance: String,
-    },
-    #[error("`while` loop {label} passed its limit of {limit} iterations")]
-    #[diagnostic(
-        code(E0541),
-        help("raise it with `limit N` in the loop header if more iterations are expected")
-    )]
-    LoopLimit {
-        label: String,
-        limit: i64,
-        #[label("this loop")]
-        span: Span,
-    },
-}
+pub use super::error::RuntimeError;
 
 /// Where progress goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,6 +183,7 @@ impl Reporter {
                 message: failure.error.to_string(),
                 span: failure.span,
                 instance: instance.to_string(),
+                help: failure.error.help(),
             },
         );
     }
@@ -222,6 +198,14 @@ impl Reporter {
                 span,
             },
         );
+    }
+
+    /// Renders any runtime error against its source (a plain line when it has no span).
+    pub fn error(&self, sources: &SourceMap, error: RuntimeError) {
+        match error.span() {
+            Some(span) => self.diagnostic(sources, span, error),
+            None => self.message(&format!("error: {error}")),
+        }
     }
 
     fn diagnostic(&self, sources: &SourceMap, span: Span, error: RuntimeError) {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::error::RuntimeError;
 use super::eval::{self, Failure};
 use super::events::EventLog;
 use super::frame::Frame;
@@ -67,9 +68,9 @@ const CANCEL_POLL: Duration = Duration::from_millis(200);
 
 /// Runs a workflow to the end and reports what happened. The run is recorded in the store
 /// under `$MFLOW_HOME` from before it starts to after it ends.
-pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) -> Result<RunReport, String> {
+pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) -> Result<RunReport, RuntimeError> {
     let home = home();
-    let store = Store::open(&home, Durability::from_env()).map_err(|e| e.to_string())?;
+    let store = Store::open(&home, Durability::from_env())?;
     let wf = launch.ir.workflow(launch.workflow);
     let (run_id, run_dir, resume, started_at) = match start {
         Start::New => {
@@ -87,17 +88,17 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             (run.run_id, PathBuf::from(run.run_dir), Some(resume), started)
         }
     };
-    let lease = Lease::acquire(&home, &run_id).map_err(|_| {
-        format!(
-            "run `{run_id}` is still running in another process\n  help: stop it first with `maestroc cancel {run_id}`"
-        )
+    let lease = Lease::acquire(&home, &run_id).map_err(|_| RuntimeError::Start {
+        message: format!("run `{run_id}` is still running in another process"),
+        help: Some(format!("stop it first with `maestroc cancel {run_id}`")),
     })?;
-    std::fs::create_dir_all(run_dir.join("logs")).map_err(|e| format!("cannot create {}: {e}", run_dir.display()))?;
-    let events = EventLog::append(&run_dir.join("events.jsonl")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(run_dir.join("logs"))
+        .map_err(|e| RuntimeError::start(format_args!("cannot create {}: {e}", run_dir.display())))?;
+    let events = EventLog::append(&run_dir.join("events.jsonl")).map_err(RuntimeError::start)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| RuntimeError::start(format_args!("cannot start the runtime: {e}")))?;
     let resumed = resume.is_some();
     let mut runner = Runner::new(
         launch.ir,
@@ -116,34 +117,54 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         runner.context.start = t;
     }
     let runner = runner;
+    // A long expression is evaluated without awaiting, so the run's own signal listener
+    // cannot see a signal then: a watcher thread sets the flag every evaluation looks at.
+    let watcher = Watcher::start(runner.interrupted.clone());
+    // The launched instance (its params, consts and lets) exists before the run is
+    // recorded, so settings that params decide are checked before anything runs (E0210).
+    let instance = runner.instance(launch.workflow, launch.params.clone(), String::new(), false);
+    if let Ok(inst) = &instance {
+        if let Err(e) = super::settings::check(&runner, inst) {
+            drop(watcher);
+            lease.release();
+            if !resumed {
+                // Only what `execute` created: the new run's empty directory.
+                let _ = std::fs::remove_dir_all(&run_dir);
+            }
+            return Err(e);
+        }
+    }
     let params = params_json(wf, &launch.params);
     // Runs of one workflow share a strategy: the workflow in its file.
     let key = format!("{}::{}", launch.file, wf.name);
     if resumed {
-        store.resume_run(&run_id, &params).map_err(|e| e.to_string())?;
+        store.resume_run(&run_id, &params)?;
     } else {
-        store
-            .create_run(&NewRun {
-                run_id: &run_id,
-                workflow: &wf.name,
-                file: &launch.file,
-                workflow_key: &key,
-                params: &params,
-                strategy: "parallel",
-                run_dir: &run_dir.display().to_string(),
-            })
-            .map_err(|e| e.to_string())?;
+        store.create_run(&NewRun {
+            run_id: &run_id,
+            workflow: &wf.name,
+            file: &launch.file,
+            workflow_key: &key,
+            params: &params,
+            strategy: "parallel",
+            run_dir: &run_dir.display().to_string(),
+        })?;
     }
     let started = Instant::now();
     let (state, outputs, refused) = runtime.block_on(async {
         // Installed once for the whole run: a signal between waiting in the queue and
         // running the body is not lost.
         let mut signals = Signals::install();
-        let inst = match runner.instance(launch.workflow, launch.params.clone(), String::new(), false) {
+        let inst = match instance {
             Ok(inst) => inst,
             Err(failure) => {
                 runner.report_failure(&wf.name, &failure);
-                return (RunState::Failed, Vec::new(), None);
+                if runner.was_interrupted() {
+                    runner
+                        .reporter
+                        .message("interrupted while evaluating the workflow's values; nothing ran");
+                }
+                return (interrupted_or(&runner, RunState::Failed), Vec::new(), None);
             }
         };
         if !resumed {
@@ -169,6 +190,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         let (state, outputs) = body(&runner, &inst, &mut signals).await;
         (state, outputs, None)
     });
+    drop(watcher);
     if refused.is_none() {
         runner.event(None, state.as_str(), None, None);
     }
@@ -331,6 +353,11 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -
     if let Some(state) = interrupt {
         return (state, Vec::new());
     }
+    if runner.was_interrupted() {
+        // The signal stopped an evaluation before the listener above saw it.
+        runner.reporter.message("interrupted; stopping running steps");
+        return (RunState::Cancelled, Vec::new());
+    }
     if !ok || runner.has_failed() {
         return (RunState::Failed, Vec::new());
     }
@@ -346,6 +373,58 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -
         }
     }
     (RunState::Succeeded, outputs)
+}
+
+/// `state`, or `cancelled` when SIGINT/SIGTERM stopped the evaluation that failed.
+fn interrupted_or(runner: &Runner<'_>, state: RunState) -> RunState {
+    if runner.was_interrupted() {
+        RunState::Cancelled
+    } else {
+        state
+    }
+}
+
+/// A thread that sets a flag on SIGINT or SIGTERM while the run lasts (the run's own
+/// listener, [`Signals`], hears the same signals).
+struct Watcher {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watcher {
+    fn start(flag: Arc<std::sync::atomic::AtomicBool>) -> Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("maestroc-signals".into())
+            .spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    return;
+                };
+                rt.block_on(async move {
+                    let mut signals = Signals::install();
+                    tokio::select! {
+                        _ = signals.next() => flag.store(true, std::sync::atomic::Ordering::SeqCst),
+                        _ = stopped => {}
+                    }
+                });
+            })
+            .ok();
+        Self {
+            stop: Some(stop),
+            thread,
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// SIGINT, SIGTERM and SIGHUP (the terminal closed: handled like SIGTERM), listened to

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -73,6 +73,12 @@ pub(super) struct Runner<'a> {
     /// Set when running steps must be stopped too (`fail_fast`, timeout, signal).
     cancel: watch::Sender<bool>,
     failed: AtomicBool,
+    /// Step instances created so far, called workflows included (`--max-instances`).
+    instances: AtomicU64,
+    /// Set once the instance limit was reported, so it is reported once.
+    instances_reported: AtomicBool,
+    /// Set by SIGINT/SIGTERM from another thread: a long evaluation stops (`Budget`).
+    pub interrupted: Arc<AtomicBool>,
 }
 
 /// One running instance of a workflow (the launched one, or one called by a step).
@@ -130,7 +136,55 @@ impl<'a> Runner<'a> {
             stop: AtomicBool::new(false),
             cancel,
             failed: AtomicBool::new(false),
+            instances: AtomicU64::new(0),
+            instances_reported: AtomicBool::new(false),
+            interrupted: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Counts `n` more step instances; false (and the run stops, reported once) when that
+    /// passes `--max-instances`.
+    pub fn count_instances(&self, n: u64, what: &str, span: crate::syntax::span::Span) -> bool {
+        let limit = self.options.limits.max_instances;
+        let before = self.instances.fetch_add(n, Ordering::SeqCst);
+        if before.saturating_add(n) <= limit {
+            return true;
+        }
+        self.instances.fetch_sub(n, Ordering::SeqCst);
+        self.too_many_instances(what, "the instance past the limit", span);
+        false
+    }
+
+    /// Whether `n` more step instances would pass `--max-instances` (checked before a loop
+    /// expands, when its size is known); reported once when they would.
+    pub fn room_for_instances(&self, n: u64, what: &str, span: crate::syntax::span::Span) -> bool {
+        let used = self.instances.load(Ordering::SeqCst);
+        if used.saturating_add(n) <= self.options.limits.max_instances {
+            return true;
+        }
+        self.too_many_instances(what, &format!("{n} step instances at least"), span);
+        false
+    }
+
+    fn too_many_instances(&self, what: &str, label: &str, span: crate::syntax::span::Span) {
+        self.mark_failed();
+        self.stop_starting();
+        if !self.instances_reported.swap(true, Ordering::SeqCst) {
+            self.reporter.error(
+                self.sources,
+                super::error::RuntimeError::TooManyInstances {
+                    what: what.to_string(),
+                    limit: self.options.limits.max_instances,
+                    span,
+                    label: label.to_string(),
+                },
+            );
+        }
+    }
+
+    /// Whether SIGINT or SIGTERM arrived.
+    pub fn was_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
     }
 
     pub fn env<'e>(&'e self, inst: &'e Instance<'_>) -> Env<'e> {
@@ -144,7 +198,7 @@ impl<'a> Runner<'a> {
     }
 
     pub fn budget(&self) -> Budget {
-        Budget::new(&self.options.limits)
+        Budget::interruptible(&self.options.limits, self.interrupted.clone())
     }
 
     pub fn stopped(&self) -> bool {
@@ -192,8 +246,13 @@ impl<'a> Runner<'a> {
         });
     }
 
-    /// Reports a failed evaluation with its span in the `.mflow` file.
+    /// Reports a failed evaluation with its span in the `.mflow` file (an evaluation
+    /// stopped by SIGINT/SIGTERM is not an error of the expression: the run is cancelled).
     pub fn report_failure(&self, instance: &str, failure: &Failure) {
+        if failure.error == super::error::EvalError::Interrupted {
+            self.cancel_all();
+            return;
+        }
         self.reporter.eval_error(self.sources, instance, failure);
     }
 
@@ -256,6 +315,9 @@ impl<'a> Runner<'a> {
             let Some((i, satisfied)) = running.next().await else {
                 break;
             };
+            // A node that needed no process finished without waiting: give the run's
+            // signal, timeout and cancel handling a turn, so loops of no-op steps stop.
+            tokio::task::yield_now().await;
             if !satisfied {
                 ok = false;
                 continue;
@@ -318,6 +380,15 @@ impl<'a> Runner<'a> {
         let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
         if let Some(result) = self.reuse(inst, s, &name) {
             return result;
+        }
+        if !self.count_instances(1, &format!("step `{name}`"), s.span) {
+            if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Failed.as_str(), 0) {
+                self.store_failed(&e);
+            }
+            return StepResult {
+                state: StepState::Failed,
+                outputs: None,
+            };
         }
         let needs_slot = !matches!(s.action, Action::None | Action::Call { .. } | Action::Wait { .. });
         let permits = if needs_slot {

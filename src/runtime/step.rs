@@ -390,7 +390,7 @@ async fn prepare_and_run(
                 given.insert(*binding, eval::eval(&env, Some(frame), expr, &mut budget)?);
             }
             let forced = inst.forced || r.resume.forced.contains(&s.id);
-            return Ok(super::call::run_call(r, *workflow, given, name, forced).await);
+            return Ok(super::call::run_call(r, *workflow, given, name, forced, s.span).await);
         }
         Action::Run(parts) => ProcessProgram::Shell(eval::render_command(&env, Some(frame), parts, &mut budget)?),
         Action::Exec(e) => {

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+pub use super::error::ConversionError;
 use crate::check::ty::Type;
 
 /// A value at run time. Lists, maps and records are shared (`Arc`), so copying a value
@@ -71,6 +72,77 @@ impl Value {
         }
     }
 
+    /// [`Value::to_text`], or `None` as soon as the text would pass `max` bytes: the text of
+    /// a list holding one long string many times is never built.
+    #[must_use]
+    pub fn to_text_within(&self, max: usize) -> Option<String> {
+        let mut out = String::new();
+        self.write_text(&mut out, max).then_some(out)
+    }
+
+    /// [`Value::to_json`] as text, or `None` as soon as it would pass `max` bytes.
+    #[must_use]
+    pub fn to_json_text_within(&self, max: usize) -> Option<String> {
+        let mut out = String::new();
+        self.write_json(&mut out, max).then_some(out)
+    }
+
+    fn write_text(&self, out: &mut String, max: usize) -> bool {
+        match self {
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    if !item.write_text(out, max) {
+                        return false;
+                    }
+                }
+                out.len() <= max
+            }
+            Value::Map(_) | Value::Record(_) => self.write_json(out, max),
+            Value::Str(s) => push_within(out, s, max),
+            Value::None => true,
+            scalar => push_within(out, &scalar.to_text(), max),
+        }
+    }
+
+    fn write_json(&self, out: &mut String, max: usize) -> bool {
+        match self {
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if !item.write_json(out, max) {
+                        return false;
+                    }
+                }
+                out.push(']');
+            }
+            Value::Map(entries) | Value::Record(entries) => {
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if !json_string(out, k, max) {
+                        return false;
+                    }
+                    out.push(':');
+                    if !v.write_json(out, max) {
+                        return false;
+                    }
+                }
+                out.push('}');
+            }
+            Value::Str(s) => return json_string(out, s, max),
+            scalar => return push_within(out, &scalar.to_json().to_string(), max),
+        }
+        out.len() <= max
+    }
+
     /// The JSON form (`to_json`, `--format json`): dates ISO, durations as text.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
@@ -92,7 +164,7 @@ impl Value {
 
     /// Parses launch text (`-p name=value`, `name=value` output lines) as `ty`: scalars
     /// as written, lists, maps and records as JSON.
-    pub fn from_text(text: &str, ty: &Type) -> Result<Value, String> {
+    pub fn from_text(text: &str, ty: &Type) -> Result<Value, ConversionError> {
         match ty {
             Type::Optional(inner) => {
                 if text.is_empty() || text == "none" || text == "null" {
@@ -106,37 +178,35 @@ impl Value {
                 .replace('_', "")
                 .parse::<i64>()
                 .map(Value::Int)
-                .map_err(|_| format!("`{text}` is not an integer")),
+                .map_err(|_| ConversionError(format!("`{text}` is not an integer"))),
             Type::Float => text
                 .trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite())
                 .map(Value::Float)
-                .ok_or_else(|| format!("`{text}` is not a number")),
+                .ok_or_else(|| ConversionError(format!("`{text}` is not a number"))),
             Type::Bool => match text.trim() {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
-                _ => Err(format!("`{text}` is not `true` or `false`")),
+                _ => Err(ConversionError(format!("`{text}` is not `true` or `false`"))),
             },
             Type::String | Type::Unknown | Type::Error => Ok(Value::string(text)),
             Type::Duration => parse_duration_text(text.trim())
                 .map(Value::Duration)
-                .ok_or_else(|| format!("`{text}` is not a duration like `90s` or `1h30m`")),
-            Type::Date => text
-                .trim()
-                .parse::<jiff::civil::Date>()
-                .map(Value::Date)
-                .map_err(|_| format!("`{text}` is not a date like `2026-11-23`")),
+                .ok_or_else(|| ConversionError(format!("`{text}` is not a duration like `90s` or `1h30m`"))),
+            Type::Date => parse_date_text(text.trim())
+                .ok_or_else(|| ConversionError(format!("`{text}` is not a date like `2026-11-23`"))),
             Type::List(_) | Type::Map(_) | Type::Record(_) => {
-                let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+                let json: serde_json::Value =
+                    serde_json::from_str(text).map_err(|e| ConversionError(format!("not valid JSON: {e}")))?;
                 Value::from_json(&json, ty)
             }
         }
     }
 
     /// Converts JSON (params files, JSON outputs) to `ty`.
-    pub fn from_json(json: &serde_json::Value, ty: &Type) -> Result<Value, String> {
+    pub fn from_json(json: &serde_json::Value, ty: &Type) -> Result<Value, ConversionError> {
         use serde_json::Value as J;
         match (ty, json) {
             (Type::Optional(_), J::Null) => Ok(Value::None),
@@ -144,11 +214,11 @@ impl Value {
             (Type::Int, J::Number(n)) => n
                 .as_i64()
                 .map(Value::Int)
-                .ok_or_else(|| format!("{n} is not an integer")),
+                .ok_or_else(|| ConversionError(format!("{n} is not an integer"))),
             (Type::Float, J::Number(n)) => n
                 .as_f64()
                 .map(Value::Float)
-                .ok_or_else(|| format!("{n} is not a number")),
+                .ok_or_else(|| ConversionError(format!("{n} is not a number"))),
             (Type::Bool, J::Bool(b)) => Ok(Value::Bool(*b)),
             (Type::String, J::String(s)) => Ok(Value::string(s.as_str())),
             (Type::Duration | Type::Date | Type::Int | Type::Float | Type::Bool, J::String(s)) => {
@@ -157,7 +227,7 @@ impl Value {
             (Type::List(inner), J::Array(items)) => items
                 .iter()
                 .enumerate()
-                .map(|(i, j)| Value::from_json(j, inner).map_err(|e| format!("element {i}: {e}")))
+                .map(|(i, j)| Value::from_json(j, inner).map_err(|e| ConversionError(format!("element {i}: {e}"))))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::list),
             (Type::Map(inner), J::Object(entries)) => entries
@@ -165,7 +235,7 @@ impl Value {
                 .map(|(k, j)| {
                     Value::from_json(j, inner)
                         .map(|v| (k.clone(), v))
-                        .map_err(|e| format!("key `{k}`: {e}"))
+                        .map_err(|e| ConversionError(format!("key `{k}`: {e}")))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::map),
@@ -175,18 +245,36 @@ impl Value {
                     match entries.get(name) {
                         Some(j) => out.push((
                             name.clone(),
-                            Value::from_json(j, t).map_err(|e| format!("field `{name}`: {e}"))?,
+                            Value::from_json(j, t).map_err(|e| ConversionError(format!("field `{name}`: {e}")))?,
                         )),
                         None if t.is_optional() => out.push((name.clone(), Value::None)),
-                        None => return Err(format!("field `{name}` is missing")),
+                        None => return Err(ConversionError(format!("field `{name}` is missing"))),
                     }
                 }
                 Ok(Value::record(out))
             }
             (Type::Unknown | Type::Error, j) => Ok(Value::string(j.to_string())),
-            (t, j) => Err(format!("expected a `{t}`, found {}", describe_json(j))),
+            (t, j) => Err(ConversionError(format!("expected a `{t}`, found {}", describe_json(j)))),
         }
     }
+}
+
+/// Appends `s` unless the result would pass `max` bytes.
+fn push_within(out: &mut String, s: &str, max: usize) -> bool {
+    if out.len().saturating_add(s.len()) > max {
+        return false;
+    }
+    out.push_str(s);
+    true
+}
+
+/// Appends `s` as a JSON string unless the result would pass `max` bytes (escaping never
+/// makes a string shorter, so the raw length is checked first).
+fn json_string(out: &mut String, s: &str, max: usize) -> bool {
+    if out.len().saturating_add(s.len()) > max {
+        return false;
+    }
+    push_within(out, &serde_json::Value::from(s).to_string(), max)
 }
 
 fn describe_json(j: &serde_json::Value) -> String {
@@ -198,6 +286,19 @@ fn describe_json(j: &serde_json::Value) -> String {
         serde_json::Value::Array(_) => "a list".into(),
         serde_json::Value::Object(_) => "an object".into(),
     }
+}
+
+/// A date written `YYYY-MM-DD`, from 0001-01-01 to 9999-12-31: exactly the text a date
+/// prints as, so every date a run records (params, outputs) reads back the same. Other
+/// forms jiff would accept (`2026-11-23T10:00`, `+002026-11-23`, year 0 or before) are
+/// refused.
+#[must_use]
+pub fn parse_date_text(text: &str) -> Option<Value> {
+    let d = text.parse::<jiff::civil::Date>().ok()?;
+    if d.year() < 1 || d.to_string() != text {
+        return None;
+    }
+    Some(Value::Date(d))
 }
 
 /// Shortest text that reads back as the same float; always has a `.` or an exponent.
@@ -275,5 +376,15 @@ mod tests {
             Value::from_text("2026-11-23", &Type::Date).map(|v| v.to_text()),
             Ok("2026-11-23".to_string())
         );
+        // Dates that would not read back as written are refused.
+        for bad in [
+            "2026-11-23T10:00",
+            "+002026-11-23",
+            "0000-01-01",
+            "-000001-01-01",
+            "20261123",
+        ] {
+            assert!(Value::from_text(bad, &Type::Date).is_err(), "{bad}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::error::EvalError;
 use super::eval::{self, Failure};
 use super::frame::Frame;
 use super::scheduler::{Instance, Runner};
@@ -48,16 +49,32 @@ pub(super) async fn wait(
                     .collect(),
                 _ => Vec::new(),
             };
+            // A `where` that does not apply to a payload (a field it reads is missing, a
+            // value it converts is malformed) means "not this signal", never an error: one
+            // malformed signal must not fail every later wait on the name.
             let matched = match filter {
                 None => true,
                 Some((binding, cond)) => {
                     let mut budget = r.budget();
                     let locals = vec![(*binding, Value::map(payload.clone()))];
-                    eval::eval_with(&env, Some(frame), cond, locals, &mut budget)? == Value::Bool(true)
+                    match eval::eval_with(&env, Some(frame), cond, locals, &mut budget) {
+                        Ok(v) => v == Value::Bool(true),
+                        Err(Failure {
+                            error: EvalError::Interrupted,
+                            ..
+                        }) => return Ok(Try::Cancelled),
+                        Err(_) => false,
+                    }
                 }
             };
-            if matched {
-                return Ok(outputs(s, &name, row.id, &payload));
+            if !matched {
+                continue;
+            }
+            // Likewise a signal without the step's outputs in a usable form is not for this
+            // step: it is passed over (and said once), and the wait goes on.
+            match outputs(s, &name, row.id, &payload) {
+                Ok(values) => return Ok(Try::Succeeded(values)),
+                Err(why) => r.reporter.message(&format!("{}: passed over {why}", s.name)),
             }
         }
         let sleep = match deadline {
@@ -72,23 +89,24 @@ pub(super) async fn wait(
     }
 }
 
-/// The step's declared outputs, from the fields of the signal's payload.
-fn outputs(s: &IrStep, name: &str, id: i64, payload: &[(String, Value)]) -> Try {
+/// The step's declared outputs, from the fields of the signal's payload, or why the
+/// signal cannot give them.
+fn outputs(s: &IrStep, name: &str, id: i64, payload: &[(String, Value)]) -> Result<Vec<(String, Value)>, EvalError> {
     let mut values = Vec::with_capacity(s.outputs.len());
     for (out, ty) in &s.outputs {
         let Some((_, v)) = payload.iter().find(|(k, _)| k == out) else {
-            return Try::Failed(format!(
-                "signal `{name}` (#{id}) has no field `{out}` for the step's output `{out}`"
-            ));
+            return Err(EvalError::Conversion(format!(
+                "signal `{name}` (#{id}): it has no field `{out}` for the step's output `{out}`"
+            )));
         };
         match Value::from_text(&v.to_text(), ty) {
             Ok(v) => values.push((out.clone(), v)),
             Err(e) => {
-                return Try::Failed(format!(
-                    "field `{out}` of signal `{name}` (#{id}) is not a valid `{ty}`: {e}"
-                ))
+                return Err(EvalError::Conversion(format!(
+                    "signal `{name}` (#{id}): its field `{out}` is not a valid `{ty}`: {e}"
+                )))
             }
         }
     }
-    Try::Succeeded(values)
+    Ok(values)
 }
