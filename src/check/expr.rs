@@ -1,14 +1,14 @@
 //! Type-checking expressions and resolving the names in them.
 
-use super::builtins::{self, Arg};
+use super::builtins::{self, Arg, Builtin};
 use super::error::CheckError;
 use super::ty::Type;
 use super::types::{assignable, is_interpolable, is_ordered, join};
 use super::{BindingKind, Checker, Edge, FnId, Node, Resolution, ScopeLevel, StepId, Target, WfEnv};
+use crate::base::ids::ModuleId;
+use crate::base::span::Span;
 use crate::diagnostics::suggest::did_you_mean;
-use crate::driver::ModuleId;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, StrPart, UnaryOp};
-use crate::syntax::span::Span;
 
 /// Whether step outputs may be used where an expression is, and who depends on them.
 #[derive(Clone, Copy, Debug)]
@@ -326,7 +326,7 @@ impl Checker<'_> {
         if let Some(f) = scope.fns.get(name) {
             return Some(Resolution::Fn(*f));
         }
-        if let Some(b) = builtins::lookup(name) {
+        if let Some(b) = Builtin::from_name(name) {
             return Some(Resolution::Builtin(b));
         }
         if let Some(info) = scope.imports.get_mut(name) {
@@ -354,7 +354,7 @@ impl Checker<'_> {
         candidates.extend(env.names.keys().map(String::as_str));
         if !values_only {
             candidates.extend(scope.fns.keys().map(String::as_str));
-            candidates.extend(builtins::BUILTINS.iter().map(|(n, _)| *n));
+            candidates.extend(Builtin::ALL.iter().map(|b| b.name()));
         }
         candidates.extend(scope.imports.keys().map(String::as_str));
         let help = did_you_mean(&id.name, candidates.iter().copied());
@@ -735,14 +735,15 @@ impl Checker<'_> {
 
     fn call_builtin(
         &mut self,
-        name: &'static str,
+        builtin: Builtin,
         span: Span,
         args: &[Expr],
         arg_types: &[Type],
         named: &[(Ident, Expr)],
         named_types: &[Type],
     ) -> Type {
-        let params = builtins::params(name);
+        let name = builtin.name();
+        let params = builtin.params();
         let mut placed: Vec<Arg<'_>> = arg_types
             .iter()
             .zip(args)
@@ -772,7 +773,7 @@ impl Checker<'_> {
                 }
             }
         }
-        match builtins::result_type(name, &placed, span) {
+        match builtins::result_type(builtin, &placed, span) {
             Ok(t) => t,
             Err(p) => {
                 // An optional argument that would be accepted once unwrapped is a
@@ -784,7 +785,7 @@ impl Checker<'_> {
                         .zip(&placed)
                         .map(|(ty, a)| Arg { ty, span: a.span })
                         .collect();
-                    if builtins::result_type(name, &retry, span).is_ok() {
+                    if builtins::result_type(builtin, &retry, span).is_ok() {
                         let culprit = placed
                             .iter()
                             .find(|a| a.span == p.span && has_optional(a.ty))

@@ -9,6 +9,7 @@ pub mod error;
 mod expr;
 mod fns;
 pub mod graph;
+pub mod module;
 mod names;
 pub mod program;
 mod step;
@@ -25,10 +26,10 @@ use error::{CheckError, CheckWarning};
 pub use program::*;
 use ty::Type;
 
+use crate::base::span::{FileId, Span};
+use crate::check::module::Module;
 use crate::diagnostics::Problems;
-use crate::driver::{Module, ModuleId};
 use crate::syntax::ast::Item;
-use crate::syntax::span::{FileId, Span};
 
 /// An imported module as seen from the importing module.
 #[derive(Debug)]

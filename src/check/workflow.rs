@@ -10,12 +10,12 @@ use super::{
     cron, graph, types, BindingId, BindingKind, Checker, Edge, Node, ScopeId, ScopeInfo, ScopeKind, ScopeLevel, StepId,
     StepInfo, Target, WfEnv, WorkflowId,
 };
+use crate::base::ids::ModuleId;
+use crate::base::span::Span;
 use crate::diagnostics::suggest::did_you_mean;
-use crate::driver::ModuleId;
 use crate::syntax::ast::{
     Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, UnaryOp, Workflow,
 };
-use crate::syntax::span::Span;
 
 /// The `output` declarations of a workflow, with their declared types.
 pub(super) fn declared_outputs(wf: &Workflow, errors: &mut Vec<CheckError>) -> Vec<(String, Type)> {
@@ -88,7 +88,7 @@ fn workflow_failure_mode(wf: &Workflow) -> Option<FailureMode> {
 impl<'a> Checker<'a> {
     fn wf_ast(&self, wid: WorkflowId) -> &'a Workflow {
         let info = self.program.workflow(wid);
-        let modules: &'a [crate::driver::Module] = self.modules;
+        let modules: &'a [super::module::Module] = self.modules;
         match &modules[info.module.0 as usize].ast.items[info.item] {
             crate::syntax::ast::Item::Workflow(wf) => wf,
             _ => unreachable!("workflow ids point at workflow items"),

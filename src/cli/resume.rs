@@ -88,12 +88,12 @@ pub fn run(args: &ResumeArgs, color: bool) -> i32 {
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
     };
-    let Some(params) = resolve_params(wf, &analysis.program, &cli_params, Some(&recorded)) else {
+    let Some(params) = resolve_params(wf, &ir.symbols, &cli_params, Some(&recorded)) else {
         return 2;
     };
     let launch = Launch {
         ir: &ir,
-        program: &analysis.program,
+        program: &ir.symbols,
         sources: &analysis.sources,
         workflow,
         params,

@@ -78,12 +78,12 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
         None => None,
     };
     let wf = ir.workflow(workflow);
-    let Some(params) = resolve_params(wf, &analysis.program, &cli_params, file_params.as_ref()) else {
+    let Some(params) = resolve_params(wf, &ir.symbols, &cli_params, file_params.as_ref()) else {
         return 2;
     };
     let launch = Launch {
         ir: &ir,
-        program: &analysis.program,
+        program: &ir.symbols,
         sources: &analysis.sources,
         workflow,
         params,
@@ -95,7 +95,7 @@ pub fn run(args: &RunArgs, color: bool) -> i32 {
 /// Launch params after `-p` and the params file, or `None` once the errors are printed.
 pub fn resolve_params(
     wf: &crate::ir::IrWorkflow,
-    program: &crate::check::Program,
+    program: &crate::ir::Symbols,
     cli: &[(String, String)],
     file: Option<&serde_json::Map<String, serde_json::Value>>,
 ) -> Option<std::collections::HashMap<crate::check::BindingId, crate::runtime::value::Value>> {

@@ -7,6 +7,7 @@ use super::error::EvalError;
 use super::limits::Budget;
 use super::ops::compare;
 use super::value::Value;
+use crate::ir::Builtin;
 
 /// What built-ins may read: the run's start time and its environment at start.
 #[derive(Debug, Clone)]
@@ -68,22 +69,23 @@ fn date_arg(name: &str, args: &[Value], i: usize) -> Result<jiff::civil::Date, E
 
 /// Calls built-in `name`. Positional arguments come first; `named` holds the rest by name.
 pub fn call(
-    name: &str,
+    builtin: Builtin,
     mut args: Vec<Value>,
     named: Vec<(String, Value)>,
     ctx: &EvalContext,
     budget: &mut Budget,
 ) -> Result<Value, EvalError> {
     args.extend(named.into_iter().map(|(_, v)| v));
+    let name = builtin.name();
     let a = &args;
-    Ok(match name {
-        "len" => Value::Int(match a.first() {
+    Ok(match builtin {
+        Builtin::Len => Value::Int(match a.first() {
             Some(Value::List(l)) => i64::try_from(l.len()).unwrap_or(i64::MAX),
             Some(Value::Map(m)) => i64::try_from(m.len()).unwrap_or(i64::MAX),
             Some(Value::Str(s)) => i64::try_from(s.chars().count()).unwrap_or(i64::MAX),
             _ => return Err(bad(name, "a list, a map or a string")),
         }),
-        "range" => {
+        Builtin::Range => {
             let (start, end) = if a.len() == 1 {
                 (0, int_arg(name, a, 0)?)
             } else {
@@ -94,7 +96,7 @@ pub fn call(
             budget.charge(len)?;
             Value::list((start..end.max(start)).map(Value::Int).collect())
         }
-        "sum" => {
+        Builtin::Sum => {
             let items = list_arg(name, a, 0)?;
             budget.charge(items.len())?;
             let mut acc = match items.first() {
@@ -103,18 +105,18 @@ pub fn call(
                 _ => Value::Int(0),
             };
             for item in items.iter() {
-                acc = super::ops::binary(crate::syntax::ast::BinaryOp::Add, &acc, item)?;
+                acc = super::ops::binary(crate::ir::BinaryOp::Add, &acc, item)?;
             }
             acc
         }
-        "min" | "max" => {
+        Builtin::Min | Builtin::Max => {
             let items: Vec<Value> = if a.len() == 1 {
                 list_arg(name, a, 0)?.to_vec()
             } else {
                 a.clone()
             };
             budget.charge(items.len())?;
-            let want = if name == "min" {
+            let want = if builtin == Builtin::Min {
                 std::cmp::Ordering::Less
             } else {
                 std::cmp::Ordering::Greater
@@ -129,13 +131,13 @@ pub fn call(
             best.cloned()
                 .ok_or_else(|| EvalError::Invalid(format!("`{name}` of an empty list")))?
         }
-        "sort" => {
+        Builtin::Sort => {
             let mut items = list_arg(name, a, 0)?.to_vec();
             budget.charge(items.len().saturating_mul(4))?;
             items.sort_by(|x, y| compare(x, y).unwrap_or(std::cmp::Ordering::Equal));
             Value::list(items)
         }
-        "unique" => {
+        Builtin::Unique => {
             let items = list_arg(name, a, 0)?;
             budget.charge(items.len())?;
             let mut out: Vec<Value> = Vec::new();
@@ -147,12 +149,12 @@ pub fn call(
             }
             Value::list(out)
         }
-        "reverse" => match a.first() {
+        Builtin::Reverse => match a.first() {
             Some(Value::List(l)) => Value::list(l.iter().rev().cloned().collect()),
             Some(Value::Str(s)) => Value::string(s.chars().rev().collect::<String>()),
             _ => return Err(bad(name, "a list or a string")),
         },
-        "flatten" => {
+        Builtin::Flatten => {
             let items = list_arg(name, a, 0)?;
             let mut out = Vec::new();
             for item in items.iter() {
@@ -165,7 +167,7 @@ pub fn call(
             budget.charge(out.len())?;
             Value::list(out)
         }
-        "zip" => {
+        Builtin::Zip => {
             let x = list_arg(name, a, 0)?;
             let y = list_arg(name, a, 1)?;
             budget.charge(x.len().min(y.len()))?;
@@ -176,7 +178,7 @@ pub fn call(
                     .collect(),
             )
         }
-        "enumerate" => {
+        Builtin::Enumerate => {
             let x = list_arg(name, a, 0)?;
             budget.charge(x.len())?;
             Value::list(
@@ -191,7 +193,7 @@ pub fn call(
                     .collect(),
             )
         }
-        "contains" => Value::Bool(match (a.first(), a.get(1)) {
+        Builtin::Contains => Value::Bool(match (a.first(), a.get(1)) {
             (Some(Value::List(l)), Some(x)) => {
                 budget.charge(l.len())?;
                 l.contains(x)
@@ -200,9 +202,9 @@ pub fn call(
             (Some(Value::Map(m)), Some(Value::Str(k))) => m.iter().any(|(n, _)| **n == **k),
             _ => return Err(bad(name, "a list, a map or a string, and a value")),
         }),
-        "keys" | "values" => match a.first() {
+        Builtin::Keys | Builtin::Values => match a.first() {
             Some(Value::Map(m)) => {
-                if name == "keys" {
+                if builtin == Builtin::Keys {
                     Value::list(m.iter().map(|(k, _)| Value::string(k.as_str())).collect())
                 } else {
                     Value::list(m.iter().map(|(_, v)| v.clone()).collect())
@@ -210,14 +212,14 @@ pub fn call(
             }
             _ => return Err(bad(name, "a map")),
         },
-        "join" => {
+        Builtin::Join => {
             let items = list_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
             let out = items.iter().map(Value::to_text).collect::<Vec<_>>().join(sep);
             budget.check_string(out.len())?;
             Value::string(out)
         }
-        "split" => {
+        Builtin::Split => {
             let s = string_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
             let parts: Vec<Value> = if sep.is_empty() {
@@ -228,11 +230,11 @@ pub fn call(
             budget.check_list(parts.len())?;
             Value::list(parts)
         }
-        "trim" => Value::string(string_arg(name, a, 0)?.trim()),
-        "upper" => Value::string(string_arg(name, a, 0)?.to_uppercase()),
-        "lower" => Value::string(string_arg(name, a, 0)?.to_lowercase()),
-        "raw" => Value::string(string_arg(name, a, 0)?),
-        "replace" => {
+        Builtin::Trim => Value::string(string_arg(name, a, 0)?.trim()),
+        Builtin::Upper => Value::string(string_arg(name, a, 0)?.to_uppercase()),
+        Builtin::Lower => Value::string(string_arg(name, a, 0)?.to_lowercase()),
+        Builtin::Raw => Value::string(string_arg(name, a, 0)?),
+        Builtin::Replace => {
             let s = string_arg(name, a, 0)?;
             let from = string_arg(name, a, 1)?;
             let to = string_arg(name, a, 2)?;
@@ -243,10 +245,10 @@ pub fn call(
             budget.check_string(s.len().saturating_add(count.saturating_mul(to.len())))?;
             Value::string(s.replace(from, to))
         }
-        "starts_with" => Value::Bool(string_arg(name, a, 0)?.starts_with(string_arg(name, a, 1)?)),
-        "ends_with" => Value::Bool(string_arg(name, a, 0)?.ends_with(string_arg(name, a, 1)?)),
-        "str" => Value::string(a.first().map(Value::to_text).unwrap_or_default()),
-        "int" => {
+        Builtin::StartsWith => Value::Bool(string_arg(name, a, 0)?.starts_with(string_arg(name, a, 1)?)),
+        Builtin::EndsWith => Value::Bool(string_arg(name, a, 0)?.ends_with(string_arg(name, a, 1)?)),
+        Builtin::Str => Value::string(a.first().map(Value::to_text).unwrap_or_default()),
+        Builtin::Int => {
             match a.first() {
                 Some(Value::Int(n)) => Value::Int(*n),
                 #[allow(clippy::cast_possible_truncation)] // checked against the range first
@@ -265,7 +267,7 @@ pub fn call(
                 None => return Err(bad(name, "one argument")),
             }
         }
-        "float" => match a.first() {
+        Builtin::Float => match a.first() {
             #[allow(clippy::cast_precision_loss)] // int to float is the point of this function
             Some(Value::Int(n)) => Value::Float(*n as f64),
             Some(Value::Float(f)) => Value::Float(*f),
@@ -284,14 +286,14 @@ pub fn call(
             }
             None => return Err(bad(name, "one argument")),
         },
-        "format_date" => {
+        Builtin::FormatDate => {
             let d = date_arg(name, a, 0)?;
             let pattern = string_arg(name, a, 1)?;
             let out = jiff::fmt::strtime::format(pattern, d)
                 .map_err(|e| EvalError::Invalid(format!("cannot format with {pattern:?}: {e}")))?;
             Value::string(out)
         }
-        "parse_date" => {
+        Builtin::ParseDate => {
             let s = string_arg(name, a, 0)?;
             let d = match a.get(1) {
                 Some(Value::Str(fmt)) => jiff::civil::Date::strptime(&**fmt, s)
@@ -302,7 +304,7 @@ pub fn call(
             };
             Value::Date(d)
         }
-        "today" => {
+        Builtin::Today => {
             let zone = match a.first() {
                 Some(Value::Str(tz)) => {
                     jiff::tz::TimeZone::get(tz).map_err(|_| EvalError::Invalid(format!("unknown time zone {tz:?}")))?
@@ -311,7 +313,7 @@ pub fn call(
             };
             Value::Date(ctx.start.to_zoned_datetime(zone).date())
         }
-        "dates_between" => {
+        Builtin::DatesBetween => {
             let start = date_arg(name, a, 0)?;
             let end = date_arg(name, a, 1)?;
             let days = if end < start { 0 } else { (end - start).get_days() + 1 };
@@ -328,16 +330,15 @@ pub fn call(
             }
             Value::list(out)
         }
-        "env" => match ctx.env.get(string_arg(name, a, 0)?) {
+        Builtin::Env => match ctx.env.get(string_arg(name, a, 0)?) {
             Some(v) => Value::string(v.as_str()),
             None => Value::None,
         },
-        "to_json" => {
+        Builtin::ToJson => {
             let out = a.first().map(|v| v.to_json().to_string()).unwrap_or_default();
             budget.check_string(out.len())?;
             Value::string(out)
         }
-        other => return Err(EvalError::Invalid(format!("unknown built-in `{other}`"))),
     })
 }
 
@@ -349,7 +350,8 @@ mod tests {
     fn run(name: &str, args: Vec<Value>) -> Result<Value, EvalError> {
         let ctx = EvalContext::capture();
         let mut budget = Budget::new(&Limits::default());
-        call(name, args, Vec::new(), &ctx, &mut budget)
+        let builtin = Builtin::from_name(name).expect("a built-in");
+        call(builtin, args, Vec::new(), &ctx, &mut budget)
     }
 
     #[test]

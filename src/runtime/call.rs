@@ -8,7 +8,7 @@ use super::frame::Frame;
 use super::scheduler::Runner;
 use super::step::Try;
 use super::value::Value;
-use crate::check::{BindingId, WorkflowId};
+use crate::ir::{BindingId, WorkflowId};
 
 pub(super) async fn run_call(
     r: &Runner<'_>,

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::value::Value;
-use crate::check::ty::Type;
+use crate::ir::Type;
 
 /// Why the outputs could not be read; the step fails with this message.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

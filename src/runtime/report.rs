@@ -12,8 +12,8 @@ use thiserror::Error;
 
 use super::eval::Failure;
 use super::state::StepState;
-use crate::source::SourceMap;
-use crate::syntax::span::Span;
+use crate::base::source::SourceMap;
+use crate::base::span::Span;
 
 /// A runtime error shown with the source line it came from.
 #[derive(Debug, Error, Diagnostic)]
