@@ -3,6 +3,7 @@
 
 mod cli;
 mod examples;
+mod layers;
 mod lifted;
 mod render;
 mod templates;
