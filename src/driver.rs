@@ -38,6 +38,14 @@ pub struct Analysis {
     pub program: crate::check::Program,
 }
 
+impl Analysis {
+    /// The checked program, when the front end reported no error.
+    #[must_use]
+    pub fn checked(&self) -> Option<crate::check::Checked<'_>> {
+        crate::check::Checked::new(&self.modules, &self.program, &self.problems)
+    }
+}
+
 #[derive(Debug, Error, Diagnostic)]
 pub enum LoadProblem {
     #[error("this file is not valid UTF-8")]

@@ -4,6 +4,7 @@
 //! [`Program`] with every name resolved, while reporting every problem it finds.
 
 pub mod builtins;
+mod checked;
 pub mod cron;
 pub mod error;
 mod expr;
@@ -22,6 +23,7 @@ mod tests;
 
 use std::collections::HashMap;
 
+pub use checked::Checked;
 use error::{CheckError, CheckWarning};
 pub use program::*;
 use ty::Type;

@@ -143,7 +143,7 @@ fn compile_file(file: &str, color: bool) -> Result<(crate::driver::Analysis, cra
         report::human(&analysis, &RenderOptions { color, width: 100 });
         return Err(2);
     }
-    if analysis.problems.has_errors() {
+    let Some(ir) = analysis.checked().map(|checked| crate::ir::lower::lower(&checked)) else {
         report::human(&analysis, &RenderOptions { color, width: 100 });
         eprintln!(
             "error: could not compile `{file}` ({} error{})",
@@ -151,8 +151,7 @@ fn compile_file(file: &str, color: bool) -> Result<(crate::driver::Analysis, cra
             if analysis.problems.error_count() == 1 { "" } else { "s" }
         );
         return Err(2);
-    }
-    let ir = crate::ir::lower::lower(&analysis.modules, &analysis.program);
+    };
     Ok((analysis, ir))
 }
 

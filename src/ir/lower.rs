@@ -12,14 +12,16 @@ use super::node::{
 use super::policy::{FailureMode, RetryOn};
 use super::Builtin;
 use crate::check::module::Module;
+use crate::check::Checked;
 use crate::check::{BindingId, Dependent, FastMap, Program, Resolution, ScopeLevel, StepId, WorkflowId};
 use crate::syntax::ast::{
     Backoff, ClauseKind, Expr, ExprKind, Item, Retry, Step, Stmt, StmtKind, StrPart, Strategy, Workflow,
 };
 
-/// Lowers every workflow and function. The program must have checked without errors.
+/// Lowers every workflow and function of a program that checked without errors.
 #[must_use]
-pub fn lower(modules: &[Module], program: &Program) -> Ir {
+pub fn lower(checked: &Checked<'_>) -> Ir {
+    let (modules, program) = (checked.modules(), checked.program());
     let lowerer = Lowerer { modules, program };
     let fns = program
         .fns
