@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("check_and_lower", |b| {
         b.iter_with_large_drop(|| {
             let a = analyze(&loader, &roots);
-            let ir = maestroc::ir::lower::lower(&a.modules, &a.program);
+            let ir = a.checked().map(|c| maestroc::ir::lower::lower(&c));
             (a, ir)
         });
     });

@@ -33,10 +33,12 @@ fn bench(c: &mut Criterion) {
         group.bench_function("analyze_and_lower", |b| {
             b.iter(|| {
                 let a = analyze(&loader, &roots);
-                lower(&a.modules, &a.program)
+                let ir = a.checked().map(|c| lower(&c));
+                ir
             });
         });
-        group.bench_function("lower_only", |b| b.iter(|| lower(&analysis.modules, &analysis.program)));
+        let checked = analysis.checked().expect("checked without errors above");
+        group.bench_function("lower_only", |b| b.iter(|| lower(&checked)));
         group.finish();
     }
 }

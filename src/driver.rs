@@ -7,29 +7,17 @@ use std::path::{Component, Path, PathBuf};
 use miette::Diagnostic;
 use thiserror::Error;
 
+use crate::base::source::{SourceFile, SourceMap};
+use crate::base::span::{FileId, Span};
 use crate::diagnostics::suggest::best_match;
 use crate::diagnostics::Problems;
 pub use crate::imports::Options;
 use crate::loader::{LoadError, Loader};
-use crate::source::{SourceFile, SourceMap};
-use crate::syntax::ast::{self, Item};
-use crate::syntax::span::{FileId, Span};
+use crate::syntax::ast::Item;
 
-/// Index of a module in [`Analysis::modules`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModuleId(pub u32);
+pub use crate::base::ids::ModuleId;
 
-/// One parsed module: a root file, an imported file, or a stdlib module.
-#[derive(Debug)]
-pub struct Module {
-    pub file: FileId,
-    /// The resolved path (`dir/x.mflow`, or `std/NAME` for the stdlib).
-    pub path: String,
-    pub ast: ast::SourceFile,
-    /// For each `import` item (in item order): the module it loaded, if it could.
-    pub imports: Vec<Option<ModuleId>>,
-    pub is_stdlib: bool,
-}
+pub use crate::check::module::Module;
 
 /// A root file that could not be read at all (exit code 2).
 #[derive(Debug)]
@@ -49,6 +37,14 @@ pub struct Analysis {
     pub unreadable: Vec<Unreadable>,
     /// The checked program (complete only when `problems` has no errors).
     pub program: crate::check::Program,
+}
+
+impl Analysis {
+    /// The checked program, when the front end reported no error.
+    #[must_use]
+    pub fn checked(&self) -> Option<crate::check::Checked<'_>> {
+        crate::check::Checked::new(&self.modules, &self.program, &self.problems)
+    }
 }
 
 #[derive(Debug, Error, Diagnostic)]

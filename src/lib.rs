@@ -1,5 +1,6 @@
 //! maestroc: the compiler and interpreter of MFlow.
 
+pub mod base;
 pub mod check;
 #[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod cli;
@@ -11,8 +12,10 @@ pub mod ir;
 pub mod loader;
 #[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod runtime;
-pub mod source;
 pub mod stdlib;
 #[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod store;
 pub mod syntax;
+
+/// The source map lives in the leaf `base`; re-exported so `crate::source` keeps working.
+pub use base::source;

@@ -203,8 +203,8 @@ fn random_token_soup_never_panics() {
                 }
                 let loader = maestroc::loader::MemLoader::new().with("soup.mflow", &text);
                 let analysis = maestroc::driver::analyze(&loader, &["soup.mflow".to_string()]);
-                if !analysis.problems.has_errors() {
-                    let _ = maestroc::ir::lower::lower(&analysis.modules, &analysis.program);
+                if let Some(checked) = analysis.checked() {
+                    let _ = maestroc::ir::lower::lower(&checked);
                 }
                 let _ = maestroc::diagnostics::render::human(
                     &analysis.sources,

@@ -23,8 +23,8 @@ impl Loader for Bytes<'_> {
 
 fuzz_target!(|data: &[u8]| {
     let analysis = maestroc::driver::analyze(&Bytes(data), &["input.mflow".to_string()]);
-    if !analysis.problems.has_errors() {
-        let _ = maestroc::ir::lower::lower(&analysis.modules, &analysis.program);
+    if let Some(checked) = analysis.checked() {
+        let _ = maestroc::ir::lower::lower(&checked);
     }
     let _ = maestroc::diagnostics::render::human(&analysis.sources, &analysis.problems, false, 80);
     let _ = maestroc::diagnostics::render::json(&analysis.sources, &analysis.problems);

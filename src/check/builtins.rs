@@ -1,55 +1,170 @@
-//! Signatures of the built-in functions of LANGUAGE.md §5, as typing rules.
+//! The built-in functions (`docs/language.md`, built-ins): the [`Builtin`] enum and their
+//! signatures, as typing rules.
 
 use super::ty::Type;
 use super::types::{assignable, is_ordered, join};
-use crate::syntax::span::Span;
+use crate::base::span::Span;
 
-/// Every built-in function, with its parameter names (for named arguments and messages).
-pub const BUILTINS: &[(&str, &[&str])] = &[
-    ("len", &["value"]),
-    ("range", &["start", "end"]),
-    ("sum", &["list"]),
-    ("min", &["list"]),
-    ("max", &["list"]),
-    ("sort", &["list"]),
-    ("unique", &["list"]),
-    ("reverse", &["list"]),
-    ("flatten", &["list"]),
-    ("zip", &["first", "second"]),
-    ("enumerate", &["list"]),
-    ("contains", &["haystack", "needle"]),
-    ("keys", &["map"]),
-    ("values", &["map"]),
-    ("join", &["list", "sep"]),
-    ("split", &["text", "sep"]),
-    ("trim", &["text"]),
-    ("upper", &["text"]),
-    ("lower", &["text"]),
-    ("replace", &["text", "from", "to"]),
-    ("starts_with", &["text", "prefix"]),
-    ("ends_with", &["text", "suffix"]),
-    ("str", &["value"]),
-    ("int", &["value"]),
-    ("float", &["value"]),
-    ("format_date", &["date", "format"]),
-    ("parse_date", &["text", "format"]),
-    ("today", &["tz"]),
-    ("dates_between", &["start", "end"]),
-    ("env", &["name"]),
-    ("to_json", &["value"]),
-    ("raw", &["text"]),
-];
-
-/// The static name of a built-in, if `name` is one.
-#[must_use]
-pub fn lookup(name: &str) -> Option<&'static str> {
-    BUILTINS.iter().find(|(n, _)| *n == name).map(|(n, _)| *n)
+/// A built-in function of the language (`docs/language.md`, built-ins). Declared once here,
+/// with its name and parameter names; the checker types calls to it, the IR names it
+/// (`ir::Builtin`, a re-export) and the runtime evaluates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Len,
+    Range,
+    Sum,
+    Min,
+    Max,
+    Sort,
+    Unique,
+    Reverse,
+    Flatten,
+    Zip,
+    Enumerate,
+    Contains,
+    Keys,
+    Values,
+    Join,
+    Split,
+    Trim,
+    Upper,
+    Lower,
+    Replace,
+    StartsWith,
+    EndsWith,
+    Str,
+    Int,
+    Float,
+    FormatDate,
+    ParseDate,
+    Today,
+    DatesBetween,
+    Env,
+    ToJson,
+    Raw,
 }
 
-/// Parameter names of a built-in.
-#[must_use]
-pub fn params(name: &str) -> &'static [&'static str] {
-    BUILTINS.iter().find(|(n, _)| *n == name).map_or(&[], |(_, p)| *p)
+impl Builtin {
+    /// Every built-in, in the order the language reference lists them.
+    pub const ALL: &'static [Builtin] = &[
+        Builtin::Len,
+        Builtin::Range,
+        Builtin::Sum,
+        Builtin::Min,
+        Builtin::Max,
+        Builtin::Sort,
+        Builtin::Unique,
+        Builtin::Reverse,
+        Builtin::Flatten,
+        Builtin::Zip,
+        Builtin::Enumerate,
+        Builtin::Contains,
+        Builtin::Keys,
+        Builtin::Values,
+        Builtin::Join,
+        Builtin::Split,
+        Builtin::Trim,
+        Builtin::Upper,
+        Builtin::Lower,
+        Builtin::Replace,
+        Builtin::StartsWith,
+        Builtin::EndsWith,
+        Builtin::Str,
+        Builtin::Int,
+        Builtin::Float,
+        Builtin::FormatDate,
+        Builtin::ParseDate,
+        Builtin::Today,
+        Builtin::DatesBetween,
+        Builtin::Env,
+        Builtin::ToJson,
+        Builtin::Raw,
+    ];
+
+    /// The name a program calls it by.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Len => "len",
+            Builtin::Range => "range",
+            Builtin::Sum => "sum",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+            Builtin::Sort => "sort",
+            Builtin::Unique => "unique",
+            Builtin::Reverse => "reverse",
+            Builtin::Flatten => "flatten",
+            Builtin::Zip => "zip",
+            Builtin::Enumerate => "enumerate",
+            Builtin::Contains => "contains",
+            Builtin::Keys => "keys",
+            Builtin::Values => "values",
+            Builtin::Join => "join",
+            Builtin::Split => "split",
+            Builtin::Trim => "trim",
+            Builtin::Upper => "upper",
+            Builtin::Lower => "lower",
+            Builtin::Replace => "replace",
+            Builtin::StartsWith => "starts_with",
+            Builtin::EndsWith => "ends_with",
+            Builtin::Str => "str",
+            Builtin::Int => "int",
+            Builtin::Float => "float",
+            Builtin::FormatDate => "format_date",
+            Builtin::ParseDate => "parse_date",
+            Builtin::Today => "today",
+            Builtin::DatesBetween => "dates_between",
+            Builtin::Env => "env",
+            Builtin::ToJson => "to_json",
+            Builtin::Raw => "raw",
+        }
+    }
+
+    /// Its parameter names, in order (for named arguments and messages).
+    #[must_use]
+    #[allow(clippy::match_same_arms)] // a table: one row per built-in
+    pub fn params(self) -> &'static [&'static str] {
+        match self {
+            Builtin::Len => &["value"],
+            Builtin::Range => &["start", "end"],
+            Builtin::Sum => &["list"],
+            Builtin::Min => &["list"],
+            Builtin::Max => &["list"],
+            Builtin::Sort => &["list"],
+            Builtin::Unique => &["list"],
+            Builtin::Reverse => &["list"],
+            Builtin::Flatten => &["list"],
+            Builtin::Zip => &["first", "second"],
+            Builtin::Enumerate => &["list"],
+            Builtin::Contains => &["haystack", "needle"],
+            Builtin::Keys => &["map"],
+            Builtin::Values => &["map"],
+            Builtin::Join => &["list", "sep"],
+            Builtin::Split => &["text", "sep"],
+            Builtin::Trim => &["text"],
+            Builtin::Upper => &["text"],
+            Builtin::Lower => &["text"],
+            Builtin::Replace => &["text", "from", "to"],
+            Builtin::StartsWith => &["text", "prefix"],
+            Builtin::EndsWith => &["text", "suffix"],
+            Builtin::Str => &["value"],
+            Builtin::Int => &["value"],
+            Builtin::Float => &["value"],
+            Builtin::FormatDate => &["date", "format"],
+            Builtin::ParseDate => &["text", "format"],
+            Builtin::Today => &["tz"],
+            Builtin::DatesBetween => &["start", "end"],
+            Builtin::Env => &["name"],
+            Builtin::ToJson => &["value"],
+            Builtin::Raw => &["text"],
+        }
+    }
+
+    /// The built-in called `name`, if there is one.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Builtin::ALL.iter().copied().find(|b| b.name() == name)
+    }
 }
 
 /// Why a call to a built-in does not type-check.
@@ -74,7 +189,8 @@ fn arity(name: &str, args: &[Arg<'_>], min: usize, max: usize, call: Span) -> Re
         } else {
             format!("{min} to {max} arguments")
         };
-        let sig = params(name).get(..max).unwrap_or(params(name)).join(", ");
+        let params: &[&str] = Builtin::from_name(name).map_or(&[], Builtin::params);
+        let sig = params.get(..max).unwrap_or(params).join(", ");
         return Err(ArgProblem {
             message: format!("`{name}` takes {want}, but {} were given", args.len()),
             span: call,
@@ -112,18 +228,19 @@ fn list_elem<'t>(name: &str, arg: &Arg<'t>) -> Result<&'t Type, ArgProblem> {
 }
 
 /// The result type of calling built-in `name` with `args` (positional, named already placed).
-pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, ArgProblem> {
+pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Type, ArgProblem> {
     use Type as T;
+    let name = builtin.name();
     let a = |i: usize| &args[i];
-    match name {
-        "len" => {
+    match builtin {
+        Builtin::Len => {
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
                 T::List(_) | T::Map(_) | T::String | T::Error | T::Unknown => Ok(T::Int),
                 _ => Err(want(name, a(0), "a list, a map or a string")),
             }
         }
-        "range" => {
+        Builtin::Range => {
             arity(name, args, 1, 2, call)?;
             for arg in args {
                 if !is(arg.ty, &T::Int) {
@@ -132,7 +249,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(T::list(T::Int))
         }
-        "sum" => {
+        Builtin::Sum => {
             arity(name, args, 1, 1, call)?;
             match list_elem(name, a(0))? {
                 t @ (T::Int | T::Float | T::Duration) => Ok(t.clone()),
@@ -140,7 +257,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
                 _ => Err(want(name, a(0), "a list of `int`, `float` or `duration`")),
             }
         }
-        "min" | "max" => {
+        Builtin::Min | Builtin::Max => {
             if args.len() >= 2 {
                 let mut t = a(0).ty.clone();
                 for arg in &args[1..] {
@@ -158,7 +275,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(t.clone())
         }
-        "sort" => {
+        Builtin::Sort => {
             arity(name, args, 1, 1, call)?;
             let t = list_elem(name, a(0))?;
             if !is_ordered(t) {
@@ -166,19 +283,19 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(a(0).ty.clone())
         }
-        "unique" => {
+        Builtin::Unique => {
             arity(name, args, 1, 1, call)?;
             list_elem(name, a(0))?;
             Ok(a(0).ty.clone())
         }
-        "reverse" => {
+        Builtin::Reverse => {
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
                 T::List(_) | T::String | T::Error | T::Unknown => Ok(a(0).ty.clone()),
                 _ => Err(want(name, a(0), "a list or a string")),
             }
         }
-        "flatten" => {
+        Builtin::Flatten => {
             arity(name, args, 1, 1, call)?;
             match list_elem(name, a(0))? {
                 T::List(inner) => Ok(T::list((**inner).clone())),
@@ -186,18 +303,18 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
                 _ => Err(want(name, a(0), "a list of lists")),
             }
         }
-        "zip" => {
+        Builtin::Zip => {
             arity(name, args, 2, 2, call)?;
             let x = list_elem(name, a(0))?.clone();
             let y = list_elem(name, a(1))?.clone();
             Ok(T::list(T::Record(vec![("first".into(), x), ("second".into(), y)])))
         }
-        "enumerate" => {
+        Builtin::Enumerate => {
             arity(name, args, 1, 1, call)?;
             let t = list_elem(name, a(0))?.clone();
             Ok(T::list(T::Record(vec![("index".into(), T::Int), ("value".into(), t)])))
         }
-        "contains" => {
+        Builtin::Contains => {
             arity(name, args, 2, 2, call)?;
             match a(0).ty {
                 T::List(inner) => {
@@ -215,10 +332,10 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(T::Bool)
         }
-        "keys" | "values" => {
+        Builtin::Keys | Builtin::Values => {
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
-                T::Map(inner) => Ok(if name == "keys" {
+                T::Map(inner) => Ok(if builtin == Builtin::Keys {
                     T::list(T::String)
                 } else {
                     T::list((**inner).clone())
@@ -227,7 +344,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
                 _ => Err(want(name, a(0), "a map")),
             }
         }
-        "join" => {
+        Builtin::Join => {
             arity(name, args, 2, 2, call)?;
             let t = list_elem(name, a(0))?;
             if !(t.is_scalar() || matches!(t, T::Error | T::Unknown)) {
@@ -238,11 +355,11 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(T::String)
         }
-        "split" => strings(name, args, 2, call, T::list(T::String)),
-        "trim" | "upper" | "lower" | "raw" => strings(name, args, 1, call, T::String),
-        "replace" => strings(name, args, 3, call, T::String),
-        "starts_with" | "ends_with" => strings(name, args, 2, call, T::Bool),
-        "str" => {
+        Builtin::Split => strings(name, args, 2, call, T::list(T::String)),
+        Builtin::Trim | Builtin::Upper | Builtin::Lower | Builtin::Raw => strings(name, args, 1, call, T::String),
+        Builtin::Replace => strings(name, args, 3, call, T::String),
+        Builtin::StartsWith | Builtin::EndsWith => strings(name, args, 2, call, T::Bool),
+        Builtin::Str => {
             arity(name, args, 1, 1, call)?;
             if a(0).ty.is_scalar() || matches!(a(0).ty, T::Error | T::Unknown) {
                 Ok(T::String)
@@ -254,16 +371,16 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
                 ))
             }
         }
-        "int" | "float" => {
+        Builtin::Int | Builtin::Float => {
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
                 T::Int | T::Float | T::String | T::Error | T::Unknown => {
-                    Ok(if name == "int" { T::Int } else { T::Float })
+                    Ok(if builtin == Builtin::Int { T::Int } else { T::Float })
                 }
                 _ => Err(want(name, a(0), "an `int`, a `float` or a `string`")),
             }
         }
-        "format_date" => {
+        Builtin::FormatDate => {
             arity(name, args, 2, 2, call)?;
             if !is(a(0).ty, &T::Date) {
                 return Err(want(name, a(0), "a `date`"));
@@ -273,7 +390,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(T::String)
         }
-        "parse_date" => {
+        Builtin::ParseDate => {
             arity(name, args, 1, 2, call)?;
             for arg in args {
                 if !is(arg.ty, &T::String) {
@@ -282,7 +399,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(T::Date)
         }
-        "today" => {
+        Builtin::Today => {
             arity(name, args, 0, 1, call)?;
             if let Some(tz) = args.first() {
                 if !is(tz.ty, &T::String) {
@@ -291,7 +408,7 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(T::Date)
         }
-        "dates_between" => {
+        Builtin::DatesBetween => {
             arity(name, args, 2, 2, call)?;
             for arg in args {
                 if !is(arg.ty, &T::Date) {
@@ -300,17 +417,11 @@ pub fn result_type(name: &str, args: &[Arg<'_>], call: Span) -> Result<Type, Arg
             }
             Ok(T::list(T::Date))
         }
-        "env" => strings(name, args, 1, call, T::optional(T::String)),
-        "to_json" => {
+        Builtin::Env => strings(name, args, 1, call, T::optional(T::String)),
+        Builtin::ToJson => {
             arity(name, args, 1, 1, call)?;
             Ok(T::String)
         }
-        _ => Err(ArgProblem {
-            message: format!("`{name}` is not a built-in function"),
-            span: call,
-            label: "unknown".into(),
-            help: None,
-        }),
     }
 }
 

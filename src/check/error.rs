@@ -4,7 +4,7 @@
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::syntax::span::Span;
+use crate::base::span::Span;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum CheckError {

@@ -3,7 +3,8 @@
 use super::error::{CheckError, CheckWarning};
 use super::expr::{Ctx, StepRefs};
 use super::{graph, Checker, FnId, WfEnv};
-use crate::driver::{Module, ModuleId};
+use crate::base::ids::ModuleId;
+use crate::check::module::Module;
 use crate::syntax::ast::Item;
 
 impl Checker<'_> {

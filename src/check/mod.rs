@@ -4,12 +4,14 @@
 //! [`Program`] with every name resolved, while reporting every problem it finds.
 
 pub mod builtins;
+mod checked;
 pub mod cron;
 mod depth;
 pub mod error;
 mod expr;
 mod fns;
 pub mod graph;
+pub mod module;
 mod names;
 pub mod program;
 mod step;
@@ -23,14 +25,15 @@ mod tests;
 
 use std::collections::HashMap;
 
+pub use checked::Checked;
 use error::{CheckError, CheckWarning};
 pub use program::*;
 use ty::Type;
 
+use crate::base::span::{FileId, Span};
+use crate::check::module::Module;
 use crate::diagnostics::Problems;
-use crate::driver::{Module, ModuleId};
 use crate::syntax::ast::Item;
-use crate::syntax::span::{FileId, Span};
 
 /// An imported module as seen from the importing module.
 #[derive(Debug)]

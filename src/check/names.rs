@@ -1,7 +1,7 @@
 //! Small name utilities: import aliases and the free names of an expression.
 
+use crate::base::span::Span;
 use crate::syntax::ast::{Expr, ExprKind, Import, StrPart};
-use crate::syntax::span::Span;
 
 const RESERVED: &[&str] = &[
     "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if", "else",

@@ -9,29 +9,8 @@ use std::collections::HashMap;
 pub type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 use super::ty::Type;
-use crate::driver::ModuleId;
-use crate::syntax::span::Span;
-
-/// A value binding: param, const, let, loop variable, `while` variable, comprehension
-/// variable, function parameter, or the `signal` payload in a `wait … where`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct BindingId(pub u32);
-
-/// A step, unique across the whole program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct StepId(pub u32);
-
-/// A `foreach`, `while` or `if` (one per `if` statement, branches by index).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct ScopeId(pub u32);
-
-/// A workflow, unique across the whole program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct WorkflowId(pub u32);
-
-/// A function, unique across the whole program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct FnId(pub u32);
+pub use crate::base::ids::{BindingId, FnId, ModuleId, ScopeId, StepId, WorkflowId};
+use crate::base::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,7 +39,7 @@ pub enum Resolution {
     Binding(BindingId),
     Step(StepId),
     Fn(FnId),
-    Builtin(&'static str),
+    Builtin(super::builtins::Builtin),
     Module(ModuleId),
 }
 

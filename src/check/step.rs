@@ -6,9 +6,9 @@ use super::error::CheckError;
 use super::expr::{Ctx, StepRefs};
 use super::ty::Type;
 use super::{graph, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv};
+use crate::base::span::Span;
 use crate::diagnostics::suggest::did_you_mean;
 use crate::syntax::ast::{ClauseKind, ExprKind, Step};
-use crate::syntax::span::Span;
 
 impl Checker<'_> {
     pub(super) fn check_step(&mut self, step: &Step, env: &WfEnv, ctx: &mut Ctx) {

@@ -274,7 +274,12 @@ fn compile_file(file: &str, ctx: &Ctx) -> Result<(crate::driver::Analysis, crate
             errors: analysis.problems.error_count(),
         });
     }
-    let ir = crate::ir::lower::lower(&analysis.modules, &analysis.program);
+    let Some(checked) = analysis.checked() else {
+        return Err(CliError::Internal {
+            what: "front end (a program with no errors did not check)".into(),
+        });
+    };
+    let ir = crate::ir::lower::lower(&checked);
     Ok((analysis, ir))
 }
 

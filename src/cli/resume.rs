@@ -94,7 +94,7 @@ pub fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
     };
-    let params = resolve_params(wf, &analysis.program, &cli_params, Some(&recorded), ctx)?;
+    let params = resolve_params(wf, &ir.symbols, &cli_params, Some(&recorded), ctx)?;
     if !args.params.is_empty() {
         eprintln!(
             "note: the steps that run again use the changed params ({}); reused results keep the values they were made with",
@@ -103,7 +103,7 @@ pub fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
     }
     let launch = Launch {
         ir: &ir,
-        program: &analysis.program,
+        program: &ir.symbols,
         sources: &analysis.sources,
         workflow,
         params,

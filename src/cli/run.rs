@@ -74,10 +74,10 @@ pub fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
     let cli_params = split_params(&args.params)?;
     let file_params = args.params_file.as_deref().map(read_params_file).transpose()?;
     let wf = ir.workflow(workflow);
-    let params = resolve_params(wf, &analysis.program, &cli_params, file_params.as_ref(), ctx)?;
+    let params = resolve_params(wf, &ir.symbols, &cli_params, file_params.as_ref(), ctx)?;
     let launch = Launch {
         ir: &ir,
-        program: &analysis.program,
+        program: &ir.symbols,
         sources: &analysis.sources,
         workflow,
         params,
@@ -90,7 +90,7 @@ pub fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
 /// last are printed here and the last is returned.
 pub fn resolve_params(
     wf: &crate::ir::IrWorkflow,
-    program: &crate::check::Program,
+    program: &crate::ir::Symbols,
     cli: &[(String, String)],
     file: Option<&serde_json::Map<String, serde_json::Value>>,
     ctx: &Ctx,

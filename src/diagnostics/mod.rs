@@ -7,7 +7,7 @@ pub mod suggest;
 
 use miette::{Diagnostic, Severity};
 
-use crate::syntax::span::FileId;
+use crate::base::span::FileId;
 
 /// A boxed diagnostic from any stage.
 pub type BoxedDiagnostic = Box<dyn Diagnostic + Send + Sync + 'static>;

@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use super::ops::{BinaryOp, UnaryOp};
+use super::Builtin;
+use crate::base::span::Span;
 use crate::check::{BindingId, FnId, ScopeLevel, StepId};
-use crate::syntax::ast::{BinaryOp, UnaryOp};
-use crate::syntax::span::Span;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct IrExpr {
@@ -47,7 +48,7 @@ pub enum IrExprKind {
     /// A user function; arguments in parameter order.
     CallFn(FnId, Vec<IrExpr>),
     /// A built-in; arguments in parameter order.
-    CallBuiltin(String, Vec<IrExpr>),
+    CallBuiltin(#[serde(serialize_with = "ser_builtin")] Builtin, Vec<IrExpr>),
     Unary(#[serde(serialize_with = "ser_unary")] UnaryOp, Box<IrExpr>),
     Binary(
         #[serde(serialize_with = "ser_binary")] BinaryOp,
@@ -94,6 +95,11 @@ pub enum IrStrPart {
         expr: IrExpr,
         raw: bool,
     },
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn ser_builtin<S: serde::Serializer>(b: &Builtin, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(b.name())
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference

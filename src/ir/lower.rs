@@ -9,17 +9,19 @@ use super::node::{
     Action, Body, Edge, EdgeKind, InitKind, Ir, IrBackoff, IrBranch, IrEmit, IrFn, IrForeach, IrIf, IrInit, IrOutput,
     IrParam, IrRetry, IrStep, IrStrategy, IrWhile, IrWorkflow, Node, Settings,
 };
-use crate::check::builtins;
+use super::policy::{FailureMode, RetryOn};
+use super::Builtin;
+use crate::check::module::Module;
+use crate::check::Checked;
 use crate::check::{BindingId, Dependent, FastMap, Program, Resolution, ScopeLevel, StepId, WorkflowId};
-use crate::driver::Module;
 use crate::syntax::ast::{
-    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Item, Retry, RetryOn, Step, Stmt, StmtKind, StrPart, Strategy,
-    Workflow,
+    Backoff, ClauseKind, Expr, ExprKind, Item, Retry, Step, Stmt, StmtKind, StrPart, Strategy, Workflow,
 };
 
-/// Lowers every workflow and function. The program must have checked without errors.
+/// Lowers every workflow and function of a program that checked without errors.
 #[must_use]
-pub fn lower(modules: &[Module], program: &Program) -> Ir {
+pub fn lower(checked: &Checked<'_>) -> Ir {
+    let (modules, program) = (checked.modules(), checked.program());
     let lowerer = Lowerer { modules, program };
     let fns = program
         .fns
@@ -41,7 +43,11 @@ pub fn lower(modules: &[Module], program: &Program) -> Ir {
     let workflows = (0..program.workflows.len())
         .map(|i| lowerer.workflow(WorkflowId(u32::try_from(i).unwrap_or(u32::MAX))))
         .collect();
-    Ir { workflows, fns }
+    Ir {
+        workflows,
+        fns,
+        symbols: super::Symbols::of(program),
+    }
 }
 
 struct Lowerer<'a> {
@@ -408,7 +414,7 @@ impl Lowerer<'_> {
                 }
                 ClauseKind::Retry(r) => out.retry = Some(self.retry(r, levels)),
                 ClauseKind::Timeout(e) => out.timeout = Some(self.expr(e, levels)),
-                ClauseKind::OnFailure(mode) => out.on_failure = *mode,
+                ClauseKind::OnFailure(mode) => out.on_failure = (*mode).into(),
                 ClauseKind::Outputs(_) | ClauseKind::After(_) => {}
             }
         }
@@ -436,7 +442,7 @@ impl Lowerer<'_> {
         IrRetry {
             count: self.expr(&r.count, levels),
             backoff,
-            on: r.on.as_ref().map_or(RetryOn::Failure, |o| o.node),
+            on: r.on.as_ref().map_or(RetryOn::Failure, |o| o.node.into()),
         }
     }
 
@@ -448,7 +454,7 @@ impl Lowerer<'_> {
                 StrPart::Interp(e) => {
                     if let ExprKind::Call { callee, args, .. } = &e.kind {
                         if let ExprKind::Name(id) = &callee.kind {
-                            if self.program.resolutions.get(&id.span) == Some(&Resolution::Builtin("raw")) {
+                            if self.program.resolutions.get(&id.span) == Some(&Resolution::Builtin(Builtin::Raw)) {
                                 if let Some(arg) = args.first() {
                                     return IrStrPart::Value {
                                         expr: self.expr(arg, levels),
@@ -503,10 +509,12 @@ impl Lowerer<'_> {
             ExprKind::Field(base, field) => IrExprKind::Field(Box::new(self.expr(base, levels)), field.name.clone()),
             ExprKind::Index(a, b) => IrExprKind::Index(Box::new(self.expr(a, levels)), Box::new(self.expr(b, levels))),
             ExprKind::Call { callee, args, named } => self.call(callee, args, named, levels),
-            ExprKind::Unary(op, inner) => IrExprKind::Unary(*op, Box::new(self.expr(inner, levels))),
-            ExprKind::Binary(op, a, b) => {
-                IrExprKind::Binary(*op, Box::new(self.expr(a, levels)), Box::new(self.expr(b, levels)))
-            }
+            ExprKind::Unary(op, inner) => IrExprKind::Unary((*op).into(), Box::new(self.expr(inner, levels))),
+            ExprKind::Binary(op, a, b) => IrExprKind::Binary(
+                (*op).into(),
+                Box::new(self.expr(a, levels)),
+                Box::new(self.expr(b, levels)),
+            ),
             ExprKind::If(c, a, b) => IrExprKind::If(
                 Box::new(self.expr(c, levels)),
                 Box::new(self.expr(a, levels)),
@@ -578,15 +586,15 @@ impl Lowerer<'_> {
                         .collect(),
                 )
             }
-            Some(Resolution::Builtin(name)) => {
-                let params = builtins::params(name);
+            Some(Resolution::Builtin(builtin)) => {
+                let params = builtin.params();
                 let mut named_sorted: Vec<(usize, &Expr)> = named
                     .iter()
                     .filter_map(|(n, e)| params.iter().position(|p| *p == n.name).map(|i| (i, e)))
                     .collect();
                 named_sorted.sort_by_key(|(i, _)| *i);
                 positional.extend(named_sorted.into_iter().map(|(_, e)| self.expr(e, levels)));
-                IrExprKind::CallBuiltin((*name).to_string(), positional)
+                IrExprKind::CallBuiltin(*builtin, positional)
             }
             _ => IrExprKind::None,
         }
@@ -608,7 +616,7 @@ impl<'w> Defaults<'w> {
         for stmt in &wf.body {
             match &stmt.kind {
                 StmtKind::Retry(r) => d.retry = Some(r),
-                StmtKind::OnFailure(m) => d.on_failure = Some(m.node),
+                StmtKind::OnFailure(m) => d.on_failure = Some(m.node.into()),
                 _ => {}
             }
         }

@@ -5,16 +5,18 @@ use serde::Serialize;
 
 use super::expr::IrExpr;
 use super::expr::IrStrPart;
+use super::policy::{FailureMode, RetryOn};
+use crate::base::span::Span;
 use crate::check::ty::Type;
 use crate::check::{BindingId, FnId, ScopeId, StepId, WorkflowId};
-use crate::syntax::ast::{FailureMode, RetryOn};
-use crate::syntax::span::Span;
 
 /// A whole lowered program.
 #[derive(Debug, Default)]
 pub struct Ir {
     pub workflows: Vec<IrWorkflow>,
     pub fns: Vec<IrFn>,
+    /// The names and types behind binding and step ids.
+    pub symbols: super::Symbols,
 }
 
 impl Ir {

@@ -7,6 +7,7 @@ use super::error::EvalError;
 use super::limits::Budget;
 use super::ops::compare;
 use super::value::Value;
+use crate::ir::Builtin;
 
 /// What built-ins may read: the run's start time and its environment at start.
 #[derive(Debug, Clone)]
@@ -70,13 +71,13 @@ fn date_arg(name: &str, args: &[Value], i: usize) -> Result<jiff::civil::Date, E
 /// Every value a built-in builds is within the limits (E0540): those that could grow past
 /// them check before building, and every result is checked once more.
 pub fn call(
-    name: &str,
+    builtin: Builtin,
     args: Vec<Value>,
     named: Vec<(String, Value)>,
     ctx: &EvalContext,
     budget: &mut Budget,
 ) -> Result<Value, EvalError> {
-    let out = build(name, args, named, ctx, budget)?;
+    let out = build(builtin, args, named, ctx, budget)?;
     budget.check_value(&out)?;
     Ok(out)
 }
@@ -109,22 +110,23 @@ fn date_range(what: String) -> EvalError {
 }
 
 fn build(
-    name: &str,
+    builtin: Builtin,
     mut args: Vec<Value>,
     named: Vec<(String, Value)>,
     ctx: &EvalContext,
     budget: &mut Budget,
 ) -> Result<Value, EvalError> {
     args.extend(named.into_iter().map(|(_, v)| v));
+    let name = builtin.name();
     let a = &args;
-    Ok(match name {
-        "len" => Value::Int(match a.first() {
+    Ok(match builtin {
+        Builtin::Len => Value::Int(match a.first() {
             Some(Value::List(l)) => i64::try_from(l.len()).unwrap_or(i64::MAX),
             Some(Value::Map(m)) => i64::try_from(m.len()).unwrap_or(i64::MAX),
             Some(Value::Str(s)) => i64::try_from(s.chars().count()).unwrap_or(i64::MAX),
             _ => return Err(bad(name, "a list, a map or a string")),
         }),
-        "range" => {
+        Builtin::Range => {
             let (start, end) = if a.len() == 1 {
                 (0, int_arg(name, a, 0)?)
             } else {
@@ -135,7 +137,7 @@ fn build(
             budget.charge(len)?;
             Value::list((start..end.max(start)).map(Value::Int).collect())
         }
-        "sum" => {
+        Builtin::Sum => {
             let items = list_arg(name, a, 0)?;
             budget.charge(items.len())?;
             let mut acc = match items.first() {
@@ -144,18 +146,18 @@ fn build(
                 _ => Value::Int(0),
             };
             for item in items.iter() {
-                acc = super::ops::binary(crate::syntax::ast::BinaryOp::Add, &acc, item, budget)?;
+                acc = super::ops::binary(crate::ir::BinaryOp::Add, &acc, item, budget)?;
             }
             acc
         }
-        "min" | "max" => {
+        Builtin::Min | Builtin::Max => {
             let items: Vec<Value> = if a.len() == 1 {
                 list_arg(name, a, 0)?.to_vec()
             } else {
                 a.clone()
             };
             budget.charge(items.len())?;
-            let want = if name == "min" {
+            let want = if builtin == Builtin::Min {
                 std::cmp::Ordering::Less
             } else {
                 std::cmp::Ordering::Greater
@@ -170,13 +172,13 @@ fn build(
             best.cloned()
                 .ok_or_else(|| EvalError::Invalid(format!("`{name}` of an empty list")))?
         }
-        "sort" => {
+        Builtin::Sort => {
             let mut items = list_arg(name, a, 0)?.to_vec();
             budget.charge(items.len().saturating_mul(4))?;
             items.sort_by(|x, y| compare(x, y).unwrap_or(std::cmp::Ordering::Equal));
             Value::list(items)
         }
-        "unique" => {
+        Builtin::Unique => {
             let items = list_arg(name, a, 0)?;
             budget.charge(items.len())?;
             let mut out: Vec<Value> = Vec::new();
@@ -188,12 +190,12 @@ fn build(
             }
             Value::list(out)
         }
-        "reverse" => match a.first() {
+        Builtin::Reverse => match a.first() {
             Some(Value::List(l)) => Value::list(l.iter().rev().cloned().collect()),
             Some(Value::Str(s)) => Value::string(s.chars().rev().collect::<String>()),
             _ => return Err(bad(name, "a list or a string")),
         },
-        "flatten" => {
+        Builtin::Flatten => {
             let items = list_arg(name, a, 0)?;
             let mut out = Vec::new();
             for item in items.iter() {
@@ -206,7 +208,7 @@ fn build(
             budget.charge(out.len())?;
             Value::list(out)
         }
-        "zip" => {
+        Builtin::Zip => {
             let x = list_arg(name, a, 0)?;
             let y = list_arg(name, a, 1)?;
             budget.check_list(x.len().min(y.len()))?;
@@ -218,7 +220,7 @@ fn build(
                     .collect(),
             )
         }
-        "enumerate" => {
+        Builtin::Enumerate => {
             let x = list_arg(name, a, 0)?;
             budget.check_list(x.len())?;
             budget.charge(x.len())?;
@@ -234,7 +236,7 @@ fn build(
                     .collect(),
             )
         }
-        "contains" => Value::Bool(match (a.first(), a.get(1)) {
+        Builtin::Contains => Value::Bool(match (a.first(), a.get(1)) {
             (Some(Value::List(l)), Some(x)) => {
                 budget.charge(l.len())?;
                 l.contains(x)
@@ -243,11 +245,11 @@ fn build(
             (Some(Value::Map(m)), Some(Value::Str(k))) => m.iter().any(|(n, _)| **n == **k),
             _ => return Err(bad(name, "a list, a map or a string, and a value")),
         }),
-        "keys" | "values" => match a.first() {
+        Builtin::Keys | Builtin::Values => match a.first() {
             Some(Value::Map(m)) => {
                 budget.check_list(m.len())?;
                 budget.charge(m.len())?;
-                if name == "keys" {
+                if builtin == Builtin::Keys {
                     Value::list(m.iter().map(|(k, _)| Value::string(k.as_str())).collect())
                 } else {
                     Value::list(m.iter().map(|(_, v)| v.clone()).collect())
@@ -255,7 +257,7 @@ fn build(
             }
             _ => return Err(bad(name, "a map")),
         },
-        "join" => {
+        Builtin::Join => {
             let items = list_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
             budget.charge(items.len())?;
@@ -273,7 +275,7 @@ fn build(
             }
             Value::string(out)
         }
-        "split" => {
+        Builtin::Split => {
             let s = string_arg(name, a, 0)?;
             let sep = string_arg(name, a, 1)?;
             let count = if sep.is_empty() {
@@ -290,15 +292,15 @@ fn build(
             };
             Value::list(parts)
         }
-        "trim" => Value::string(string_arg(name, a, 0)?.trim()),
-        "upper" | "lower" => {
+        Builtin::Trim => Value::string(string_arg(name, a, 0)?.trim()),
+        Builtin::Upper | Builtin::Lower => {
             let s = string_arg(name, a, 0)?;
             if s.len().saturating_mul(CASE_GROWTH) > budget.limits.max_string_len {
                 // Only a string near the limit can pass it: measure before building.
                 let grown: usize = s
                     .chars()
                     .map(|c| {
-                        if name == "upper" {
+                        if builtin == Builtin::Upper {
                             c.to_uppercase().map(char::len_utf8).sum::<usize>()
                         } else {
                             c.to_lowercase().map(char::len_utf8).sum::<usize>()
@@ -307,14 +309,14 @@ fn build(
                     .sum();
                 budget.check_string(grown)?;
             }
-            Value::string(if name == "upper" {
+            Value::string(if builtin == Builtin::Upper {
                 s.to_uppercase()
             } else {
                 s.to_lowercase()
             })
         }
-        "raw" => Value::string(string_arg(name, a, 0)?),
-        "replace" => {
+        Builtin::Raw => Value::string(string_arg(name, a, 0)?),
+        Builtin::Replace => {
             let s = string_arg(name, a, 0)?;
             let from = string_arg(name, a, 1)?;
             let to = string_arg(name, a, 2)?;
@@ -325,13 +327,13 @@ fn build(
             budget.check_string(s.len().saturating_add(count.saturating_mul(to.len())))?;
             Value::string(s.replace(from, to))
         }
-        "starts_with" => Value::Bool(string_arg(name, a, 0)?.starts_with(string_arg(name, a, 1)?)),
-        "ends_with" => Value::Bool(string_arg(name, a, 0)?.ends_with(string_arg(name, a, 1)?)),
-        "str" => Value::string(match a.first() {
+        Builtin::StartsWith => Value::Bool(string_arg(name, a, 0)?.starts_with(string_arg(name, a, 1)?)),
+        Builtin::EndsWith => Value::Bool(string_arg(name, a, 0)?.ends_with(string_arg(name, a, 1)?)),
+        Builtin::Str => Value::string(match a.first() {
             Some(v) => budget.text(v)?,
             None => String::new(),
         }),
-        "int" => {
+        Builtin::Int => {
             match a.first() {
                 Some(Value::Int(n)) => Value::Int(*n),
                 #[allow(clippy::cast_possible_truncation)] // checked against the range first
@@ -350,7 +352,7 @@ fn build(
                 None => return Err(bad(name, "one argument")),
             }
         }
-        "float" => match a.first() {
+        Builtin::Float => match a.first() {
             #[allow(clippy::cast_precision_loss)] // int to float is the point of this function
             Some(Value::Int(n)) => Value::Float(*n as f64),
             Some(Value::Float(f)) => Value::Float(*f),
@@ -369,7 +371,7 @@ fn build(
             }
             None => return Err(bad(name, "one argument")),
         },
-        "format_date" => {
+        Builtin::FormatDate => {
             let d = date_arg(name, a, 0)?;
             let pattern = string_arg(name, a, 1)?;
             // Written through a writer that stops at the limit: a pattern repeating a
@@ -387,7 +389,7 @@ fn build(
             formatted.map_err(|e| EvalError::Invalid(format!("cannot format with {pattern:?}: {e}")))?;
             Value::string(out.text)
         }
-        "parse_date" => {
+        Builtin::ParseDate => {
             let s = string_arg(name, a, 0)?;
             let d = match a.get(1) {
                 Some(Value::Str(fmt)) => jiff::civil::Date::strptime(&**fmt, s)
@@ -398,7 +400,7 @@ fn build(
             };
             super::ops::date(d).ok_or_else(|| date_range(format!("{s:?} parses as {d}")))?
         }
-        "today" => {
+        Builtin::Today => {
             let zone = match a.first() {
                 Some(Value::Str(tz)) => {
                     jiff::tz::TimeZone::get(tz).map_err(|_| EvalError::Invalid(format!("unknown time zone {tz:?}")))?
@@ -407,7 +409,7 @@ fn build(
             };
             Value::Date(ctx.start.to_zoned_datetime(zone).date())
         }
-        "dates_between" => {
+        Builtin::DatesBetween => {
             let start = date_arg(name, a, 0)?;
             let end = date_arg(name, a, 1)?;
             let days = if end < start { 0 } else { (end - start).get_days() + 1 };
@@ -424,18 +426,17 @@ fn build(
             }
             Value::list(out)
         }
-        "env" => match ctx.env.get(string_arg(name, a, 0)?) {
+        Builtin::Env => match ctx.env.get(string_arg(name, a, 0)?) {
             Some(v) => Value::string(v.as_str()),
             None => Value::None,
         },
-        "to_json" => {
+        Builtin::ToJson => {
             let out = match a.first() {
                 Some(v) => budget.json(v)?,
                 None => String::new(),
             };
             Value::string(out)
         }
-        other => return Err(EvalError::Invalid(format!("unknown built-in `{other}`"))),
     })
 }
 
@@ -447,7 +448,7 @@ mod tests {
     fn run(name: &str, args: Vec<Value>) -> Result<Value, EvalError> {
         let ctx = EvalContext::capture();
         let mut budget = Budget::new(&Limits::default());
-        call(name, args, Vec::new(), &ctx, &mut budget)
+        call(Builtin::from_name(name).expect("a built-in"), args, Vec::new(), &ctx, &mut budget)
     }
 
     fn small(name: &str, args: Vec<Value>) -> Result<Value, EvalError> {
@@ -457,7 +458,13 @@ mod tests {
             max_string_len: 10,
             ..Limits::default()
         };
-        call(name, args, Vec::new(), &ctx, &mut Budget::new(&limits))
+        call(
+            Builtin::from_name(name).expect("a built-in"),
+            args,
+            Vec::new(),
+            &ctx,
+            &mut Budget::new(&limits),
+        )
     }
 
     fn ints(n: i64) -> Value {

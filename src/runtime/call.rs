@@ -9,8 +9,8 @@ use super::frame::Frame;
 use super::scheduler::Runner;
 use super::step::Try;
 use super::value::Value;
-use crate::check::{BindingId, WorkflowId};
-use crate::syntax::span::Span;
+use crate::base::span::Span;
+use crate::ir::{BindingId, WorkflowId};
 
 /// Workflows nested at most this deep at run time (the checker's bound,
 /// `check::depth::MAX_WORKFLOW_DEPTH`, is lower).

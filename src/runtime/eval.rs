@@ -9,10 +9,10 @@ use super::frame::{Frame, NodeResult};
 use super::limits::{Budget, MAX_FN_DEPTH};
 use super::ops;
 use super::value::Value;
-use crate::check::{BindingId, Program, StepId};
+use crate::base::span::Span;
+use crate::ir::BinaryOp;
+use crate::ir::{BindingId, StepId, Symbols as Program};
 use crate::ir::{Ir, IrExpr, IrExprKind, IrStrPart, PathLevel};
-use crate::syntax::ast::BinaryOp;
-use crate::syntax::span::Span;
 
 /// Where steps and scopes sit in their bodies: node indices by id.
 #[derive(Debug, Default)]
@@ -232,7 +232,7 @@ impl Evaluator<'_, '_> {
                 for arg in args {
                     values.push(self.eval(arg, locals)?);
                 }
-                builtins::call(name, values, Vec::new(), self.env.context, self.budget)
+                builtins::call(*name, values, Vec::new(), self.env.context, self.budget)
                     .map_err(|error| Failure { error, span })?
             }
             IrExprKind::Unary(op, inner) => {

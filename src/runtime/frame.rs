@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::state::StepState;
 use super::value::Value;
-use crate::check::BindingId;
+use crate::ir::BindingId;
 
 /// The result of one node of a body instance.
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use super::eval::{self, Failure};
 use super::frame::Frame;
 use super::scheduler::{Instance, Runner};
 use super::value::Value;
-use crate::check::BindingId;
+use crate::ir::BindingId;
 use crate::ir::{Action, Body, IrForeach, IrIf, IrWhile, Node};
 
 /// Iterations of one `foreach` kept in flight at most, whatever its `concurrency`:

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use super::error::EvalError;
 use super::limits::Budget;
 use super::value::Value;
-use crate::syntax::ast::{BinaryOp, UnaryOp};
+use crate::ir::{BinaryOp, UnaryOp};
 
 const DAY_MS: i64 = 86_400_000;
 

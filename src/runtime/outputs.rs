@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::regular::{self, ReadError};
 use super::value::Value;
-use crate::check::ty::Type;
+use crate::ir::Type;
 
 /// Why the outputs could not be read; the step fails with this message.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use super::value::Value;
-use crate::check::{BindingId, Program};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::ir::IrWorkflow;
+use crate::ir::{BindingId, Symbols as Program};
 
 /// A launch parameter that cannot be used; the run does not start (E0401).
 #[derive(Debug, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
@@ -121,8 +121,8 @@ enum Given<'a> {
     Json(&'a serde_json::Value),
 }
 
-fn example_for(name: &str, ty: &crate::check::ty::Type) -> String {
-    use crate::check::ty::Type;
+fn example_for(name: &str, ty: &crate::ir::Type) -> String {
+    use crate::ir::Type;
     match ty {
         Type::Int => format!("write a whole number, like `-p {name}=42`"),
         Type::Float => format!("write a number, like `-p {name}=0.5`"),
@@ -136,8 +136,8 @@ fn example_for(name: &str, ty: &crate::check::ty::Type) -> String {
 }
 
 /// A small JSON value of type `ty`, for help lines.
-fn sample(ty: &crate::check::ty::Type) -> String {
-    use crate::check::ty::Type;
+fn sample(ty: &crate::ir::Type) -> String {
+    use crate::ir::Type;
     match ty {
         Type::Int => "1".into(),
         Type::Float => "0.5".into(),

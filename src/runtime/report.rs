@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use super::eval::Failure;
 use super::state::StepState;
-use crate::source::SourceMap;
-use crate::syntax::span::Span;
+use crate::base::source::SourceMap;
+use crate::base::span::Span;
 
 pub use super::error::RuntimeError;
 

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::Dfs;
 
-use crate::check::StepId;
+use crate::ir::StepId;
 use crate::ir::{Body, IrWorkflow, Node};
 use crate::store::steps::StepRow;
 

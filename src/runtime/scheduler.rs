@@ -20,11 +20,11 @@ use super::resume::Resume;
 use super::state::{RunState, StepState};
 use super::step::{self, Attempt};
 use super::value::Value;
-use crate::check::{BindingId, Program, WorkflowId};
+use crate::base::source::SourceMap;
+use crate::ir::FailureMode;
 use crate::ir::{Action, Body, Ir, IrWorkflow, Node};
-use crate::source::SourceMap;
+use crate::ir::{BindingId, Symbols as Program, WorkflowId};
 use crate::store::Store;
-use crate::syntax::ast::FailureMode;
 
 /// How a run is carried out.
 #[derive(Debug, Clone)]
@@ -454,7 +454,7 @@ impl<'a> Runner<'a> {
     fn reuse(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, name: &str) -> Option<StepResult> {
         let row = self.resume.reusable(name, s.id, inst.forced)?;
         let json: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap_or("{}")).ok()?;
-        let declared: Vec<(String, crate::check::ty::Type)> = match &s.action {
+        let declared: Vec<(String, crate::ir::Type)> = match &s.action {
             Action::Call { workflow, .. } => self
                 .ir
                 .workflow(*workflow)

@@ -14,9 +14,9 @@ use super::scheduler::{Instance, Runner};
 use super::state::StepState;
 use super::tail::Tail;
 use super::value::Value;
+use crate::ir::RetryOn;
 use crate::ir::{Action, IrBackoff, IrExpr, IrStep};
 use crate::store::steps::{AttemptEnd, Emitted};
-use crate::syntax::ast::RetryOn;
 
 /// How a step instance ended.
 pub struct Attempt {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 pub use super::error::ConversionError;
-use crate::check::ty::Type;
+use crate::ir::Type;
 
 /// A value at run time. Lists, maps and records are shared (`Arc`), so copying a value
 /// into each loop iteration is cheap.
@@ -348,7 +348,7 @@ pub fn parse_duration_text(text: &str) -> Option<i64> {
     if text.is_empty() || !text.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    crate::syntax::build::parse_duration(text)
+    crate::ir::duration::parse(text)
 }
 
 #[cfg(test)]

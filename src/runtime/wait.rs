@@ -11,7 +11,7 @@ use super::frame::Frame;
 use super::scheduler::{Instance, Runner};
 use super::step::Try;
 use super::value::Value;
-use crate::check::BindingId;
+use crate::ir::BindingId;
 use crate::ir::{IrExpr, IrStep};
 
 /// How often the store is asked for new signals.

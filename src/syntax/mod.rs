@@ -8,6 +8,7 @@ pub mod fast;
 pub mod grammar;
 pub mod parse;
 pub mod scan;
-pub mod span;
+/// Spans live in the leaf `base`; re-exported so `crate::syntax::span` keeps working.
+pub use crate::base::span;
 
 pub use parse::{parse, parse_expr, parse_pest};

@@ -30,8 +30,10 @@ pub fn example_files() -> Vec<String> {
 /// Checks and lowers an example file.
 pub fn compile_example(file: &str) -> (Analysis, Ir) {
     let analysis = analyze(&FsLoader, &[file.to_string()]);
-    assert!(!analysis.problems.has_errors(), "{file} has errors");
-    let ir = lower(&analysis.modules, &analysis.program);
+    let Some(checked) = analysis.checked() else {
+        panic!("{file} has errors");
+    };
+    let ir = lower(&checked);
     (analysis, ir)
 }
 

@@ -3,6 +3,7 @@
 
 mod cli;
 mod examples;
+mod layers;
 mod lifted;
 mod render;
 mod templates;
@@ -15,12 +16,13 @@ use maestroc::loader::MemLoader;
 pub fn compile(text: &str) -> (Analysis, Ir) {
     let loader = MemLoader::new().with("test.mflow", text);
     let analysis = analyze(&loader, &["test.mflow".to_string()]);
-    assert!(
-        !analysis.problems.has_errors(),
-        "test program has errors: {:?}",
-        analysis.problems.iter().collect::<Vec<_>>()
-    );
-    let ir = lower(&analysis.modules, &analysis.program);
+    let Some(checked) = analysis.checked() else {
+        panic!(
+            "test program has errors: {:?}",
+            analysis.problems.iter().collect::<Vec<_>>()
+        );
+    };
+    let ir = lower(&checked);
     (analysis, ir)
 }
 

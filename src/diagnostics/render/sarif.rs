@@ -15,9 +15,9 @@ use serde_sarif::sarif::{
     Sarif, Tool, ToolComponent,
 };
 
+use crate::base::span::FileId;
 use crate::diagnostics::{Problem, Problems};
 use crate::source::{SourceFile, SourceMap};
-use crate::syntax::span::FileId;
 
 /// The `$schema` of the log.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

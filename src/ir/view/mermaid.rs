@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::graph::View;
-use super::node::EdgeKind;
+use crate::ir::node::EdgeKind;
 
 /// A Mermaid quoted label: quotes, `#`, `<`, `>`, `&` and backquotes become entity
 /// codes (so no text is read as markup), line breaks become `<br/>`.

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::graph::{Endpoint, View};
-use super::node::EdgeKind;
+use crate::ir::node::EdgeKind;
 
 /// A DOT quoted string (backslashes, quotes and line breaks escaped).
 #[must_use]

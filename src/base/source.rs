@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::syntax::span::{FileId, Span};
+use super::span::{FileId, Span};
 
 /// One loaded file.
 #[derive(Clone, Debug)]

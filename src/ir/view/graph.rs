@@ -10,10 +10,10 @@
 use petgraph::graph::NodeIndex;
 use serde_json::{json, Value};
 
-use super::node::{Action, Body, EdgeKind, IrWorkflow, Node};
+use crate::base::source::SourceMap;
+use crate::base::span::Span;
 use crate::check::Program;
-use crate::source::SourceMap;
-use crate::syntax::span::Span;
+use crate::ir::node::{Action, Body, EdgeKind, IrWorkflow, Node};
 
 /// A drawable view of one workflow.
 #[derive(Debug, Default)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Identifies one loaded source file in a [`crate::source::SourceMap`].
+/// Identifies one loaded source file in a [`super::source::SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
 pub struct FileId(pub u32);
 

@@ -3,12 +3,12 @@
 
 use serde_json::{json, Value};
 
-use super::expr::{IrExpr, IrExprKind, IrStrPart, PathLevel};
-use super::node::{Action, Body, IrBackoff, IrRetry, IrStrategy, IrWorkflow, Node, Settings};
-use super::Ir;
+use crate::base::source::SourceMap;
+use crate::base::span::Span;
 use crate::check::Program;
-use crate::source::SourceMap;
-use crate::syntax::span::Span;
+use crate::ir::expr::{IrExpr, IrExprKind, IrStrPart, PathLevel};
+use crate::ir::node::{Action, Body, IrBackoff, IrRetry, IrStrategy, IrWorkflow, Node, Settings};
+use crate::ir::Ir;
 
 /// The format version of this JSON.
 pub const VERSION: u32 = 1;
@@ -236,7 +236,7 @@ impl Ctx<'_> {
                 json!({ "call_fn": { "id": f.0, "name": self.program.fns[f.0 as usize].name, "args": args.iter().map(|a| self.expr(a)).collect::<Vec<_>>() } })
             }
             IrExprKind::CallBuiltin(name, args) => {
-                json!({ "call_builtin": { "name": name, "args": args.iter().map(|a| self.expr(a)).collect::<Vec<_>>() } })
+                json!({ "call_builtin": { "name": name.name(), "args": args.iter().map(|a| self.expr(a)).collect::<Vec<_>>() } })
             }
             IrExprKind::Unary(op, a) => json!({ "unary": [op.symbol(), self.expr(a)] }),
             IrExprKind::Binary(op, a, b) => {

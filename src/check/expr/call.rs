@@ -1,0 +1,257 @@
+//! Calls: user functions and built-ins, with named arguments put in parameter order.
+
+#[allow(clippy::wildcard_imports)] // the parent's imports and helpers
+use super::*;
+
+impl Checker<'_> {
+    pub(in crate::check) fn call(
+        &mut self,
+        span: Span,
+        callee: &Expr,
+        args: &[Expr],
+        named: &[(Ident, Expr)],
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) -> Type {
+        let target = match &callee.kind {
+            ExprKind::Name(id) => match self.lookup(&id.name, env, ctx) {
+                Some(r @ (Resolution::Fn(_) | Resolution::Builtin(_))) => {
+                    self.program.resolutions.insert(id.span, r);
+                    Some(r)
+                }
+                Some(other) => {
+                    if let Resolution::Binding(b) = other {
+                        self.used[b.0 as usize] = true;
+                    }
+                    self.error(CheckError::NotCallable {
+                        what: id.name.clone(),
+                        span: id.span,
+                    });
+                    None
+                }
+                None => {
+                    self.undefined(id, env, ctx, false);
+                    None
+                }
+            },
+            ExprKind::Field(base, f) => match &base.kind {
+                ExprKind::Name(m) => match self.lookup(&m.name, env, ctx) {
+                    Some(Resolution::Module(mid)) => {
+                        self.program.resolutions.insert(m.span, Resolution::Module(mid));
+                        if let Some(fid) = self.scopes[mid.0 as usize].fns.get(&f.name).copied() {
+                            self.program.resolutions.insert(f.span, Resolution::Fn(fid));
+                            Some(Resolution::Fn(fid))
+                        } else {
+                            self.no_member(mid, &m.name, f);
+                            None
+                        }
+                    }
+                    None if self.scopes[ctx.module.0 as usize].imports.contains_key(&m.name) => None,
+                    _ => {
+                        self.expr(callee, env, ctx);
+                        self.error(CheckError::NotCallable {
+                            what: format!("{}.{}", m.name, f.name),
+                            span: callee.span,
+                        });
+                        None
+                    }
+                },
+                _ => {
+                    self.expr(callee, env, ctx);
+                    self.error(CheckError::NotCallable {
+                        what: "this expression".into(),
+                        span: callee.span,
+                    });
+                    None
+                }
+            },
+            _ => {
+                self.expr(callee, env, ctx);
+                self.error(CheckError::NotCallable {
+                    what: "this expression".into(),
+                    span: callee.span,
+                });
+                None
+            }
+        };
+        let arg_types: Vec<Type> = args.iter().map(|a| self.expr(a, env, ctx)).collect();
+        let named_types: Vec<Type> = named.iter().map(|(_, a)| self.expr(a, env, ctx)).collect();
+        match target {
+            Some(Resolution::Fn(fid)) => self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx),
+            Some(Resolution::Builtin(name)) => self.call_builtin(name, span, args, &arg_types, named, &named_types),
+            _ => Type::Error,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(in crate::check) fn call_fn(
+        &mut self,
+        fid: FnId,
+        span: Span,
+        args: &[Expr],
+        arg_types: &[Type],
+        named: &[(Ident, Expr)],
+        named_types: &[Type],
+        ctx: &Ctx,
+    ) -> Type {
+        if let Some(caller) = ctx.fn_id {
+            self.fn_calls.push((caller, fid, span));
+        }
+        let info = self.program.fns[fid.0 as usize].clone();
+        let names: Vec<String> = info
+            .params
+            .iter()
+            .map(|(b, _)| self.program.binding(*b).name.clone())
+            .collect();
+        let mut given: Vec<Option<(Type, Span)>> = vec![None; info.params.len()];
+        for (i, (t, a)) in arg_types.iter().zip(args).enumerate() {
+            if i < given.len() {
+                given[i] = Some((t.clone(), a.span));
+            } else {
+                self.error(CheckError::BadArguments {
+                    message: format!(
+                        "`{}` takes {} argument{}, but {} were given",
+                        info.name,
+                        names.len(),
+                        if names.len() == 1 { "" } else { "s" },
+                        args.len() + named.len()
+                    ),
+                    span: a.span,
+                    label: "unexpected argument".into(),
+                    help: Some(format!("the signature is `{}({})`", info.name, names.join(", "))),
+                });
+                break;
+            }
+        }
+        for ((id, a), t) in named.iter().zip(named_types) {
+            match names.iter().position(|n| *n == id.name) {
+                Some(i) if given[i].is_none() => given[i] = Some((t.clone(), a.span)),
+                Some(_) => self.error(CheckError::BadArguments {
+                    message: format!("argument `{}` is given twice", id.name),
+                    span: id.span,
+                    label: "given again here".into(),
+                    help: None,
+                }),
+                None => self.error(CheckError::BadArguments {
+                    message: format!("`{}` has no parameter `{}`", info.name, id.name),
+                    span: id.span,
+                    label: "unknown parameter".into(),
+                    help: did_you_mean(&id.name, names.iter().map(String::as_str)),
+                }),
+            }
+        }
+        let missing: Vec<&String> = names
+            .iter()
+            .zip(&given)
+            .filter(|(_, g)| g.is_none())
+            .map(|(n, _)| n)
+            .collect();
+        if !missing.is_empty() {
+            self.error(CheckError::BadArguments {
+                message: format!(
+                    "missing argument{} {} in call to `{}`",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                    info.name
+                ),
+                span,
+                label: "called here".into(),
+                help: Some(format!("the signature is `{}({})`", info.name, names.join(", "))),
+            });
+        }
+        for ((_, pt), g) in info.params.iter().zip(&given) {
+            if let Some((t, s)) = g {
+                self.require(t, pt, *s, "this argument");
+            }
+        }
+        info.ret
+    }
+
+    pub(in crate::check) fn call_builtin(
+        &mut self,
+        builtin: Builtin,
+        span: Span,
+        args: &[Expr],
+        arg_types: &[Type],
+        named: &[(Ident, Expr)],
+        named_types: &[Type],
+    ) -> Type {
+        let name = builtin.name();
+        let params = builtin.params();
+        let mut placed: Vec<Arg<'_>> = arg_types
+            .iter()
+            .zip(args)
+            .map(|(ty, a)| Arg { ty, span: a.span })
+            .collect();
+        for ((id, a), ty) in named.iter().zip(named_types) {
+            match params.iter().position(|p| *p == id.name) {
+                Some(i) if i == placed.len() => placed.push(Arg { ty, span: a.span }),
+                Some(_) => {
+                    self.error(CheckError::BadArguments {
+                        message: format!("argument `{}` of `{name}` is out of order", id.name),
+                        span: id.span,
+                        label: "named argument here".into(),
+                        help: Some(format!("the signature is `{name}({})`", params.join(", "))),
+                    });
+                    return Type::Error;
+                }
+                None => {
+                    self.error(CheckError::BadArguments {
+                        message: format!("`{name}` has no parameter `{}`", id.name),
+                        span: id.span,
+                        label: "unknown parameter".into(),
+                        help: did_you_mean(&id.name, params.iter().copied())
+                            .or_else(|| Some(format!("the signature is `{name}({})`", params.join(", ")))),
+                    });
+                    return Type::Error;
+                }
+            }
+        }
+        if let Some(e) = super::super::zone::check(name, args, named) {
+            self.error(e);
+        }
+        match builtins::result_type(builtin, &placed, span) {
+            Ok(t) => t,
+            Err(p) => {
+                // An optional argument that would be accepted once unwrapped is a
+                // `none` problem, not a wrong argument: say so (E0204).
+                if placed.iter().any(|a| has_optional(a.ty)) {
+                    let unwrapped: Vec<Type> = placed.iter().map(|a| strip_optional(a.ty)).collect();
+                    let retry: Vec<Arg<'_>> = unwrapped
+                        .iter()
+                        .zip(&placed)
+                        .map(|(ty, a)| Arg { ty, span: a.span })
+                        .collect();
+                    if builtins::result_type(builtin, &retry, span).is_ok() {
+                        let culprit = placed
+                            .iter()
+                            .find(|a| a.span == p.span && has_optional(a.ty))
+                            .or_else(|| placed.iter().find(|a| has_optional(a.ty)));
+                        if let Some(culprit) = culprit {
+                            let help = if matches!(culprit.ty, Type::List(_)) {
+                                format!("`{name}` needs values; drop the `none`s first: `[x ?? default for x in …]`")
+                            } else {
+                                format!("`{name}` needs a value here; give a default with `?? value`, or test it with `!= none`")
+                            };
+                            self.error(CheckError::MaybeNone {
+                                ty: culprit.ty.to_string(),
+                                span: culprit.span,
+                                help: Some(help),
+                            });
+                            return Type::Error;
+                        }
+                    }
+                }
+                if p.span == span || !placed.iter().any(|a| a.ty.is_vague()) {
+                    self.error(CheckError::BadArguments {
+                        message: p.message,
+                        span: p.span,
+                        label: p.label,
+                        help: p.help,
+                    });
+                }
+                Type::Error
+            }
+        }
+    }
+}

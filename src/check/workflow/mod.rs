@@ -1,0 +1,99 @@
+//! Checking workflows: declarations, settings, statements, steps and their clauses.
+
+mod body;
+mod declare;
+mod settings;
+
+use std::collections::HashMap;
+
+use super::error::{CheckError, CheckWarning};
+use super::expr::{Ctx, StepRefs};
+use super::names::free_names;
+use super::ty::Type;
+use super::{
+    cron, graph, types, BindingId, BindingKind, Checker, Edge, Node, ScopeId, ScopeInfo, ScopeKind, ScopeLevel, StepId,
+    StepInfo, Target, WfEnv, WorkflowId,
+};
+use crate::base::ids::ModuleId;
+use crate::base::span::Span;
+use crate::diagnostics::suggest::did_you_mean;
+use crate::syntax::ast::{
+    Backoff, ClauseKind, Expr, ExprKind, FailureMode, Ident, Retry, Step, Stmt, StmtKind, Strategy, UnaryOp, Workflow,
+};
+
+/// The `output` declarations of a workflow, with their declared types.
+pub(super) fn declared_outputs(wf: &Workflow, errors: &mut Vec<CheckError>) -> Vec<(String, Type)> {
+    let mut out: Vec<(String, Type)> = Vec::new();
+    let mut spans: HashMap<&str, Span> = HashMap::new();
+    for stmt in &wf.body {
+        if let StmtKind::Output { name, ty, .. } = &stmt.kind {
+            if let Some(first) = spans.get(name.name.as_str()) {
+                errors.push(CheckError::Duplicate {
+                    name: name.name.clone(),
+                    span: name.span,
+                    first: *first,
+                    help: Some("each output of a workflow needs its own name".into()),
+                });
+                continue;
+            }
+            spans.insert(&name.name, name.span);
+            out.push((name.name.clone(), types::resolve(ty, errors)));
+        }
+    }
+    out
+}
+
+/// Where a body is, for what it may hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    Workflow,
+    Foreach,
+    While,
+    Branch,
+}
+
+impl Place {
+    fn describe(self) -> &'static str {
+        match self {
+            Place::Workflow => "at the top of a workflow",
+            Place::Foreach => "inside a `foreach`",
+            Place::While => "inside a `while`",
+            Place::Branch => "inside an `if`",
+        }
+    }
+}
+
+fn each_step<'s>(body: &'s [Stmt], f: &mut dyn FnMut(&'s Step)) {
+    for stmt in body {
+        match &stmt.kind {
+            StmtKind::Step(step) => f(step),
+            StmtKind::Foreach(l) => each_step(&l.body, f),
+            StmtKind::While(l) => each_step(&l.body, f),
+            StmtKind::If(i) => {
+                for b in &i.branches {
+                    each_step(&b.body, f);
+                }
+                if let Some(e) = &i.else_body {
+                    each_step(e, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn workflow_failure_mode(wf: &Workflow) -> Option<FailureMode> {
+    wf.body.iter().find_map(|s| match &s.kind {
+        StmtKind::OnFailure(m) => Some(m.node),
+        _ => None,
+    })
+}
+
+fn contains_error(t: &Type) -> bool {
+    match t {
+        Type::Error => true,
+        Type::List(i) | Type::Map(i) | Type::Optional(i) => contains_error(i),
+        Type::Record(f) => f.iter().any(|(_, t)| contains_error(t)),
+        _ => false,
+    }
+}
