@@ -99,7 +99,6 @@ fn sarif_results_point_at_their_rules() {
 
     // Many files with many codes at once.
     let files = mflow_files(&[
-        "tests/ui/check",
         "tests/ui/names",
         "tests/ui/warnings",
         "tests/ui/types",
