@@ -8,7 +8,7 @@
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::syntax::span::Span;
+use crate::base::span::Span;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum EvalError {

@@ -144,7 +144,7 @@ impl<'a> Runner<'a> {
 
     /// Counts `n` more step instances; false (and the run stops, reported once) when that
     /// passes `--max-instances`.
-    pub fn count_instances(&self, n: u64, what: &str, span: crate::syntax::span::Span) -> bool {
+    pub fn count_instances(&self, n: u64, what: &str, span: crate::base::span::Span) -> bool {
         let limit = self.options.limits.max_instances;
         let before = self.instances.fetch_add(n, Ordering::SeqCst);
         if before.saturating_add(n) <= limit {
@@ -157,7 +157,7 @@ impl<'a> Runner<'a> {
 
     /// Whether `n` more step instances would pass `--max-instances` (checked before a loop
     /// expands, when its size is known); reported once when they would.
-    pub fn room_for_instances(&self, n: u64, what: &str, span: crate::syntax::span::Span) -> bool {
+    pub fn room_for_instances(&self, n: u64, what: &str, span: crate::base::span::Span) -> bool {
         let used = self.instances.load(Ordering::SeqCst);
         if used.saturating_add(n) <= self.options.limits.max_instances {
             return true;
@@ -166,7 +166,7 @@ impl<'a> Runner<'a> {
         false
     }
 
-    fn too_many_instances(&self, what: &str, label: &str, span: crate::syntax::span::Span) {
+    fn too_many_instances(&self, what: &str, label: &str, span: crate::base::span::Span) {
         self.mark_failed();
         self.stop_starting();
         if !self.instances_reported.swap(true, Ordering::SeqCst) {
