@@ -176,7 +176,7 @@ impl Driver<'_> {
             .iter()
             .filter_map(|item| match item {
                 Item::Import(import) => Some((import.path.clone(), import.path_span)),
-                _ => None,
+                Item::Fn(_) | Item::Workflow(_) | Item::Error { .. } => None,
             })
             .collect();
         let mut resolved = Vec::with_capacity(imports.len());
@@ -327,7 +327,7 @@ impl Driver<'_> {
                 .iter()
                 .filter_map(|item| match item {
                     Item::Import(import) => Some(import.span),
-                    _ => None,
+                    Item::Fn(_) | Item::Workflow(_) | Item::Error { .. } => None,
                 })
                 .nth(k)
                 .unwrap_or_default();
@@ -349,7 +349,9 @@ fn normalize(path: &Path) -> String {
                     out.push("..");
                 }
             }
-            other => out.push(other.as_os_str()),
+            other @ (Component::Prefix(_) | Component::RootDir | Component::Normal(_)) => {
+                out.push(other.as_os_str());
+            }
         }
     }
     out.to_string_lossy().replace('\\', "/")

@@ -103,9 +103,10 @@ fn kind_of(file_type: std::fs::FileType) -> &'static str {
 }
 
 fn io_error(e: &std::io::Error) -> LoadError {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => LoadError::NotFound,
-        _ => LoadError::Unreadable(e.to_string()),
+    if e.kind() == std::io::ErrorKind::NotFound {
+        LoadError::NotFound
+    } else {
+        LoadError::Unreadable(e.to_string())
     }
 }
 

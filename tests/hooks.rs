@@ -98,11 +98,7 @@ fn sarif_results_point_at_their_rules() {
     assert_eq!(nope["locations"][0]["physicalLocation"]["region"]["startColumn"], 26);
 
     // Many files with many codes at once.
-    let files = mflow_files(&[
-        "tests/ui/names",
-        "tests/ui/warnings",
-        "tests/ui/types",
-    ]);
+    let files = mflow_files(&["tests/ui/names", "tests/ui/warnings", "tests/ui/types"]);
     let args: Vec<&str> = files.iter().map(String::as_str).collect();
     let log = sarif_of(&args, 1);
     assert!(log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len() > 10);

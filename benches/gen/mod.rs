@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 /// and data references between them (≈ one step per 10 lines).
 #[must_use]
 #[allow(dead_code)] // not every bench uses every generator
-pub fn workflow(lines: usize) -> String {
+pub(crate) fn workflow(lines: usize) -> String {
     let mut out = String::from(
         "workflow big {\n  param regions: list<string> = [\"us\", \"eu\", \"apac\"]\n  param threshold: int = 10\n\n",
     );
@@ -48,7 +48,7 @@ fn block(out: &mut String, b: usize) {
 /// `foreach` nesting and data references between steps, inside loops and across blocks.
 #[must_use]
 #[allow(dead_code)] // not every bench uses every generator
-pub fn nested_workflow(lines: usize) -> String {
+pub(crate) fn nested_workflow(lines: usize) -> String {
     let mut out = String::from(
         "workflow big {\n  param regions: list<string> = [\"us\", \"eu\", \"apac\"]\n  param threshold: int = 10\n\n",
     );

@@ -8,10 +8,10 @@ use super::Checker;
 use crate::syntax::span::Span;
 
 /// Workflows in the longest chain of `call` steps (the launched one included).
-pub const MAX_WORKFLOW_DEPTH: usize = 100;
+pub(super) const MAX_WORKFLOW_DEPTH: usize = 100;
 
 /// Functions in the longest chain of `fn` calls (the runtime's bound, `runtime::limits`).
-pub const MAX_FN_DEPTH: usize = 256;
+pub(super) const MAX_FN_DEPTH: usize = 256;
 
 /// For a call graph of `n` nodes (edges caller → callee), the length of the longest chain
 /// of calls starting at each node (a node that calls nothing: 1), and for each node the

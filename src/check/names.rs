@@ -9,7 +9,7 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The name an import binds: its `as` alias, `NAME` for `std/NAME`, or the file stem.
-pub fn import_alias(import: &Import) -> Option<String> {
+pub(super) fn import_alias(import: &Import) -> Option<String> {
     if let Some(alias) = &import.alias {
         return Some(alias.name.clone());
     }
@@ -23,7 +23,7 @@ pub fn import_alias(import: &Import) -> Option<String> {
 
 /// Collects the names an expression refers to, minus comprehension variables bound
 /// inside it. Recursion is bounded by the parser's nesting limit.
-pub fn free_names<'e>(expr: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec<(&'e str, Span)>) {
+pub(super) fn free_names<'e>(expr: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec<(&'e str, Span)>) {
     match &expr.kind {
         ExprKind::Name(id) => {
             if !bound.contains(&id.name.as_str()) {

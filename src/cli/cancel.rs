@@ -9,14 +9,14 @@ use super::error::{CliError, CliResult};
 use super::runs::store_with_run;
 
 #[derive(Debug, Args)]
-pub struct CancelArgs {
+pub(super) struct CancelArgs {
     run_id: String,
     /// Return at once instead of waiting (up to 30 s) for the run to stop.
     #[arg(long)]
     no_wait: bool,
 }
 
-pub fn run(args: &CancelArgs) -> CliResult {
+pub(super) fn run(args: &CancelArgs) -> CliResult {
     let store = store_with_run(&args.run_id)?;
     let run = store.run(&args.run_id)?;
     if !store.request_cancel(&run.run_id)? {

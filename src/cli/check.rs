@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::diagnostics::render;
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// The `.mflow` files to check.
     #[arg(required = true, value_name = "FILES")]
     files: Vec<String>,
@@ -43,7 +43,7 @@ impl CheckArgs {
     }
 }
 
-pub fn run(args: &CheckArgs, ctx: &Ctx) -> CliResult {
+pub(super) fn run(args: &CheckArgs, ctx: &Ctx) -> CliResult {
     let options = &ctx.render();
     let analysis = super::front_end(args.files.clone(), ctx)?;
     let mut out = Out::new();

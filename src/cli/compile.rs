@@ -7,7 +7,7 @@ use super::out::Out;
 use super::Ctx;
 
 #[derive(Debug, Args)]
-pub struct CompileArgs {
+pub(super) struct CompileArgs {
     /// The `.mflow` file (`-` reads standard input).
     file: String,
     /// What to produce.
@@ -21,7 +21,7 @@ enum Emit {
     Ir,
 }
 
-pub fn run(args: &CompileArgs, ctx: &Ctx) -> CliResult {
+pub(super) fn run(args: &CompileArgs, ctx: &Ctx) -> CliResult {
     let (analysis, ir) = super::compile_file(&args.file, ctx)?;
     let mut out = Out::new();
     match args.emit {

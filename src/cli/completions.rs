@@ -5,13 +5,13 @@ use clap::{Args, CommandFactory as _};
 use clap_complete::Shell;
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(super) struct CompletionsArgs {
     /// The shell to write completions for.
     #[arg(value_enum, value_name = "SHELL")]
     shell: Shell,
 }
 
-pub fn run(args: &CompletionsArgs) -> super::error::CliResult {
+pub(super) fn run(args: &CompletionsArgs) -> super::error::CliResult {
     let mut command = super::Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "maestroc", &mut out);

@@ -7,7 +7,7 @@ use super::out::Out;
 use crate::diagnostics::explain;
 
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
+pub(super) struct ExplainArgs {
     /// A diagnostic code, like `E0104`.
     #[arg(required_unless_present = "list")]
     code: Option<String>,
@@ -16,7 +16,7 @@ pub struct ExplainArgs {
     list: bool,
 }
 
-pub fn run(args: &ExplainArgs) -> CliResult {
+pub(super) fn run(args: &ExplainArgs) -> CliResult {
     let mut out = Out::new();
     if args.list {
         for code in explain::codes() {

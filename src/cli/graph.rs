@@ -12,7 +12,7 @@ use super::Ctx;
 use crate::ir::{dot, graph, mermaid};
 
 #[derive(Debug, Args)]
-pub struct GraphArgs {
+pub(super) struct GraphArgs {
     /// The `.mflow` file.
     file: String,
     /// Draw only this workflow (default: every workflow of the file).
@@ -39,7 +39,7 @@ impl GraphArgs {
     }
 }
 
-pub fn run(args: &GraphArgs, ctx: &Ctx) -> CliResult {
+pub(super) fn run(args: &GraphArgs, ctx: &Ctx) -> CliResult {
     let (analysis, ir) = super::compile_file(&args.file, ctx)?;
     let ids = match &args.workflow {
         Some(name) => vec![super::pick_workflow(&analysis, Some(name))?],

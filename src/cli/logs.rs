@@ -7,7 +7,7 @@ use super::out::Out;
 use super::runs::{store_with_run, Format};
 
 #[derive(Debug, Args)]
-pub struct LogsArgs {
+pub(super) struct LogsArgs {
     run_id: String,
     /// One step instance, like `extract` or `load[3]` (all of them when left out).
     step: Option<String>,
@@ -35,7 +35,7 @@ impl LogsArgs {
     }
 }
 
-pub fn run(args: &LogsArgs) -> CliResult {
+pub(super) fn run(args: &LogsArgs) -> CliResult {
     let store = store_with_run(&args.run_id)?;
     store.run(&args.run_id)?;
     let mut attempts = store.attempts(&args.run_id, args.step.as_deref())?;

@@ -9,13 +9,13 @@ use super::error::CliResult;
 use super::out::output_error;
 
 #[derive(Debug, Args)]
-pub struct ManArgs {
+pub(super) struct ManArgs {
     /// Write `maestroc.1` and one page per subcommand into this directory instead.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
-pub fn run(args: &ManArgs) -> CliResult {
+pub(super) fn run(args: &ManArgs) -> CliResult {
     let command = super::Cli::command();
     match &args.out {
         Some(dir) => {

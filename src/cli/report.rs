@@ -8,20 +8,20 @@ use crate::loader::LoadError;
 use super::error::CliError;
 
 /// The code of a file named on the command line that cannot be read.
-pub const UNREADABLE: &str = "E0002";
+pub(super) const UNREADABLE: &str = "E0002";
 
 /// Why a root file could not be read, like the system says it (`No such file or directory`).
-pub fn describe(error: &LoadError) -> String {
+pub(super) fn describe(error: &LoadError) -> String {
     error.reason()
 }
 
 /// `cannot read `path`: reason`.
-pub fn unreadable_message(u: &Unreadable) -> String {
+pub(super) fn unreadable_message(u: &Unreadable) -> String {
     format!("cannot read `{}`: {}", u.path, describe(&u.error))
 }
 
 /// An unreadable file as a §11 JSON diagnostic: at 1:1, without labels or help.
-pub fn unreadable_json(u: &Unreadable) -> serde_json::Value {
+pub(super) fn unreadable_json(u: &Unreadable) -> serde_json::Value {
     serde_json::json!({
         "code": UNREADABLE,
         "severity": "error",
@@ -35,7 +35,7 @@ pub fn unreadable_json(u: &Unreadable) -> serde_json::Value {
 }
 
 /// An unreadable file as an error of the command line.
-pub fn unreadable_error(u: &Unreadable) -> CliError {
+pub(super) fn unreadable_error(u: &Unreadable) -> CliError {
     CliError::Unreadable {
         path: u.path.clone(),
         reason: describe(&u.error),
@@ -56,7 +56,7 @@ fn unreadable_help(error: &LoadError) -> Option<String> {
 
 /// Prints the human rendering of the problems, then one diagnostic per unreadable file,
 /// to stderr; true if there was any error.
-pub fn human(analysis: &Analysis, options: &RenderOptions) -> bool {
+pub(super) fn human(analysis: &Analysis, options: &RenderOptions) -> bool {
     let mut text = render::human(&analysis.sources, &analysis.problems, options);
     for u in &analysis.unreadable {
         text.push_str(&render::render(&unreadable_error(u), None, options));

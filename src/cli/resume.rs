@@ -11,7 +11,7 @@ use crate::runtime::resume::{downstream, step_names, Resume};
 use crate::runtime::run::{Launch, Resumed, Start};
 
 #[derive(Debug, Args)]
-pub struct ResumeArgs {
+pub(super) struct ResumeArgs {
     run_id: String,
     /// Also run again this step and everything that depends on it.
     #[arg(long, value_name = "STEP")]
@@ -29,7 +29,7 @@ impl ResumeArgs {
     }
 }
 
-pub fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
+pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
     let Some(store) = open_existing_store()? else {
         return Err(crate::store::StoreError::NoRun(args.run_id.clone()).into());
     };
@@ -76,7 +76,12 @@ pub fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
             message: format!("{message} (the run was of `{}` in `{}`)", run.workflow, run.file),
             help,
         },
-        other => other,
+        other @
+(CliError::Unreadable { .. } | CliError::Param { .. } | CliError::Compile { ..
+} | CliError::NotFound { .. } | CliError::RunState { .. } |
+CliError::ResumeParams { .. } | CliError::Output { .. } | CliError::Internal {
+.. } | CliError::Runtime(_) | CliError::UnknownCode { .. } | CliError::Usage {
+.. } | CliError::Store(_)) => other,
     })?;
     let wf = ir.workflow(workflow);
     let forced = match &args.from {

@@ -13,7 +13,7 @@ use crate::runtime::run::{execute, Launch, Start};
 use crate::runtime::scheduler::Options;
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(super) struct RunArgs {
     /// The `.mflow` file (`-` reads the program from standard input).
     file: String,
     /// The workflow to run (optional when the file has one).
@@ -31,7 +31,7 @@ pub struct RunArgs {
 
 /// How a run is carried out and shown: shared by `run` and `resume`.
 #[derive(Debug, Args)]
-pub struct HowArgs {
+pub(super) struct HowArgs {
     /// Output: progress lines (human) or one JSON result object on stdout (json).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -57,7 +57,7 @@ pub struct HowArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Human,
     Json,
 }
@@ -68,7 +68,7 @@ impl HowArgs {
     }
 }
 
-pub fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
+pub(super) fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
     let (analysis, ir) = super::compile_file(&args.file, ctx)?;
     let workflow = super::pick_workflow(&analysis, args.workflow.as_deref())?;
     let cli_params = split_params(&args.params)?;
@@ -88,7 +88,7 @@ pub fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
 
 /// Launch params after `-p` and the params file. When several are wrong, all but the
 /// last are printed here and the last is returned.
-pub fn resolve_params(
+pub(super) fn resolve_params(
     wf: &crate::ir::IrWorkflow,
     program: &crate::ir::Symbols,
     cli: &[(String, String)],
@@ -115,7 +115,7 @@ pub fn resolve_params(
 }
 
 /// `-p name=value` pairs.
-pub fn split_params(given: &[String]) -> Result<Vec<(String, String)>, CliError> {
+pub(super) fn split_params(given: &[String]) -> Result<Vec<(String, String)>, CliError> {
     given
         .iter()
         .map(|p| match p.split_once('=') {
@@ -134,12 +134,15 @@ fn read_params_file(path: &str) -> Result<serde_json::Map<String, serde_json::Va
         help: None,
     };
     let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
-    match serde_json::from_str::<serde_json::Value>(&text).map_err(|e| fail(e.to_string()))? {
-        serde_json::Value::Object(map) => Ok(map),
-        _ => Err(CliError::Param {
+    if let serde_json::Value::Object(map) =
+        serde_json::from_str::<serde_json::Value>(&text).map_err(|e| fail(e.to_string()))?
+    {
+        Ok(map)
+    } else {
+        Err(CliError::Param {
             message: format!("`{path}` must hold one JSON object of params"),
             help: Some("write it as `{\"name\": value, …}`".into()),
-        }),
+        })
     }
 }
 
@@ -149,7 +152,7 @@ fn absolute(file: &str) -> String {
 }
 
 /// Runs (or resumes) and prints the result; returns the exit code (§10).
-pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> CliResult {
+pub(super) fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> CliResult {
     let options = Options {
         max_parallel: args.max_parallel.map(|n| n as usize),
         limits: Limits {

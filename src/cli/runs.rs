@@ -17,7 +17,7 @@ use crate::store::Store;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct RunsArgs {
+pub(super) struct RunsArgs {
     #[command(subcommand)]
     show: Option<RunsCommand>,
     /// Only runs of this workflow.
@@ -47,7 +47,7 @@ struct ShowArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Human,
     Json,
 }
@@ -56,23 +56,23 @@ pub enum Format {
 fn durability() -> crate::store::Durability {
     match crate::store::Durability::from_env() {
         crate::store::Durability::Memory => crate::store::Durability::Normal,
-        d => d,
+        d @ (crate::store::Durability::Normal | crate::store::Durability::Full) => d,
     }
 }
 
 /// Opens (creating if needed) the store of `$MFLOW_HOME`: for commands that write.
-pub fn open_store() -> Result<Store, CliError> {
+pub(super) fn open_store() -> Result<Store, CliError> {
     Ok(Store::open(&crate::runtime::run::home(), durability())?)
 }
 
 /// Opens the store of `$MFLOW_HOME` if there is one: for commands that only look, which
 /// never create it.
-pub fn open_existing_store() -> Result<Option<Store>, CliError> {
+pub(super) fn open_existing_store() -> Result<Option<Store>, CliError> {
     Ok(Store::open_existing(&crate::runtime::run::home(), durability())?)
 }
 
 /// The store, or "no run `ID`" when there is no store at all.
-pub fn store_with_run(run_id: &str) -> Result<Store, CliError> {
+pub(super) fn store_with_run(run_id: &str) -> Result<Store, CliError> {
     open_existing_store()?.ok_or_else(|| crate::store::StoreError::NoRun(run_id.to_string()).into())
 }
 
@@ -85,7 +85,7 @@ impl RunsArgs {
     }
 }
 
-pub fn run(args: &RunsArgs) -> CliResult {
+pub(super) fn run(args: &RunsArgs) -> CliResult {
     if let Some(RunsCommand::Show(show)) = &args.show {
         return self::show(&store_with_run(&show.run_id)?, &show.run_id, show.format);
     }

@@ -8,7 +8,7 @@ use super::out::Out;
 use super::runs::{open_existing_store, open_store, Format};
 
 #[derive(Debug, Args)]
-pub struct SignalArgs {
+pub(super) struct SignalArgs {
     #[command(subcommand)]
     command: SignalCommand,
 }
@@ -42,7 +42,7 @@ impl SignalArgs {
     }
 }
 
-pub fn run(args: &SignalArgs) -> CliResult {
+pub(super) fn run(args: &SignalArgs) -> CliResult {
     let mut out = Out::new();
     match &args.command {
         SignalCommand::Send { name, fields } => {

@@ -34,14 +34,30 @@ fn bad(name: &str, what: &str) -> EvalError {
 fn text(v: &Value) -> Option<&str> {
     match v {
         Value::Str(s) => Some(s),
-        _ => None,
+        Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Duration(_)
+        | Value::Date(_)
+        | Value::List(_)
+        | Value::Map(_)
+        | Value::Record(_)
+        | Value::None => None,
     }
 }
 
 fn list(v: &Value) -> Option<&Arc<Vec<Value>>> {
     match v {
         Value::List(l) => Some(l),
-        _ => None,
+        Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Str(_)
+        | Value::Duration(_)
+        | Value::Date(_)
+        | Value::Map(_)
+        | Value::Record(_)
+        | Value::None => None,
     }
 }
 
@@ -201,7 +217,10 @@ fn build(
             for item in items.iter() {
                 match item {
                     Value::List(inner) => out.extend(inner.iter().cloned()),
-                    other => out.push(other.clone()),
+                    other @
+(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) |
+Value::Duration(_) | Value::Date(_) | Value::Map(_) | Value::Record(_) |
+Value::None) => out.push(other.clone()),
                 }
                 budget.check_list(out.len())?;
             }

@@ -183,7 +183,10 @@ impl Evaluator<'_, '_> {
                 for (k, v) in entries {
                     let key = match self.eval(k, locals)? {
                         Value::Str(s) => s.to_string(),
-                        other => other.to_text(),
+                        other @
+(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Duration(_) |
+Value::Date(_) | Value::List(_) | Value::Map(_) | Value::Record(_) |
+Value::None) => other.to_text(),
                     };
                     out.push((key, self.eval(v, locals)?));
                 }
@@ -264,7 +267,17 @@ impl Evaluator<'_, '_> {
                         l
                     }
                 }
-                _ => {
+                BinaryOp::Eq
+                | BinaryOp::Ne
+                | BinaryOp::Lt
+                | BinaryOp::Le
+                | BinaryOp::Gt
+                | BinaryOp::Ge
+                | BinaryOp::Add
+                | BinaryOp::Sub
+                | BinaryOp::Mul
+                | BinaryOp::Div
+                | BinaryOp::Rem => {
                     let l = self.eval(a, locals)?;
                     let r = self.eval(b, locals)?;
                     ops::binary(*op, &l, &r, self.budget).map_err(|error| Failure { error, span })?

@@ -137,7 +137,13 @@ impl Budget {
             Value::Str(s) => self.check_string(s.len()),
             Value::List(items) => self.check_list(items.len()),
             Value::Map(entries) => self.check_map(entries.len()),
-            _ => Ok(()),
+            Value::Int(_)
+            | Value::Float(_)
+            | Value::Bool(_)
+            | Value::Duration(_)
+            | Value::Date(_)
+            | Value::Record(_)
+            | Value::None => Ok(()),
         }
     }
 

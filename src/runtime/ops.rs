@@ -87,10 +87,27 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value, budget: &Budget) -> Result<Val
                 BinaryOp::Lt => ord == Ordering::Less,
                 BinaryOp::Le => ord != Ordering::Greater,
                 BinaryOp::Gt => ord == Ordering::Greater,
-                _ => ord != Ordering::Less,
+                BinaryOp::Coalesce
+                | BinaryOp::Or
+                | BinaryOp::And
+                | BinaryOp::Eq
+                | BinaryOp::Ne
+                | BinaryOp::Ge
+                | BinaryOp::Add
+                | BinaryOp::Sub
+                | BinaryOp::Mul
+                | BinaryOp::Div
+                | BinaryOp::Rem => ord != Ordering::Less,
             }));
         }
-        _ => {}
+        BinaryOp::Coalesce
+        | BinaryOp::Or
+        | BinaryOp::And
+        | BinaryOp::Add
+        | BinaryOp::Sub
+        | BinaryOp::Mul
+        | BinaryOp::Div
+        | BinaryOp::Rem => {}
     }
     let sym = op.symbol();
     match (op, a, b) {
@@ -104,12 +121,26 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value, budget: &Budget) -> Result<Val
             let x = match a {
                 V::Int(n) => *n as f64,
                 V::Float(f) => *f,
-                _ => 0.0,
+                V::Bool(_)
+                | V::Str(_)
+                | V::Duration(_)
+                | V::Date(_)
+                | V::List(_)
+                | V::Map(_)
+                | V::Record(_)
+                | V::None => 0.0,
             };
             let y = match b {
                 V::Int(n) => *n as f64,
                 V::Float(f) => *f,
-                _ => 0.0,
+                V::Bool(_)
+                | V::Str(_)
+                | V::Duration(_)
+                | V::Date(_)
+                | V::List(_)
+                | V::Map(_)
+                | V::Record(_)
+                | V::None => 0.0,
             };
             if matches!(op, BinaryOp::Div | BinaryOp::Rem) && y == 0.0 {
                 return Err(EvalError::DivisionByZero);
@@ -120,7 +151,16 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value, budget: &Budget) -> Result<Val
                     BinaryOp::Sub => x - y,
                     BinaryOp::Mul => x * y,
                     BinaryOp::Div => x / y,
-                    _ => x % y,
+                    BinaryOp::Coalesce
+                    | BinaryOp::Or
+                    | BinaryOp::And
+                    | BinaryOp::Eq
+                    | BinaryOp::Ne
+                    | BinaryOp::Lt
+                    | BinaryOp::Le
+                    | BinaryOp::Gt
+                    | BinaryOp::Ge
+                    | BinaryOp::Rem => x % y,
                 },
                 sym,
             )

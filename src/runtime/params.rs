@@ -131,7 +131,9 @@ fn example_for(name: &str, ty: &crate::ir::Type) -> String {
         Type::Date => format!("write an ISO date, like `-p {name}=2026-11-23`"),
         Type::String => "any text is a string".into(),
         Type::Optional(inner) => example_for(name, inner),
-        _ => format!("write JSON of type `{ty}`, like `-p {name}='{}'`", sample(ty)),
+        Type::List(_) | Type::Map(_) | Type::Record(_) | Type::Unknown | Type::Error => {
+            format!("write JSON of type `{ty}`, like `-p {name}='{}'`", sample(ty))
+        }
     }
 }
 

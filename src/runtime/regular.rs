@@ -53,9 +53,12 @@ pub fn open(path: &Path) -> Result<File, ReadError> {
         .read(true)
         .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
         .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadError::Missing,
-            _ => ReadError::Io(e.to_string()),
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                ReadError::Missing
+            } else {
+                ReadError::Io(e.to_string())
+            }
         })?;
     let meta = file.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
     if !meta.file_type().is_file() {

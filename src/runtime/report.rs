@@ -47,7 +47,7 @@ impl Reporter {
                 bar.enable_steady_tick(Duration::from_millis(120));
                 Some(bar)
             }
-            _ => None,
+            Mode::Human { .. } | Mode::Quiet => None,
         };
         Self {
             mode,
@@ -127,7 +127,9 @@ impl Reporter {
             StepState::Succeeded => "✓",
             StepState::Skipped => "-",
             StepState::Cancelled => "⊘",
-            _ => "✗",
+            StepState::Pending | StepState::Running | StepState::Failed | StepState::Retrying | StepState::TimedOut => {
+                "✗"
+            }
         };
         let tries = if attempts > 1 {
             format!(", {attempts} attempts")

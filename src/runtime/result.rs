@@ -30,10 +30,10 @@ fn json_of(text: Option<&str>) -> serde_json::Value {
 
 impl Serialize for ResultObject<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let outputs = match json_of(self.run.outputs.as_deref()) {
-            serde_json::Value::Null => serde_json::Value::Object(serde_json::Map::new()),
-            v => v,
-        };
+        let mut outputs = json_of(self.run.outputs.as_deref());
+        if outputs.is_null() {
+            outputs = serde_json::Value::Object(serde_json::Map::new());
+        }
         let mut map = serializer.serialize_map(Some(5))?;
         map.serialize_entry("run_id", &self.run.run_id)?;
         map.serialize_entry("workflow", &self.run.workflow)?;

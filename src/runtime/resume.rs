@@ -79,7 +79,7 @@ pub fn step_names(wf: &IrWorkflow) -> Vec<String> {
         for node in body.graph.node_weights() {
             match node {
                 Node::Step(s) => out.push(s.name.clone()),
-                other => {
+                other @ (Node::Foreach(_) | Node::While(_) | Node::If(_)) => {
                     for inner in bodies(other) {
                         walk(inner, out);
                     }
@@ -102,7 +102,7 @@ fn find(body: &Body, name: &str, path: &mut Vec<(NodeIndex, usize)>) -> bool {
                 return true;
             }
             Node::Step(_) => {}
-            node => {
+            node @ (Node::Foreach(_) | Node::While(_) | Node::If(_)) => {
                 for (branch, inner) in bodies(node).into_iter().enumerate() {
                     path.push((idx, branch));
                     if find(inner, name, path) {
@@ -134,7 +134,7 @@ fn collect(node: &Node, out: &mut HashSet<StepId>) {
         Node::Step(s) => {
             out.insert(s.id);
         }
-        other => {
+        other @ (Node::Foreach(_) | Node::While(_) | Node::If(_)) => {
             for body in bodies(other) {
                 for n in body.graph.node_weights() {
                     collect(n, out);

@@ -244,7 +244,15 @@ fn strategy(runner: &Runner<'_>, inst: &Instance<'_>) -> Result<Strategy, Failur
             let mut budget = runner.budget();
             match eval::eval(&runner.env(inst), None, n, &mut budget)? {
                 Value::Int(n) => Strategy::Parallel(Some(u64::try_from(n.max(1)).unwrap_or(1))),
-                _ => Strategy::Parallel(None),
+                Value::Float(_)
+                | Value::Bool(_)
+                | Value::Str(_)
+                | Value::Duration(_)
+                | Value::Date(_)
+                | Value::List(_)
+                | Value::Map(_)
+                | Value::Record(_)
+                | Value::None => Strategy::Parallel(None),
             }
         }
         Some(IrStrategy::Sequential) => Strategy::Sequential,

@@ -101,7 +101,7 @@ pub enum Interrupt {
 
 impl<'a> Runner<'a> {
     #[allow(clippy::too_many_arguments)] // one run's parts, assembled once in `run::execute`
-    pub fn new(
+    pub(super) fn new(
         ir: &'a Ir,
         program: &'a Program,
         sources: &'a SourceMap,
@@ -144,7 +144,7 @@ impl<'a> Runner<'a> {
 
     /// Counts `n` more step instances; false (and the run stops, reported once) when that
     /// passes `--max-instances`.
-    pub fn count_instances(&self, n: u64, what: &str, span: crate::base::span::Span) -> bool {
+    pub(super) fn count_instances(&self, n: u64, what: &str, span: crate::base::span::Span) -> bool {
         let limit = self.options.limits.max_instances;
         let before = self.instances.fetch_add(n, Ordering::SeqCst);
         if before.saturating_add(n) <= limit {
@@ -157,7 +157,7 @@ impl<'a> Runner<'a> {
 
     /// Whether `n` more step instances would pass `--max-instances` (checked before a loop
     /// expands, when its size is known); reported once when they would.
-    pub fn room_for_instances(&self, n: u64, what: &str, span: crate::base::span::Span) -> bool {
+    pub(super) fn room_for_instances(&self, n: u64, what: &str, span: crate::base::span::Span) -> bool {
         let used = self.instances.load(Ordering::SeqCst);
         if used.saturating_add(n) <= self.options.limits.max_instances {
             return true;
@@ -183,11 +183,11 @@ impl<'a> Runner<'a> {
     }
 
     /// Whether SIGINT or SIGTERM arrived.
-    pub fn was_interrupted(&self) -> bool {
+    pub(super) fn was_interrupted(&self) -> bool {
         self.interrupted.load(Ordering::SeqCst)
     }
 
-    pub fn env<'e>(&'e self, inst: &'e Instance<'_>) -> Env<'e> {
+    pub(super) fn env<'e>(&'e self, inst: &'e Instance<'_>) -> Env<'e> {
         Env {
             ir: self.ir,
             program: self.program,
@@ -197,45 +197,45 @@ impl<'a> Runner<'a> {
         }
     }
 
-    pub fn budget(&self) -> Budget {
+    pub(super) fn budget(&self) -> Budget {
         Budget::interruptible(&self.options.limits, self.interrupted.clone())
     }
 
-    pub fn stopped(&self) -> bool {
+    pub(super) fn stopped(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
 
-    pub fn cancel_receiver(&self) -> watch::Receiver<bool> {
+    pub(super) fn cancel_receiver(&self) -> watch::Receiver<bool> {
         self.cancel.subscribe()
     }
 
     /// Stops starting new steps and stops running ones.
-    pub fn cancel_all(&self) {
+    pub(super) fn cancel_all(&self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = self.cancel.send(true);
     }
 
     /// No new step may start (`fail_after_running`).
-    pub fn stop_starting(&self) {
+    pub(super) fn stop_starting(&self) {
         self.stop.store(true, Ordering::SeqCst);
     }
 
-    pub fn mark_failed(&self) {
+    pub(super) fn mark_failed(&self) {
         self.failed.store(true, Ordering::SeqCst);
     }
 
     /// A write to the run store failed: the run cannot promise to be resumable, so it stops.
-    pub fn store_failed(&self, error: &crate::store::StoreError) {
+    pub(super) fn store_failed(&self, error: &crate::store::StoreError) {
         self.reporter.message(&format!("error: {error}; stopping the run"));
         self.mark_failed();
         self.cancel_all();
     }
 
-    pub fn has_failed(&self) -> bool {
+    pub(super) fn has_failed(&self) -> bool {
         self.failed.load(Ordering::SeqCst)
     }
 
-    pub fn event(&self, step: Option<&str>, state: &'static str, attempt: Option<u32>, message: Option<&str>) {
+    pub(super) fn event(&self, step: Option<&str>, state: &'static str, attempt: Option<u32>, message: Option<&str>) {
         self.events.record(&Event {
             ts: now_ms(),
             kind: if step.is_some() { "step" } else { "run" },
@@ -248,7 +248,7 @@ impl<'a> Runner<'a> {
 
     /// Reports a failed evaluation with its span in the `.mflow` file (an evaluation
     /// stopped by SIGINT/SIGTERM is not an error of the expression: the run is cancelled).
-    pub fn report_failure(&self, instance: &str, failure: &Failure) {
+    pub(super) fn report_failure(&self, instance: &str, failure: &Failure) {
         if failure.error == super::error::EvalError::Interrupted {
             self.cancel_all();
             return;
@@ -257,7 +257,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Starts an instance of workflow `id` with launch values for its params.
-    pub fn instance(
+    pub(super) fn instance(
         &self,
         id: WorkflowId,
         given: HashMap<BindingId, Value>,
@@ -291,7 +291,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Runs a body instance; true when nothing in it failed (ignored failures aside).
-    pub async fn run_body(&self, inst: &Instance<'_>, body: &Body, frame: Arc<Frame>) -> bool {
+    pub(super) async fn run_body(&self, inst: &Instance<'_>, body: &Body, frame: Arc<Frame>) -> bool {
         let n = body.graph.node_count();
         let mut waiting = vec![0usize; n];
         for e in body.graph.edge_indices() {
@@ -439,7 +439,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Records every step of a body as skipped (an untaken branch).
-    pub fn skip_body(&self, inst: &Instance<'_>, body: &Body, suffix: &str) {
+    pub(super) fn skip_body(&self, inst: &Instance<'_>, body: &Body, suffix: &str) {
         let mut names = Vec::new();
         skipped_names(inst, body, suffix, &mut names);
         for name in names {
@@ -462,7 +462,9 @@ impl<'a> Runner<'a> {
                 .iter()
                 .map(|o| (o.name.clone(), o.ty.clone()))
                 .collect(),
-            _ => s.outputs.clone(),
+            Action::None | Action::Run(_) | Action::Exec(_) | Action::Sleep(_) | Action::Wait { .. } => {
+                s.outputs.clone()
+            }
         };
         let mut outputs = Vec::with_capacity(declared.len());
         for (out, ty) in &declared {

@@ -46,7 +46,14 @@ fn duration_of(r: &Runner<'_>, inst: &Instance<'_>, frame: &Arc<Frame>, expr: &I
     match eval::eval(&r.env(inst), Some(frame), expr, &mut budget)? {
         Value::Duration(ms) => Ok(ms),
         Value::Int(n) => Ok(n),
-        _ => Ok(0),
+        Value::Float(_)
+        | Value::Bool(_)
+        | Value::Str(_)
+        | Value::Date(_)
+        | Value::List(_)
+        | Value::Map(_)
+        | Value::Record(_)
+        | Value::None => Ok(0),
     }
 }
 
@@ -63,7 +70,15 @@ fn policy(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>) -
     let mut budget = r.budget();
     let count = match eval::eval(&r.env(inst), Some(frame), &retry.count, &mut budget)? {
         Value::Int(n) => u32::try_from(n.max(0)).unwrap_or(u32::MAX),
-        _ => 0,
+        Value::Float(_)
+        | Value::Bool(_)
+        | Value::Str(_)
+        | Value::Duration(_)
+        | Value::Date(_)
+        | Value::List(_)
+        | Value::Map(_)
+        | Value::Record(_)
+        | Value::None => 0,
     };
     let (base_ms, max_ms, exponential) = match &retry.backoff {
         IrBackoff::Fixed(d) => (duration_of(r, inst, frame, d)?, None, false),
@@ -396,7 +411,10 @@ async fn prepare_and_run(
         Action::Exec(e) => {
             let argv = match eval::eval(&env, Some(frame), e, &mut budget)? {
                 Value::List(items) => items.iter().map(Value::to_text).collect::<Vec<_>>(),
-                other => vec![other.to_text()],
+                other @
+(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) |
+Value::Duration(_) | Value::Date(_) | Value::Map(_) | Value::Record(_) |
+Value::None) => vec![other.to_text()],
             };
             if argv.is_empty() {
                 return Ok(Try::Failed("`exec` was given an empty argv".into()));

@@ -51,7 +51,14 @@ impl Value {
     pub fn field(&self, name: &str) -> Option<&Value> {
         match self {
             Value::Record(f) | Value::Map(f) => f.iter().find(|(n, _)| n == name).map(|(_, v)| v),
-            _ => None,
+            Value::Int(_)
+            | Value::Float(_)
+            | Value::Bool(_)
+            | Value::Str(_)
+            | Value::Duration(_)
+            | Value::Date(_)
+            | Value::List(_)
+            | Value::None => None,
         }
     }
 
@@ -103,7 +110,9 @@ impl Value {
             Value::Map(_) | Value::Record(_) => self.write_json(out, max),
             Value::Str(s) => push_within(out, s, max),
             Value::None => true,
-            scalar => push_within(out, &scalar.to_text(), max),
+            scalar @
+(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Duration(_) |
+Value::Date(_)) => push_within(out, &scalar.to_text(), max),
         }
     }
 
@@ -138,7 +147,9 @@ impl Value {
                 out.push('}');
             }
             Value::Str(s) => return json_string(out, s, max),
-            scalar => return push_within(out, &scalar.to_json().to_string(), max),
+            scalar @
+(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Duration(_) |
+Value::Date(_) | Value::None) => return push_within(out, &scalar.to_json().to_string(), max),
         }
         out.len() <= max
     }

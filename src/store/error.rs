@@ -63,6 +63,10 @@ pub enum StoreError {
 
 /// SQLite's message for an error, without the SQL text some errors carry.
 #[must_use]
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "rusqlite::Error is non-exhaustive: every other error is described by SQLite's own text"
+)]
 pub fn describe(error: &rusqlite::Error) -> String {
     match error {
         rusqlite::Error::SqliteFailure(e, Some(msg)) if is_read_only_code(e.code) => {
@@ -96,7 +100,12 @@ impl StoreError {
     pub fn is_busy(&self) -> bool {
         let code = match self {
             StoreError::Sql(e) | StoreError::Open { source: e, .. } => e.sqlite_error_code(),
-            _ => None,
+            StoreError::CreateHome { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::UnknownVersion { .. }
+            | StoreError::Migrate { .. }
+            | StoreError::Io(_)
+            | StoreError::NoRun(_) => None,
         };
         matches!(
             code,

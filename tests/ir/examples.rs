@@ -8,7 +8,7 @@ use maestroc::ir::{dot, graph, lower::lower, mermaid, Ir};
 use maestroc::loader::FsLoader;
 
 /// Every `.mflow` file under `examples/`, sorted, with `/` separators.
-pub fn example_files() -> Vec<String> {
+pub(super) fn example_files() -> Vec<String> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
@@ -28,7 +28,7 @@ pub fn example_files() -> Vec<String> {
 }
 
 /// Checks and lowers an example file.
-pub fn compile_example(file: &str) -> (Analysis, Ir) {
+pub(super) fn compile_example(file: &str) -> (Analysis, Ir) {
     let analysis = analyze(&FsLoader, &[file.to_string()]);
     let Some(checked) = analysis.checked() else {
         panic!("{file} has errors");

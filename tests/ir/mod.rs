@@ -13,7 +13,7 @@ use maestroc::ir::{graph, lower::lower, Ir};
 use maestroc::loader::MemLoader;
 
 /// Checks and lowers one in-memory file, which must check without errors.
-pub fn compile(text: &str) -> (Analysis, Ir) {
+pub(crate) fn compile(text: &str) -> (Analysis, Ir) {
     let loader = MemLoader::new().with("test.mflow", text);
     let analysis = analyze(&loader, &["test.mflow".to_string()]);
     let Some(checked) = analysis.checked() else {
@@ -27,12 +27,12 @@ pub fn compile(text: &str) -> (Analysis, Ir) {
 }
 
 /// The IR JSON, pretty-printed as `compile --emit ir` prints it.
-pub fn ir_json(analysis: &Analysis, ir: &Ir) -> String {
+pub(crate) fn ir_json(analysis: &Analysis, ir: &Ir) -> String {
     serde_json::to_string_pretty(&maestroc::ir::json::to_json(ir, &analysis.program, &analysis.sources)).unwrap()
 }
 
 /// The views of every workflow of the root file.
-pub fn views(analysis: &Analysis, ir: &Ir) -> Vec<graph::View> {
+pub(crate) fn views(analysis: &Analysis, ir: &Ir) -> Vec<graph::View> {
     let root = analysis.roots.first().copied();
     ir.workflows
         .iter()

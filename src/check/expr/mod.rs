@@ -36,7 +36,7 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(module: ModuleId, steps: StepRefs) -> Self {
+    pub(super) fn new(module: ModuleId, steps: StepRefs) -> Self {
         Self {
             module,
             fn_id: None,
