@@ -1,5 +1,6 @@
 //! maestroc: the compiler and interpreter of MFlow.
 
+pub mod base;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;

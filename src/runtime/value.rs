@@ -247,7 +247,7 @@ pub fn parse_duration_text(text: &str) -> Option<i64> {
     if text.is_empty() || !text.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    crate::syntax::build::parse_duration(text)
+    crate::base::duration::parse(text)
 }
 
 #[cfg(test)]

@@ -4,12 +4,8 @@ use pest::error::{ErrorVariant, InputLocation};
 
 use super::error::SyntaxError;
 use super::grammar::Rule;
+use super::keywords::is_reserved;
 use super::span::{FileId, Span};
-
-const RESERVED: &[&str] = &[
-    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if", "else",
-    "then", "for", "in", "true", "false", "none", "and", "or", "not",
-];
 
 /// Punctuation worth naming in "expected …" (operators would only add noise).
 const STRUCTURAL: &[&str] = &["{", "}", "(", ")", "[", "]", "=", ":", ",", "->", "<", ">"];
@@ -180,7 +176,7 @@ pub fn translate(file: FileId, base: usize, text: &str, error: &pest::error::Err
         n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
     };
     let word = found.trim_matches('`');
-    let help = if RESERVED.contains(&word) && words.contains(&"a name") {
+    let help = if is_reserved(word) && words.contains(&"a name") {
         Some(format!(
             "`{word}` is a reserved word and cannot be used as a name; pick another one"
         ))

@@ -6,8 +6,11 @@ pub mod error;
 pub mod expected;
 pub mod fast;
 pub mod grammar;
+pub mod keywords;
+pub mod literal;
 pub mod parse;
 pub mod scan;
 pub mod span;
+pub mod words;
 
 pub use parse::{parse, parse_expr, parse_pest};

@@ -3,6 +3,7 @@
 //! (which recurses) sees the text, and the offsets used to recover from syntax errors.
 
 use super::error::SyntaxError;
+use super::keywords::Keyword;
 use super::span::{FileId, Span};
 
 /// More nested brackets or prefix operators than this is an error (E0016).
@@ -37,9 +38,6 @@ struct Open {
     run: usize,
 }
 
-const STMT_WORDS: &[&str] = &["param", "const", "let", "step", "output", "foreach", "while"];
-const ITEM_WORDS: &[&str] = &["import", "fn", "workflow"];
-const OPERATOR_WORDS: &[&str] = &["if", "then", "else", "and", "or", "not", "in", "for"];
 
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -221,10 +219,11 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     i += 1;
                 }
                 let word = &text[start..i];
-                if depth == 0 && ITEM_WORDS.contains(&word) {
+                let keyword = Keyword::from_lexeme(word);
+                if depth == 0 && keyword.is_some_and(Keyword::starts_item) {
                     out.item_starts.push(doc_start(text, start));
                 }
-                if STMT_WORDS.contains(&word) {
+                if keyword.is_some_and(Keyword::starts_stmt) {
                     if depth == 1 {
                         out.stmt_starts.push(doc_start(text, start));
                     }
@@ -240,7 +239,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     );
                     return out;
                 }
-                prev_operand = !OPERATOR_WORDS.contains(&word);
+                prev_operand = !keyword.is_some_and(Keyword::expects_operand);
                 if recent.len() == 6 {
                     recent.remove(0);
                 }

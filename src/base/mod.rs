@@ -1,0 +1,3 @@
+//! Leaf modules that import nothing from the crate: plain values shared by every stage.
+
+pub mod duration;
