@@ -9,6 +9,7 @@ mod fast_parser;
 mod hooks;
 mod hostile;
 mod ir;
+mod parser_oracle;
 mod runs;
 mod store;
 mod ui;

@@ -1154,6 +1154,11 @@ fn tight_end(p: &P<'_>) -> usize {
     }
 }
 
+/// True if `text` holds only whitespace and comments.
+pub(crate) fn is_blank(text: &str) -> bool {
+    last_token_end(text).is_none()
+}
+
 /// The end of the last character of `text` that is neither whitespace nor in a comment.
 fn last_token_end(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();

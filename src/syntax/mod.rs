@@ -8,6 +8,7 @@ pub mod fast;
 pub mod grammar;
 pub mod keywords;
 pub mod literal;
+pub mod oracle;
 pub mod parse;
 pub mod scan;
 pub mod span;

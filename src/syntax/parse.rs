@@ -125,14 +125,19 @@ fn declared_name(file: FileId, at: usize, text: &str) -> Option<Ident> {
 fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problems: &mut Problems) -> Option<Workflow> {
     let open = chunk.find('{')?;
     let close = chunk.rfind('}')?;
-    if close <= open {
+    if close <= open || !super::build::is_blank(&chunk[close + 1..]) {
         return None;
     }
     let header = chunk[..open].trim();
     let name_text = header.strip_prefix("workflow")?.trim();
-    if name_text.is_empty() || !name_text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    let starts_like_a_name = name_text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if !starts_like_a_name
+        || !name_text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || super::keywords::is_reserved(name_text)
+    {
         return None;
     }
+    let errors_before = problems.error_count();
     let name_at = start + chunk.find(name_text)?;
     let name = Ident {
         name: name_text.to_string(),
@@ -181,6 +186,11 @@ fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problem
                 });
             }
         }
+    }
+    // The workflow as a whole did not parse: if no statement shows why, the problem is
+    // between them, and the caller reports the whole item's error instead.
+    if problems.error_count() == errors_before {
+        return None;
     }
     Some(Workflow {
         doc: None,
