@@ -51,9 +51,39 @@ pub fn parse(text: &str) -> Option<i64> {
     (!digits && !text.is_empty()).then_some(total)
 }
 
+/// Milliseconds → the shortest duration text (`5400000` → `1h30m`, `0` → `0s`).
+#[must_use]
+pub fn format(ms: i64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    if ms < 0 {
+        out.push('-');
+    }
+    let mut rest = ms.unsigned_abs();
+    for (unit, size) in UNITS {
+        let size = size.unsigned_abs();
+        if rest >= size {
+            out.push_str(&(rest / size).to_string());
+            out.push_str(unit);
+            rest %= size;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{format, parse};
+
+    #[test]
+    fn formats_the_shortest_text() {
+        assert_eq!(format(5_400_000), "1h30m");
+        assert_eq!(format(500), "500ms");
+        assert_eq!(format(0), "0s");
+        assert_eq!(format(-2000), "-2s");
+    }
 
     #[test]
     fn parses_units_and_sums() {
