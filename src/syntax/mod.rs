@@ -6,6 +6,7 @@ pub mod error;
 pub mod expected;
 pub mod fast;
 pub mod grammar;
+pub mod hint;
 pub mod keywords;
 pub mod literal;
 pub mod oracle;

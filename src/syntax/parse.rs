@@ -94,7 +94,7 @@ fn parse_item(file: FileId, text: &str, start: usize, chunk: &str, problems: &mu
                     return Some(Item::Workflow(wf));
                 }
             }
-            problems.push(file, translate(file, start, chunk, &error));
+            problems.push(file, translate(file, text, start, chunk, &error));
             let declares = declared_name(file, start + lead, trimmed);
             Some(Item::Error {
                 declares,
@@ -174,7 +174,7 @@ fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problem
                 }
             }
             Err(error) => {
-                problems.push(file, translate(file, a, seg, &error));
+                problems.push(file, translate(file, text, a, seg, &error));
                 let trimmed = seg.trim_start();
                 let lead = seg.len() - trimmed.len();
                 body.push(Stmt {
@@ -231,7 +231,7 @@ pub fn parse_expr(file: FileId, text: &str, problems: &mut Problems) -> Expr {
             e
         }
         Err(error) => {
-            problems.push(file, translate(file, 0, text, &error));
+            problems.push(file, translate(file, text, 0, text, &error));
             Expr {
                 kind: ExprKind::Error,
                 span: Span::new(file, 0, text.len()),
