@@ -190,7 +190,7 @@ fn positional_call_argument(file: FileId, text: &str, pos: usize) -> Option<Synt
         .next()
         .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
         .unwrap_or("name");
-    Some(SyntaxError::BadLiteral {
+    Some(SyntaxError::WrittenDifferently {
         message: "the arguments of `call` are named".into(),
         span,
         label: "an argument without a name".into(),
@@ -230,7 +230,7 @@ fn misplaced_word(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
     let span = Span::new(file, pos, pos + word.len());
     let before = text[..pos].trim_end_matches([' ', '\t']);
     if matches!(word, "elif" | "elsif" | "elseif") && before.ends_with('}') {
-        return Some(SyntaxError::BadLiteral {
+        return Some(SyntaxError::WrittenDifferently {
             message: format!("MFlow has no `{word}`: it writes `else if`"),
             span,
             label: "not a keyword".into(),
@@ -243,7 +243,7 @@ fn misplaced_word(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
     }
     let body = body_of(text, enclosing_open(text, pos)?)?;
     if word == "for" {
-        return Some(SyntaxError::BadLiteral {
+        return Some(SyntaxError::WrittenDifferently {
             message: "loops are written `foreach`, not `for`".into(),
             span,
             label: "not a statement".into(),
@@ -257,11 +257,11 @@ fn misplaced_word(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
         Body::Step => (
             "step clause",
             STEP_CLAUSES.to_vec(),
-            format!("a step may have {}", words::list(STEP_CLAUSES)),
+            format!("the clauses of a step are {}", words::list(STEP_CLAUSES)),
         ),
         Body::Workflow => {
             let all: Vec<&str> = workflow_statement_words().collect();
-            let listing = format!("a workflow may have {}", words::list(&all));
+            let listing = format!("the statements of a workflow are {}", words::list(&all));
             ("workflow statement", all, listing)
         }
     };
@@ -275,7 +275,7 @@ fn misplaced_word(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
             .chain(STEP_CLAUSES.iter().copied()),
     );
     let help = match suggestion {
-        Some(s) => format!("did you mean `{s}`? {listing}"),
+        Some(s) => format!("did you mean `{s}`? ({listing})"),
         None => listing,
     };
     Some(SyntaxError::UnknownWord {

@@ -7,6 +7,7 @@ use super::ast::{Expr, ExprKind, Ident, Item, SourceFile, Stmt, StmtKind, Workfl
 use super::build::Builder;
 use super::expected::translate;
 use super::grammar::{MflowParser, Rule};
+use super::keywords::Keyword;
 use super::scan::scan;
 use super::span::{FileId, Span};
 use crate::diagnostics::Problems;
@@ -104,14 +105,29 @@ fn parse_item(file: FileId, text: &str, start: usize, chunk: &str, problems: &mu
     }
 }
 
-/// The name after the first word (`step foo` → `foo`), if it is a plain identifier.
+/// The name a declaration that failed to parse declares (`step foo {` → `foo`): the word
+/// right after a declaring keyword. Nothing for other text (`owner ["q"]` declares nothing).
 fn declared_name(file: FileId, at: usize, text: &str) -> Option<Ident> {
-    let mut words = text
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty());
-    let _keyword = words.next()?;
-    let name = words.next()?;
-    let offset = text.find(name)?;
+    let keyword_len = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let declares = Keyword::from_lexeme(&text[..keyword_len]).is_some_and(|k| {
+        matches!(
+            k,
+            Keyword::Param | Keyword::Const | Keyword::Let | Keyword::Step | Keyword::Output | Keyword::Fn | Keyword::Workflow
+        )
+    });
+    if !declares {
+        return None;
+    }
+    let rest = &text[keyword_len..];
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    let name_len = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let name = &trimmed[..name_len];
+    let offset = keyword_len + (rest.len() - trimmed.len());
+    if name.is_empty() || super::keywords::is_reserved(name) {
+        return None;
+    }
     name.chars()
         .next()
         .filter(|c| c.is_ascii_alphabetic() || *c == '_')
