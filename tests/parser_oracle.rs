@@ -1,5 +1,5 @@
 //! The differential test of the two parsers (issue 10 §1, `syntax::oracle`): over every
-//! fixture, example and stdlib file, generated workflows and a few thousand seeded
+//! fixture, example and stdlib file and a few thousand seeded
 //! mutations of them (tokens deleted, duplicated, swapped or replaced), the fast path
 //! builds an AST only for text the grammar accepts, builds the grammar's AST, and
 //! declines no valid text; and so on a few hundred programs generated from the grammar's
@@ -83,9 +83,45 @@ fn tokens(text: &str) -> Vec<&str> {
 
 /// Words and punctuation worth inserting: the ones users mistype.
 const INSERTS: &[&str] = &[
-    "{", "}", "(", ")", "[", "]", ",", ":", "=", "?", ".", "-", "->", "??", "==", "not ", " if ", " else ", " then ",
-    "step", "for", " in ", "0", "1.5", "2s", "1h30m", "2026-01-31", "\"s\"", "r\"raw\"", "none", "x", "_", "retry",
-    "on", "backoff", "parallel", "when", "//c\n", "/*c*/",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    "=",
+    "?",
+    ".",
+    "-",
+    "->",
+    "??",
+    "==",
+    "not ",
+    " if ",
+    " else ",
+    " then ",
+    "step",
+    "for",
+    " in ",
+    "0",
+    "1.5",
+    "2s",
+    "1h30m",
+    "2026-01-31",
+    "\"s\"",
+    "r\"raw\"",
+    "none",
+    "x",
+    "_",
+    "retry",
+    "on",
+    "backoff",
+    "parallel",
+    "when",
+    "//c\n",
+    "/*c*/",
 ];
 
 fn mutate(rng: &mut Rng, toks: &[&str]) -> String {
@@ -147,13 +183,6 @@ fn files_and_mutations() {
     for (name, text) in &corpus {
         record(name, text, compare(text));
     }
-    #[path = "../benches/gen/mod.rs"]
-    #[allow(dead_code)]
-    mod gen;
-    for lines in [10, 50, 200] {
-        let text = gen::workflow(lines);
-        record(&format!("generated({lines})"), &text, compare(&text));
-    }
     // Mutations: the smaller files (the fixtures are focused), a fixed number per file.
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let small: Vec<&(String, String)> = corpus.iter().filter(|(_, t)| t.len() < 2_000).collect();
@@ -167,7 +196,11 @@ fn files_and_mutations() {
     }
     let count = failures.len();
     failures.truncate(6);
-    assert!(failures.is_empty(), "{count} divergences; the first:\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{count} divergences; the first:\n{}",
+        failures.join("\n\n")
+    );
     assert!(valid >= 200, "only {valid} valid inputs ({invalid} invalid)");
     eprintln!("parser oracle: {valid} valid, {invalid} invalid inputs agreed");
 }
@@ -194,7 +227,9 @@ impl Gen {
     }
 
     fn name(&mut self) {
-        let n = self.pick(&["a", "b_1", "_x", "region", "rows", "input", "files", "iffy", "nots", "format"]);
+        let n = self.pick(&[
+            "a", "b_1", "_x", "region", "rows", "input", "files", "iffy", "nots", "format",
+        ]);
         self.push(n);
     }
 
@@ -242,7 +277,11 @@ impl Gen {
     }
 
     fn atom(&mut self, depth: u32) {
-        match if depth > 3 { self.rng.below(6) } else { self.rng.below(12) } {
+        match if depth > 3 {
+            self.rng.below(6)
+        } else {
+            self.rng.below(12)
+        } {
             0 => {
                 let n = self.pick(&["0", "42", "1_000", "007", "9223372036854775807"]);
                 self.push(n);
@@ -260,7 +299,13 @@ impl Gen {
                 self.push(d);
             }
             4 => {
-                let s = self.pick(&["\"plain\"", "\"esc \\n \\$ \\\" \\\\\"", "r\"C:\\raw\"", "\"\"", "\"${a}\""]);
+                let s = self.pick(&[
+                    "\"plain\"",
+                    "\"esc \\n \\$ \\\" \\\\\"",
+                    "r\"C:\\raw\"",
+                    "\"\"",
+                    "\"${a}\"",
+                ]);
                 self.push(s);
             }
             5 => self.name(),
@@ -281,7 +326,7 @@ impl Gen {
             8 => {
                 // Distinct field names (a repeated key is E0022).
                 self.push("{");
-                for k in 0..1 + self.rng.below(3) {
+                for k in 0..=self.rng.below(3) {
                     self.push(["a: ", ", b_1: ", ", iffy: "][k]);
                     self.expr(depth + 1);
                 }
@@ -475,7 +520,11 @@ impl Gen {
         if self.rng.below(6) == 0 {
             self.push("/// doc\n  ");
         }
-        match if depth > 2 { self.rng.below(9) } else { self.rng.below(13) } {
+        match if depth > 2 {
+            self.rng.below(9)
+        } else {
+            self.rng.below(13)
+        } {
             0 | 1 => {
                 let k = self.pick(&["let ", "const "]);
                 self.push(k);
@@ -614,7 +663,7 @@ impl Gen {
             self.push("\n");
         }
         self.push("workflow w {");
-        for _ in 0..1 + self.rng.below(5) {
+        for _ in 0..=self.rng.below(5) {
             self.stmt(0);
         }
         self.push("\n}\n");
@@ -647,7 +696,11 @@ fn generated_programs() {
     }
     let count = failures.len();
     failures.truncate(4);
-    assert!(failures.is_empty(), "{count} divergences; the first:\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{count} divergences; the first:\n{}",
+        failures.join("\n\n")
+    );
     assert!(
         valid >= PROGRAMS * 9 / 10,
         "only {valid} of {PROGRAMS} generated programs are valid"

@@ -9,9 +9,9 @@ use super::ast::{
 };
 use super::error::SyntaxError;
 use super::grammar::Rule;
-use super::span::{FileId, Span};
 use super::keywords::is_reserved;
 use super::literal;
+use super::span::{FileId, Span};
 use super::words::{self, BackoffName, StrategyName, BACKOFFS, FAILURE_MODES, RETRY_ON, STRATEGIES};
 use crate::diagnostics::suggest::did_you_mean;
 
@@ -29,7 +29,6 @@ pub struct Builder<'t> {
     reserved: std::cell::RefCell<Vec<SyntaxError>>,
     too_deep_reported: bool,
 }
-
 
 type P<'i> = Pair<'i, Rule>;
 
@@ -850,30 +849,26 @@ impl<'t> Builder<'t> {
             Rule::list => self.list(p, span),
             Rule::braces => self.braces(p, span),
             Rule::ident => leaf(ExprKind::Name(self.ident(&p)), span),
-            Rule::int_lit => {
-                match literal::int(p.as_str()) {
-                    Some(n) => leaf(ExprKind::Int(n), span),
-                    None => {
-                        self.errors.push(SyntaxError::NumberTooLarge {
-                            text: p.as_str().to_string(),
-                            span,
-                        });
-                        leaf(ExprKind::Error, span)
-                    }
+            Rule::int_lit => match literal::int(p.as_str()) {
+                Some(n) => leaf(ExprKind::Int(n), span),
+                None => {
+                    self.errors.push(SyntaxError::NumberTooLarge {
+                        text: p.as_str().to_string(),
+                        span,
+                    });
+                    leaf(ExprKind::Error, span)
                 }
-            }
-            Rule::float_lit => {
-                match literal::float(p.as_str()) {
-                    Some(f) => leaf(ExprKind::Float(f), span),
-                    None => {
-                        self.errors.push(SyntaxError::NumberTooLarge {
-                            text: p.as_str().to_string(),
-                            span,
-                        });
-                        leaf(ExprKind::Error, span)
-                    }
+            },
+            Rule::float_lit => match literal::float(p.as_str()) {
+                Some(f) => leaf(ExprKind::Float(f), span),
+                None => {
+                    self.errors.push(SyntaxError::NumberTooLarge {
+                        text: p.as_str().to_string(),
+                        span,
+                    });
+                    leaf(ExprKind::Error, span)
                 }
-            }
+            },
             Rule::duration_lit => match literal::duration(p.as_str()) {
                 Some(ms) => leaf(ExprKind::Duration(ms), span),
                 None => {

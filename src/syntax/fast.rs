@@ -12,8 +12,8 @@ use super::ast::{
 use super::build::doc_before;
 use super::keywords::is_reserved;
 use super::literal;
-use super::words::{BackoffName, StrategyName};
 use super::span::{FileId, Span};
+use super::words::{BackoffName, StrategyName};
 
 /// Expression trees deeper than this go to the pest path (which reports E0024 past 256).
 const MAX_DEPTH: u32 = 200;

@@ -49,7 +49,10 @@ fn unit_of(word: &str) -> Option<(&'static str, i64)> {
         "d" | "day" | "days" => "d",
         _ => return None,
     };
-    duration::UNITS.iter().find(|(u, _)| *u == unit).map(|(u, ms)| (*u, *ms))
+    duration::UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(u, ms)| (*u, *ms))
 }
 
 /// `5 minutes`, `1.5h`, `2sec`: a number with a unit MFlow does not write that way.
@@ -84,6 +87,7 @@ fn duration_mistake(file: FileId, text: &str, pos: usize) -> Option<SyntaxError>
     let span = Span::new(file, span_start, end);
     let written = &text[span_start..end];
     // Whole milliseconds: `1.5h` is exactly `1h30m`.
+    #[allow(clippy::cast_precision_loss)] // units are at most 86_400_000: exact in f64
     let ms = value * unit_ms as f64;
     #[allow(clippy::cast_possible_truncation)]
     let exact = (ms.fract() == 0.0 && ms < 9.0e15).then(|| duration::format(ms as i64));
@@ -194,7 +198,9 @@ fn positional_call_argument(file: FileId, text: &str, pos: usize) -> Option<Synt
         message: "the arguments of `call` are named".into(),
         span,
         label: "an argument without a name".into(),
-        help: Some(format!("write `{target}({name}: {arg})`: each argument names the parameter it sets")),
+        help: Some(format!(
+            "write `{target}({name}: {arg})`: each argument names the parameter it sets"
+        )),
     })
 }
 

@@ -212,17 +212,14 @@ mod tests {
     fn rule_words(name: &str) -> Vec<String> {
         let start = GRAMMAR
             .lines()
-            .find(|l| l.strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with("= @{")))
-            .map(|l| GRAMMAR.find(l).unwrap_or(0))
-            .unwrap_or_else(|| panic!("no rule {name}"));
+            .find(|l| {
+                l.strip_prefix(name)
+                    .is_some_and(|rest| rest.trim_start().starts_with("= @{"))
+            })
+            .map_or_else(|| panic!("no rule {name}"), |l| GRAMMAR.find(l).unwrap_or(0));
         let body = &GRAMMAR[start..];
         let end = body.find("!ident_char").expect("rule ends with !ident_char");
-        body[..end]
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect()
+        body[..end].split('"').skip(1).step_by(2).map(str::to_string).collect()
     }
 
     #[test]

@@ -112,7 +112,13 @@ fn declared_name(file: FileId, at: usize, text: &str) -> Option<Ident> {
     let declares = Keyword::from_lexeme(&text[..keyword_len]).is_some_and(|k| {
         matches!(
             k,
-            Keyword::Param | Keyword::Const | Keyword::Let | Keyword::Step | Keyword::Output | Keyword::Fn | Keyword::Workflow
+            Keyword::Param
+                | Keyword::Const
+                | Keyword::Let
+                | Keyword::Step
+                | Keyword::Output
+                | Keyword::Fn
+                | Keyword::Workflow
         )
     });
     if !declares {

@@ -38,7 +38,6 @@ struct Open {
     run: usize,
 }
 
-
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -53,7 +52,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut depth = 0usize;
     let mut prev_operand = false;
     let mut recent: Vec<(usize, usize)> = Vec::new(); // last words (start, end)
-    // `step` seen, its name not yet; then the name, whose next token must be `{`.
+                                                      // `step` seen, its name not yet; then the name, whose next token must be `{`.
     let mut after_step = false;
     let mut step_name: Option<(usize, usize)> = None;
     // The first `}` indented less than the line of the `{` it closes (rustc's heuristic
@@ -71,8 +70,8 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         let in_string = matches!(stack.last(), Some(Open { kind: Kind::Str, .. }));
         let b = bytes[i];
         if !in_string {
-            let blank =
-                matches!(b, b' ' | b'\t' | b'\r' | b'\n') || (b == b'/' && matches!(bytes.get(i + 1), Some(b'/' | b'*')));
+            let blank = matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+                || (b == b'/' && matches!(bytes.get(i + 1), Some(b'/' | b'*')));
             if let Some((name_start, name_end)) = step_name.filter(|_| !blank) {
                 step_name = None;
                 // Other characters (NUL, typographic quotes) are the parser's to report.
@@ -348,7 +347,10 @@ struct Suspect {
 /// The indentation (in bytes) of the line holding `at`, and where that line starts.
 fn indent_of_line(text: &str, at: usize) -> (usize, usize) {
     let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-    let indent = text[line_start..].bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let indent = text[line_start..]
+        .bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
     (indent, line_start)
 }
 
