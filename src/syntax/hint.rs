@@ -134,36 +134,39 @@ fn dashed_strategy(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> 
     })
 }
 
-/// The innermost unclosed bracket before `pos` (strings and comments skipped).
+/// How far back [`enclosing_open`] looks: a hint is worth a bounded cost per error.
+const LOOK_BACK: usize = 16 * 1024;
+
+/// The innermost unclosed bracket before `pos`, found by walking back (strings skipped;
+/// the pre-scan has checked they are balanced). `None` if it is further than
+/// [`LOOK_BACK`] bytes away.
 fn enclosing_open(text: &str, pos: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < pos {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < pos && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
+    let floor = pos.saturating_sub(LOOK_BACK);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut i = pos;
+    while i > floor {
+        i -= 1;
+        let b = bytes[i];
+        if b == b'"' {
+            let backslashes = bytes[floor..i].iter().rev().take_while(|c| **c == b'\\').count();
+            if backslashes % 2 == 0 {
+                in_string = !in_string;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < pos && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(pos, |e| i + 2 + e + 1);
-            }
-            b'(' | b'[' | b'{' => stack.push(i),
-            b')' | b']' | b'}' => {
-                stack.pop();
-            }
+            continue;
+        }
+        if in_string {
+            continue;
+        }
+        match b {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth == 0 => return Some(i),
+            b'(' | b'[' | b'{' => depth -= 1,
             _ => {}
         }
-        i += 1;
     }
-    stack.pop()
+    None
 }
 
 /// `call f(fit.uri)`: arguments of `call` are named.
