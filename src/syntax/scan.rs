@@ -305,7 +305,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         );
         return out;
     }
-    if let (Some(sus), Some(_)) = (&suspect, stack.last()) {
+    if let (Some(sus), Some(Open { kind: Kind::Brace, .. })) = (&suspect, stack.last()) {
         fail!(
             sus.open,
             SyntaxError::UnclosedByIndent {
@@ -523,6 +523,24 @@ mod tests {
         assert_eq!(codes(&ifs), ["E0016"]);
         let chain = format!("workflow w {{ let x = 1{} }}", " - 1".repeat(100_000));
         assert!(codes(&chain).is_empty());
+    }
+
+    #[test]
+    fn step_name_must_be_followed_by_a_brace() {
+        assert_eq!(codes("workflow w {\n  step a\n    run \"x\"\n  }\n}"), ["E0010"]);
+        assert!(codes("workflow w { step a /* c */ { run \"x\" } step b // c\n { } }").is_empty());
+    }
+
+    #[test]
+    fn an_outdented_close_names_the_unclosed_block() {
+        let s = scan(
+            FileId(0),
+            "workflow w {\n  step a {\n    run \"a\"\n  step b {\n  }\n}\n",
+        );
+        assert!(matches!(
+            s.errors.as_slice(),
+            [SyntaxError::UnclosedByIndent { what, .. }] if what == "step `a`"
+        ));
     }
 
     #[test]
