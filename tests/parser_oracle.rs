@@ -706,3 +706,21 @@ fn generated_programs() {
         "only {valid} of {PROGRAMS} generated programs are valid"
     );
 }
+
+#[test]
+fn expression_depth_bounds_agree() {
+    with_big_stack(|| {
+        for n in [200, 254, 255, 256, 257, 300] {
+            let chain = format!("workflow w {{\n  let x = 1{}\n}}\n", " + 1".repeat(n));
+            assert!(compare(&chain).is_ok(), "a chain of {n} additions");
+            let negs = format!("workflow w {{\n  let x = {}a\n}}\n", "-".repeat(n.min(120)));
+            assert!(compare(&negs).is_ok(), "{n} negations");
+            let nested = format!(
+                "workflow w {{\n  let x = {}1{}\n}}\n",
+                "[".repeat(n.min(127)),
+                "]".repeat(n.min(127))
+            );
+            assert!(compare(&nested).is_ok(), "{n} nested lists");
+        }
+    });
+}

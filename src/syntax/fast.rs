@@ -15,12 +15,15 @@ use super::literal;
 use super::span::{FileId, Span};
 use super::words::{BackoffName, StrategyName};
 
-/// Expression trees deeper than this go to the pest path (which reports E0024 past 256).
-const MAX_DEPTH: u32 = 200;
+/// Expression trees deeper than this go to the pest path, which reports E0024 for them:
+/// the same bound, counted the same way, so that no valid expression is declined.
+const MAX_DEPTH: u32 = super::build::MAX_EXPR_DEPTH;
 
-/// Nested expressions, blocks and types deeper than this go to the pest path; the
-/// pre-scan already refuses more than 128, this keeps the parser safe on its own.
-const MAX_NEST: u32 = 160;
+/// Nested expressions, blocks and types deeper than this go to the pest path. The
+/// pre-scan already refuses more than 128 brackets and prefix operators, so valid text
+/// stays well below; this keeps the parser safe on its own.
+#[allow(clippy::cast_possible_truncation)] // 128
+const MAX_NEST: u32 = 2 * super::scan::MAX_NESTING as u32 + 16;
 
 /// Parses a whole file, or returns `None` if anything is off.
 #[must_use]
