@@ -262,6 +262,32 @@ fn misplaced_word(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
     if is_reserved(word) {
         return None;
     }
+    // A real word in the wrong place: a workflow statement in a step, or a clause outside one.
+    let in_workflow = workflow_statement_words().any(|w| w == word);
+    let in_step = STEP_CLAUSES.contains(&word);
+    match body {
+        Body::Step if in_workflow && !in_step => {
+            return Some(SyntaxError::UnknownWord {
+                what: "step clause",
+                name: word.to_string(),
+                span,
+                help: Some(format!(
+                    "`{word}` is a statement of the workflow, not of a step: move it out of the step"
+                )),
+            });
+        }
+        Body::Workflow if in_step && !in_workflow => {
+            return Some(SyntaxError::UnknownWord {
+                what: "workflow statement",
+                name: word.to_string(),
+                span,
+                help: Some(format!(
+                    "`{word}` is a step clause: put it inside a step, `step name {{ {word} … }}`"
+                )),
+            });
+        }
+        Body::Step | Body::Workflow => {}
+    }
     let (what, candidates, listing): (&'static str, Vec<&str>, String) = match body {
         Body::Step => (
             "step clause",
