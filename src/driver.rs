@@ -160,7 +160,9 @@ impl Driver<'_> {
     fn add_module(&mut self, name: String, key: &str, text: String, is_stdlib: bool) -> ModuleId {
         let file = self.analysis.sources.add(SourceFile::new(name, text));
         let source = self.analysis.sources.get(file).text.clone();
+        let errors_before = self.analysis.problems.error_count();
         let ast = crate::syntax::parse(file, &source, &mut self.analysis.problems);
+        let parsed_whole = self.analysis.problems.error_count() == errors_before;
         let id = ModuleId(u32::try_from(self.analysis.modules.len()).unwrap_or(u32::MAX));
         self.by_path.insert(key.to_string(), id);
         self.analysis.modules.push(Module {
@@ -169,6 +171,7 @@ impl Driver<'_> {
             ast,
             imports: Vec::new(),
             is_stdlib,
+            parsed_whole,
         });
         let imports: Vec<(String, Span)> = self.analysis.modules[id.0 as usize]
             .ast

@@ -356,7 +356,7 @@ impl Checker<'_> {
             );
         }
         for (i, scope) in self.scopes.iter().enumerate() {
-            if self.modules[i].is_stdlib {
+            if self.modules[i].is_stdlib || !self.modules[i].parsed_whole {
                 continue;
             }
             let mut unused: Vec<(&String, &ImportInfo)> = scope

@@ -15,4 +15,7 @@ pub struct Module {
     /// For each `import` item (in item order): the module it loaded, if it could.
     pub imports: Vec<Option<ModuleId>>,
     pub is_stdlib: bool,
+    /// False when the file had syntax errors: its AST is partial, so "never used"
+    /// warnings about it would be guesses.
+    pub parsed_whole: bool,
 }

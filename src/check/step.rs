@@ -339,7 +339,7 @@ impl Checker<'_> {
                 cycle: graph::describe_cycle(&names),
                 span,
                 first: names[0].clone(),
-                second: names.get(1).cloned().unwrap_or_default(),
+                second: names.get(1).unwrap_or(&names[0]).clone(),
                 more,
             });
         }

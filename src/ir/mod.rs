@@ -7,7 +7,6 @@
 //! names behind the ids) is reachable from here, so the runtime imports nothing from
 //! `syntax` or `check`. See `docs/ir.md`.
 
-pub mod duration;
 pub mod expr;
 pub mod lower;
 pub mod node;

@@ -1,7 +1,6 @@
 //! Runtime values, their text and JSON forms, and conversion from launch text and
 //! step outputs to declared types.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 pub use super::error::ConversionError;
@@ -326,27 +325,7 @@ pub fn format_float(f: f64) -> String {
 /// `5400000` → `1h30m`; `0` → `0s`; sub-second parts as `ms`.
 #[must_use]
 pub fn format_duration(ms: i64) -> String {
-    if ms == 0 {
-        return "0s".into();
-    }
-    let mut out = String::new();
-    let mut rest = ms.unsigned_abs();
-    if ms < 0 {
-        out.push('-');
-    }
-    for (unit, size) in [
-        ("d", 86_400_000u64),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1000),
-        ("ms", 1),
-    ] {
-        if rest >= size {
-            let _ = write!(out, "{}{unit}", rest / size);
-            rest %= size;
-        }
-    }
-    out
+    crate::base::duration::format(ms)
 }
 
 /// Duration text like the language's literals (`90s`, `1h30m`, `500ms`), or a plain
@@ -359,7 +338,7 @@ pub fn parse_duration_text(text: &str) -> Option<i64> {
     if text.is_empty() || !text.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    crate::ir::duration::parse(text)
+    crate::base::duration::parse(text)
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@ use super::ast::{
 };
 use super::error::SyntaxError;
 use super::grammar::Rule;
+use super::keywords::is_reserved;
+use super::literal;
 use super::span::{FileId, Span};
+use super::words::{self, BackoffName, StrategyName, BACKOFFS, FAILURE_MODES, RETRY_ON, STRATEGIES};
 use crate::diagnostics::suggest::did_you_mean;
 
 /// Deeper expression trees than this are an error (E0024); the tree is never built.
@@ -26,12 +29,6 @@ pub struct Builder<'t> {
     reserved: std::cell::RefCell<Vec<SyntaxError>>,
     too_deep_reported: bool,
 }
-
-/// Words that are never names (LANGUAGE.md §2).
-pub const RESERVED: &[&str] = &[
-    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if", "else",
-    "then", "for", "in", "true", "false", "none", "and", "or", "not",
-];
 
 type P<'i> = Pair<'i, Rule>;
 
@@ -58,7 +55,7 @@ impl<'t> Builder<'t> {
     fn ident(&self, p: &P<'_>) -> Ident {
         let name = p.as_str();
         let span = self.span(p);
-        if RESERVED.contains(&name) {
+        if is_reserved(name) {
             self.reserved.borrow_mut().push(SyntaxError::Unexpected {
                 expected: "a name".into(),
                 found: format!("`{name}`"),
@@ -379,19 +376,16 @@ impl<'t> Builder<'t> {
         let Some(id) = p.into_inner().find(|q| q.as_rule() == Rule::ident) else {
             return FailureMode::FailAfterRunning;
         };
-        match id.as_str() {
-            "fail_fast" => FailureMode::FailFast,
-            "fail_after_running" => FailureMode::FailAfterRunning,
-            "ignore" => FailureMode::Ignore,
-            other => {
-                let valid = ["fail_fast", "fail_after_running", "ignore"];
+        match id.as_str().parse::<FailureMode>() {
+            Ok(mode) => mode,
+            Err(_) => {
+                let other = id.as_str();
                 self.errors.push(SyntaxError::UnknownWord {
                     what: "failure mode",
                     name: other.to_string(),
                     span: self.span(&id),
-                    help: did_you_mean(other, valid).or_else(|| {
-                        Some("the failure modes are `fail_fast`, `fail_after_running` and `ignore`".into())
-                    }),
+                    help: did_you_mean(other, FAILURE_MODES.iter().copied())
+                        .or_else(|| Some(format!("the failure modes are {}", words::list(FAILURE_MODES)))),
                 });
                 FailureMode::FailAfterRunning
             }
@@ -399,19 +393,24 @@ impl<'t> Builder<'t> {
     }
 
     fn strategy(&mut self, name: &P<'_>, arg: Option<Expr>) -> Strategy {
-        let valid = ["parallel", "sequential", "strict_sequential", "first_only", "last_only"];
-        let s = match name.as_str() {
-            "parallel" => return Strategy::Parallel(arg),
-            "sequential" => Strategy::Sequential,
-            "strict_sequential" => Strategy::StrictSequential,
-            "first_only" => Strategy::FirstOnly,
-            "last_only" => Strategy::LastOnly,
-            other => {
+        let s = match name.as_str().parse::<StrategyName>() {
+            Ok(StrategyName::Parallel) => return Strategy::Parallel(arg),
+            Ok(StrategyName::Sequential) => Strategy::Sequential,
+            Ok(StrategyName::StrictSequential) => Strategy::StrictSequential,
+            Ok(StrategyName::FirstOnly) => Strategy::FirstOnly,
+            Ok(StrategyName::LastOnly) => Strategy::LastOnly,
+            Err(_) => {
+                let other = name.as_str();
                 self.errors.push(SyntaxError::UnknownWord {
                     what: "run strategy",
                     name: other.to_string(),
                     span: self.span(name),
-                    help: did_you_mean(other, valid).or_else(|| Some("the strategies are `parallel(N)`, `sequential`, `strict_sequential`, `first_only` and `last_only`".into())),
+                    help: did_you_mean(other, STRATEGIES.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "the strategies are {} (`parallel(N)` takes a bound)",
+                            words::list(STRATEGIES)
+                        ))
+                    }),
                 });
                 return Strategy::Sequential;
             }
@@ -438,16 +437,15 @@ impl<'t> Builder<'t> {
                 Rule::backoff => backoff = self.backoff(q),
                 Rule::ident => {
                     let s = self.span(&q);
-                    let r = match q.as_str() {
-                        "failure" => Some(RetryOn::Failure),
-                        "timeout" => Some(RetryOn::Timeout),
-                        "any" => Some(RetryOn::Any),
-                        other => {
+                    let r = match q.as_str().parse::<RetryOn>() {
+                        Ok(on) => Some(on),
+                        Err(_) => {
+                            let other = q.as_str();
                             self.errors.push(SyntaxError::UnknownWord {
                                 what: "retry condition",
                                 name: other.to_string(),
                                 span: s,
-                                help: did_you_mean(other, ["failure", "timeout", "any"])
+                                help: did_you_mean(other, RETRY_ON.iter().copied())
                                     .or_else(|| Some("write `on failure`, `on timeout` or `on any`".into())),
                             });
                             None
@@ -476,15 +474,15 @@ impl<'t> Builder<'t> {
         let args = inner.next()?;
         let (positional, named) = self.call_args(args);
         let mut positional = positional.into_iter();
-        match name.as_str() {
-            "fixed" => {
+        match name.as_str().parse::<BackoffName>() {
+            Ok(BackoffName::Fixed) => {
                 let d = positional.next()?;
                 Some(Spanned {
                     node: Backoff::Fixed(d),
                     span,
                 })
             }
-            "exponential" => {
+            Ok(BackoffName::Exponential) => {
                 let base = positional.next()?;
                 let max = named
                     .into_iter()
@@ -496,12 +494,13 @@ impl<'t> Builder<'t> {
                     span,
                 })
             }
-            other => {
+            Err(_) => {
+                let other = name.as_str();
                 self.errors.push(SyntaxError::UnknownWord {
                     what: "backoff",
                     name: other.to_string(),
                     span: self.span(&name),
-                    help: did_you_mean(other, ["fixed", "exponential"])
+                    help: did_you_mean(other, BACKOFFS.iter().copied())
                         .or_else(|| Some("write `backoff fixed(10s)` or `backoff exponential(1s, max: 1m)`".into())),
                 });
                 None
@@ -850,33 +849,27 @@ impl<'t> Builder<'t> {
             Rule::list => self.list(p, span),
             Rule::braces => self.braces(p, span),
             Rule::ident => leaf(ExprKind::Name(self.ident(&p)), span),
-            Rule::int_lit => {
-                let text = p.as_str().replace('_', "");
-                match text.parse::<i64>() {
-                    Ok(n) => leaf(ExprKind::Int(n), span),
-                    Err(_) => {
-                        self.errors.push(SyntaxError::NumberTooLarge {
-                            text: p.as_str().to_string(),
-                            span,
-                        });
-                        leaf(ExprKind::Error, span)
-                    }
+            Rule::int_lit => match literal::int(p.as_str()) {
+                Some(n) => leaf(ExprKind::Int(n), span),
+                None => {
+                    self.errors.push(SyntaxError::NumberTooLarge {
+                        text: p.as_str().to_string(),
+                        span,
+                    });
+                    leaf(ExprKind::Error, span)
                 }
-            }
-            Rule::float_lit => {
-                let text = p.as_str().replace('_', "");
-                match text.parse::<f64>() {
-                    Ok(f) if f.is_finite() => leaf(ExprKind::Float(f), span),
-                    _ => {
-                        self.errors.push(SyntaxError::NumberTooLarge {
-                            text: p.as_str().to_string(),
-                            span,
-                        });
-                        leaf(ExprKind::Error, span)
-                    }
+            },
+            Rule::float_lit => match literal::float(p.as_str()) {
+                Some(f) => leaf(ExprKind::Float(f), span),
+                None => {
+                    self.errors.push(SyntaxError::NumberTooLarge {
+                        text: p.as_str().to_string(),
+                        span,
+                    });
+                    leaf(ExprKind::Error, span)
                 }
-            }
-            Rule::duration_lit => match parse_duration(p.as_str()) {
+            },
+            Rule::duration_lit => match literal::duration(p.as_str()) {
                 Some(ms) => leaf(ExprKind::Duration(ms), span),
                 None => {
                     self.errors.push(SyntaxError::DurationTooLong {
@@ -888,7 +881,7 @@ impl<'t> Builder<'t> {
             },
             Rule::date_lit => {
                 let text = p.as_str();
-                match parse_date(text) {
+                match literal::date(text) {
                     Ok(d) => leaf(ExprKind::Date(d), span),
                     Err(reason) => {
                         self.errors.push(SyntaxError::BadDate {
@@ -1079,11 +1072,7 @@ impl<'t> Builder<'t> {
                 Rule::str_escape => {
                     let s = q.as_str();
                     match s.chars().nth(1) {
-                        Some('n') => lit.push('\n'),
-                        Some('t') => lit.push('\t'),
-                        Some('\\') => lit.push('\\'),
-                        Some('"') => lit.push('"'),
-                        Some('$') => lit.push('$'),
+                        Some(c) if literal::escape(c).is_some() => lit.extend(literal::escape(c)),
                         Some(c) => {
                             self.errors.push(SyntaxError::BadEscape {
                                 escape: c.to_string(),
@@ -1158,6 +1147,11 @@ fn tight_end(p: &P<'_>) -> usize {
         Some(q) => tight_end(&q),
         None => span.start(),
     }
+}
+
+/// True if `text` holds only whitespace and comments.
+pub(crate) fn is_blank(text: &str) -> bool {
+    last_token_end(text).is_none()
 }
 
 /// The end of the last character of `text` that is neither whitespace nor in a comment.
@@ -1241,47 +1235,4 @@ fn binary_op(p: &P<'_>) -> BinaryOp {
         "/" => BinaryOp::Div,
         _ => BinaryOp::Rem,
     }
-}
-
-/// `1h30m` → milliseconds; `None` on overflow.
-#[must_use]
-pub fn parse_duration(text: &str) -> Option<i64> {
-    let mut total: i64 = 0;
-    let mut number: i64 = 0;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_digit() {
-            number = number.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-            i += 1;
-            continue;
-        }
-        if b == b'_' {
-            i += 1;
-            continue;
-        }
-        let (unit, len) = match (b, bytes.get(i + 1)) {
-            (b'm', Some(b's')) => (1, 2),
-            (b's', _) => (1000, 1),
-            (b'm', _) => (60_000, 1),
-            (b'h', _) => (3_600_000, 1),
-            (b'd', _) => (86_400_000, 1),
-            _ => return None,
-        };
-        total = total.checked_add(number.checked_mul(unit)?)?;
-        number = 0;
-        i += len;
-    }
-    Some(total)
-}
-
-pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
-    let y: i16 = text.get(0..4).and_then(|s| s.parse().ok()).ok_or("bad year")?;
-    let m: i8 = text.get(5..7).and_then(|s| s.parse().ok()).ok_or("bad month")?;
-    let d: i8 = text.get(8..10).and_then(|s| s.parse().ok()).ok_or("bad day")?;
-    if !(1..=12).contains(&m) {
-        return Err(format!("there is no month {m}"));
-    }
-    jiff::civil::Date::new(y, m, d).map_err(|_| format!("{y:04}-{m:02} has no day {d}"))
 }

@@ -45,6 +45,19 @@ pub enum SyntaxError {
         help: Option<String>,
     },
 
+    #[error("{what} is not closed")]
+    #[diagnostic(code(E0013))]
+    UnclosedByIndent {
+        what: String,
+        #[label("this `{{` is not closed")]
+        open: Span,
+        #[label("{close_label}")]
+        close: Span,
+        close_label: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("mismatched `{found}`")]
     #[diagnostic(code(E0014))]
     Mismatched {
@@ -157,6 +170,17 @@ pub enum SyntaxError {
         found: String,
         #[label("not part of MFlow's syntax")]
         span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0026))]
+    WrittenDifferently {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
         #[help]
         help: Option<String>,
     },

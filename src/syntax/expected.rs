@@ -4,12 +4,8 @@ use pest::error::{ErrorVariant, InputLocation};
 
 use super::error::SyntaxError;
 use super::grammar::Rule;
+use super::keywords::is_reserved;
 use super::span::{FileId, Span};
-
-const RESERVED: &[&str] = &[
-    "import", "as", "workflow", "fn", "param", "const", "let", "step", "output", "foreach", "while", "if", "else",
-    "then", "for", "in", "true", "false", "none", "and", "or", "not",
-];
 
 /// Punctuation worth naming in "expected …" (operators would only add noise).
 const STRUCTURAL: &[&str] = &["{", "}", "(", ")", "[", "]", "=", ":", ",", "->", "<", ">"];
@@ -97,7 +93,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
 }
 
 /// The token at `pos`, for "found …".
-fn found_at(text: &str, pos: usize) -> (String, usize) {
+pub(crate) fn found_at(text: &str, pos: usize) -> (String, usize) {
     let rest = &text[pos.min(text.len())..];
     let Some(c) = rest.chars().next() else {
         return ("the end of the file".into(), 0);
@@ -121,8 +117,9 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
     }
 }
 
-/// Translates a pest error on `text` (which starts at file offset `base`).
-pub fn translate(file: FileId, base: usize, text: &str, error: &pest::error::Error<Rule>) -> SyntaxError {
+/// Translates a pest error on `text` (the slice of the file `full` that starts at offset
+/// `base`): a known mistake is explained (`hint.rs`), anything else says what was expected.
+pub fn translate(file: FileId, full: &str, base: usize, text: &str, error: &pest::error::Error<Rule>) -> SyntaxError {
     let mut pos = match error.location {
         InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
     };
@@ -139,6 +136,9 @@ pub fn translate(file: FileId, base: usize, text: &str, error: &pest::error::Err
                 }
             }
         }
+    }
+    if let Some(explained) = super::hint::explain(file, full, base + pos) {
+        return explained;
     }
     let (found, len) = found_at(text, pos);
     let span = Span::new(file, base + pos, base + pos + len);
@@ -180,7 +180,7 @@ pub fn translate(file: FileId, base: usize, text: &str, error: &pest::error::Err
         n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
     };
     let word = found.trim_matches('`');
-    let help = if RESERVED.contains(&word) && words.contains(&"a name") {
+    let help = if is_reserved(word) && words.contains(&"a name") {
         Some(format!(
             "`{word}` is a reserved word and cannot be used as a name; pick another one"
         ))

@@ -9,15 +9,21 @@ use super::ast::{
     Item, Retry, RetryOn, SourceFile, Spanned, Step, Stmt, StmtKind, StrPart, Strategy, TypeExpr, TypeExprKind,
     UnaryOp, While, Workflow,
 };
-use super::build::{doc_before, parse_date, parse_duration, RESERVED};
+use super::build::doc_before;
+use super::keywords::is_reserved;
+use super::literal;
 use super::span::{FileId, Span};
+use super::words::{BackoffName, StrategyName};
 
-/// Expression trees deeper than this go to the pest path (which reports E0024 past 256).
-const MAX_DEPTH: u32 = 200;
+/// Expression trees deeper than this go to the pest path, which reports E0024 for them:
+/// the same bound, counted the same way, so that no valid expression is declined.
+const MAX_DEPTH: u32 = super::build::MAX_EXPR_DEPTH;
 
-/// Nested expressions, blocks and types deeper than this go to the pest path; the
-/// pre-scan already refuses more than 128, this keeps the parser safe on its own.
-const MAX_NEST: u32 = 160;
+/// Nested expressions, blocks and types deeper than this go to the pest path. The
+/// pre-scan already refuses more than 128 brackets and prefix operators, so valid text
+/// stays well below; this keeps the parser safe on its own.
+#[allow(clippy::cast_possible_truncation)] // 128
+const MAX_NEST: u32 = 2 * super::scan::MAX_NESTING as u32 + 16;
 
 /// Parses a whole file, or returns `None` if anything is off.
 #[must_use]
@@ -142,7 +148,7 @@ impl Parser<'_> {
     /// A name (never a reserved word).
     fn ident(&mut self) -> Res<Ident> {
         let word = self.peek_word()?;
-        if RESERVED.contains(&word) {
+        if is_reserved(word) {
             return None;
         }
         let name = word.to_string();
@@ -300,13 +306,13 @@ impl Parser<'_> {
                 } else {
                     None
                 };
-                let node = match (name.name.as_str(), arg) {
-                    ("parallel", arg) => Strategy::Parallel(arg),
-                    ("sequential", None) => Strategy::Sequential,
-                    ("strict_sequential", None) => Strategy::StrictSequential,
-                    ("first_only", None) => Strategy::FirstOnly,
-                    ("last_only", None) => Strategy::LastOnly,
-                    _ => return None,
+                let node = match (name.name.parse::<StrategyName>().ok()?, arg) {
+                    (StrategyName::Parallel, arg) => Strategy::Parallel(arg),
+                    (StrategyName::Sequential, None) => Strategy::Sequential,
+                    (StrategyName::StrictSequential, None) => Strategy::StrictSequential,
+                    (StrategyName::FirstOnly, None) => Strategy::FirstOnly,
+                    (StrategyName::LastOnly, None) => Strategy::LastOnly,
+                    (_, Some(_)) => return None,
                 };
                 StmtKind::Strategy(Spanned {
                     node,
@@ -444,12 +450,7 @@ impl Parser<'_> {
 
     fn failure_mode(&mut self) -> Res<FailureMode> {
         let id = self.ident()?;
-        match id.name.as_str() {
-            "fail_fast" => Some(FailureMode::FailFast),
-            "fail_after_running" => Some(FailureMode::FailAfterRunning),
-            "ignore" => Some(FailureMode::Ignore),
-            _ => None,
-        }
+        id.name.parse().ok()
     }
 
     fn retry(&mut self) -> Res<Retry> {
@@ -466,12 +467,12 @@ impl Parser<'_> {
             let (positional, named) = self.call_args()?;
             let span = self.span(b_start, self.last_end);
             let mut positional = positional.into_iter();
-            backoff = match name.name.as_str() {
-                "fixed" => positional.next().map(|d| Spanned {
+            backoff = match name.name.parse::<BackoffName>().ok()? {
+                BackoffName::Fixed => positional.next().map(|d| Spanned {
                     node: Backoff::Fixed(d),
                     span,
                 }),
-                "exponential" => match positional.next() {
+                BackoffName::Exponential => match positional.next() {
                     Some(base) => {
                         let max = named
                             .into_iter()
@@ -485,18 +486,12 @@ impl Parser<'_> {
                     }
                     None => None,
                 },
-                _ => return None,
             };
         }
         let mut on = None;
         if self.keyword("on") {
             let id = self.ident()?;
-            let node = match id.name.as_str() {
-                "failure" => RetryOn::Failure,
-                "timeout" => RetryOn::Timeout,
-                "any" => RetryOn::Any,
-                _ => return None,
-            };
+            let node: RetryOn = id.name.parse().ok()?;
             on = Some(Spanned { node, span: id.span });
         }
         Some(Retry {
@@ -1154,7 +1149,7 @@ impl Parser<'_> {
             && d(9)
             && self.not_ident_at(start + 10)
         {
-            let date = parse_date(&self.text[start..start + 10]).ok()?;
+            let date = literal::date(&self.text[start..start + 10]).ok()?;
             return finish(self, start + 10, ExprKind::Date(date));
         }
         // duration: (digits unit)+
@@ -1172,7 +1167,7 @@ impl Parser<'_> {
             units += 1;
         }
         if units > 0 && self.not_ident_at(at) {
-            let ms = parse_duration(&self.text[start..at])?;
+            let ms = literal::duration(&self.text[start..at])?;
             return finish(self, at, ExprKind::Duration(ms));
         }
         let int_end = self.digits(start)?;
@@ -1193,16 +1188,13 @@ impl Parser<'_> {
             exponent(int_end)
         };
         if let Some(end) = float_end.filter(|e| self.not_ident_at(*e)) {
-            let f: f64 = self.text[start..end].replace('_', "").parse().ok()?;
-            if !f.is_finite() {
-                return None;
-            }
+            let f = literal::float(&self.text[start..end])?;
             return finish(self, end, ExprKind::Float(f));
         }
         if !self.not_ident_at(int_end) {
             return None;
         }
-        let n: i64 = self.text[start..int_end].replace('_', "").parse().ok()?;
+        let n = literal::int(&self.text[start..int_end])?;
         finish(self, int_end, ExprKind::Int(n))
     }
 
@@ -1233,14 +1225,7 @@ impl Parser<'_> {
                 }
                 b'\\' => {
                     let c = self.text[self.pos + 1..].chars().next()?;
-                    lit.push(match c {
-                        'n' => '\n',
-                        't' => '\t',
-                        '\\' => '\\',
-                        '"' => '"',
-                        '$' => '$',
-                        _ => return None,
-                    });
+                    lit.push(literal::escape(c)?);
                     self.pos += 1 + c.len_utf8();
                 }
                 b'$' if self.src.get(self.pos + 1) == Some(&b'{') => {

@@ -7,6 +7,7 @@ use super::ast::{Expr, ExprKind, Ident, Item, SourceFile, Stmt, StmtKind, Workfl
 use super::build::Builder;
 use super::expected::translate;
 use super::grammar::{MflowParser, Rule};
+use super::keywords::Keyword;
 use super::scan::scan;
 use super::span::{FileId, Span};
 use crate::diagnostics::Problems;
@@ -94,7 +95,7 @@ fn parse_item(file: FileId, text: &str, start: usize, chunk: &str, problems: &mu
                     return Some(Item::Workflow(wf));
                 }
             }
-            problems.push(file, translate(file, start, chunk, &error));
+            problems.push(file, translate(file, text, start, chunk, &error));
             let declares = declared_name(file, start + lead, trimmed);
             Some(Item::Error {
                 declares,
@@ -104,14 +105,35 @@ fn parse_item(file: FileId, text: &str, start: usize, chunk: &str, problems: &mu
     }
 }
 
-/// The name after the first word (`step foo` → `foo`), if it is a plain identifier.
+/// The name a declaration that failed to parse declares (`step foo {` → `foo`): the word
+/// right after a declaring keyword. Nothing for other text (`owner ["q"]` declares nothing).
 fn declared_name(file: FileId, at: usize, text: &str) -> Option<Ident> {
-    let mut words = text
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty());
-    let _keyword = words.next()?;
-    let name = words.next()?;
-    let offset = text.find(name)?;
+    let keyword_len = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let declares = Keyword::from_lexeme(&text[..keyword_len]).is_some_and(|k| {
+        matches!(
+            k,
+            Keyword::Param
+                | Keyword::Const
+                | Keyword::Let
+                | Keyword::Step
+                | Keyword::Output
+                | Keyword::Fn
+                | Keyword::Workflow
+        )
+    });
+    if !declares {
+        return None;
+    }
+    let rest = &text[keyword_len..];
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    let name_len = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let name = &trimmed[..name_len];
+    let offset = keyword_len + (rest.len() - trimmed.len());
+    if name.is_empty() || super::keywords::is_reserved(name) {
+        return None;
+    }
     name.chars()
         .next()
         .filter(|c| c.is_ascii_alphabetic() || *c == '_')
@@ -125,14 +147,19 @@ fn declared_name(file: FileId, at: usize, text: &str) -> Option<Ident> {
 fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problems: &mut Problems) -> Option<Workflow> {
     let open = chunk.find('{')?;
     let close = chunk.rfind('}')?;
-    if close <= open {
+    if close <= open || !super::build::is_blank(&chunk[close + 1..]) {
         return None;
     }
     let header = chunk[..open].trim();
     let name_text = header.strip_prefix("workflow")?.trim();
-    if name_text.is_empty() || !name_text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    let starts_like_a_name = name_text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if !starts_like_a_name
+        || !name_text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || super::keywords::is_reserved(name_text)
+    {
         return None;
     }
+    let errors_before = problems.error_count();
     let name_at = start + chunk.find(name_text)?;
     let name = Ident {
         name: name_text.to_string(),
@@ -169,7 +196,7 @@ fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problem
                 }
             }
             Err(error) => {
-                problems.push(file, translate(file, a, seg, &error));
+                problems.push(file, translate(file, text, a, seg, &error));
                 let trimmed = seg.trim_start();
                 let lead = seg.len() - trimmed.len();
                 body.push(Stmt {
@@ -181,6 +208,11 @@ fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problem
                 });
             }
         }
+    }
+    // The workflow as a whole did not parse: if no statement shows why, the problem is
+    // between them, and the caller reports the whole item's error instead.
+    if problems.error_count() == errors_before {
+        return None;
     }
     Some(Workflow {
         doc: None,
@@ -221,7 +253,7 @@ pub fn parse_expr(file: FileId, text: &str, problems: &mut Problems) -> Expr {
             e
         }
         Err(error) => {
-            problems.push(file, translate(file, 0, text, &error));
+            problems.push(file, translate(file, text, 0, text, &error));
             Expr {
                 kind: ExprKind::Error,
                 span: Span::new(file, 0, text.len()),

@@ -3,6 +3,7 @@
 //! (which recurses) sees the text, and the offsets used to recover from syntax errors.
 
 use super::error::SyntaxError;
+use super::keywords::Keyword;
 use super::span::{FileId, Span};
 
 /// More nested brackets or prefix operators than this is an error (E0016).
@@ -37,10 +38,6 @@ struct Open {
     run: usize,
 }
 
-const STMT_WORDS: &[&str] = &["param", "const", "let", "step", "output", "foreach", "while"];
-const ITEM_WORDS: &[&str] = &["import", "fn", "workflow"];
-const OPERATOR_WORDS: &[&str] = &["if", "then", "else", "and", "or", "not", "in", "for"];
-
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -55,6 +52,12 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut depth = 0usize;
     let mut prev_operand = false;
     let mut recent: Vec<(usize, usize)> = Vec::new(); // last words (start, end)
+                                                      // `step` seen, its name not yet; then the name, whose next token must be `{`.
+    let mut after_step = false;
+    let mut step_name: Option<(usize, usize)> = None;
+    // The first `}` indented less than the line of the `{` it closes (rustc's heuristic
+    // for "which block is really unclosed").
+    let mut suspect: Option<Suspect> = None;
     let mut i = 0usize;
     let span = |a: usize, b: usize| Span::new(file, a, b);
     macro_rules! fail {
@@ -66,6 +69,32 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     while i < bytes.len() {
         let in_string = matches!(stack.last(), Some(Open { kind: Kind::Str, .. }));
         let b = bytes[i];
+        if !in_string {
+            let blank = matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+                || (b == b'/' && matches!(bytes.get(i + 1), Some(b'/' | b'*')));
+            if let Some((name_start, name_end)) = step_name.filter(|_| !blank) {
+                step_name = None;
+                // Other characters (NUL, typographic quotes) are the parser's to report.
+                if b != b'{' && b.is_ascii_graphic() {
+                    let name = &text[name_start..name_end];
+                    fail!(
+                        name_start,
+                        SyntaxError::Unexpected {
+                            expected: "`{` after the step name".into(),
+                            found: super::expected::found_at(text, i).0,
+                            span: span(name_start, name_end),
+                            help: Some(format!(
+                                "a step's clauses are in braces: write `step {name} {{`, and `}}` after its last clause"
+                            )),
+                        }
+                    );
+                    return out;
+                }
+            }
+            if after_step && !blank && !(b.is_ascii_alphabetic() || b == b'_') {
+                after_step = false;
+            }
+        }
         if in_string {
             match b {
                 b'\\' => i += 2,
@@ -166,6 +195,9 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 };
                 match stack.last() {
                     Some(open) if open.kind == want || (want == Kind::Brace && open.kind == Kind::Interp) => {
+                        if suspect.is_none() && open.kind == Kind::Brace {
+                            suspect = outdented_close(text, &stack, i);
+                        }
                         stack.pop();
                         depth = depth.saturating_sub(1);
                     }
@@ -221,10 +253,15 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     i += 1;
                 }
                 let word = &text[start..i];
-                if depth == 0 && ITEM_WORDS.contains(&word) {
+                let keyword = Keyword::from_lexeme(word);
+                if after_step && keyword.is_none() {
+                    step_name = Some((start, i));
+                }
+                after_step = keyword == Some(Keyword::Step);
+                if depth == 0 && keyword.is_some_and(Keyword::starts_item) {
                     out.item_starts.push(doc_start(text, start));
                 }
-                if STMT_WORDS.contains(&word) {
+                if keyword.is_some_and(Keyword::starts_stmt) {
                     if depth == 1 {
                         out.stmt_starts.push(doc_start(text, start));
                     }
@@ -240,7 +277,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     );
                     return out;
                 }
-                prev_operand = !OPERATOR_WORDS.contains(&word);
+                prev_operand = !keyword.is_some_and(Keyword::expects_operand);
                 if recent.len() == 6 {
                     recent.remove(0);
                 }
@@ -268,6 +305,19 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         );
         return out;
     }
+    if let (Some(sus), Some(Open { kind: Kind::Brace, .. })) = (&suspect, stack.last()) {
+        fail!(
+            sus.open,
+            SyntaxError::UnclosedByIndent {
+                what: sus.what.clone(),
+                open: span(sus.open, sus.open + 1),
+                close: span(sus.close, sus.close + 1),
+                close_label: sus.label.clone(),
+                help: Some(sus.help.clone()),
+            }
+        );
+        return out;
+    }
     if let Some(open) = stack.last() {
         let (close, _) = closer(open.kind);
         let end = text.len();
@@ -283,6 +333,77 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         );
     }
     out
+}
+
+/// A `{` whose `}` is probably another block's, by indentation.
+struct Suspect {
+    open: usize,
+    what: String,
+    close: usize,
+    label: String,
+    help: String,
+}
+
+/// The indentation (in bytes) of the line holding `at`, and where that line starts.
+fn indent_of_line(text: &str, at: usize) -> (usize, usize) {
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let indent = text[line_start..]
+        .bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    (indent, line_start)
+}
+
+fn line_number(text: &str, at: usize) -> usize {
+    text[..at].bytes().filter(|b| *b == b'\n').count() + 1
+}
+
+/// If the `}` at `close` (closing the last brace of `stack`) starts its line and is
+/// indented less than the line of its `{`, what to say about that pair.
+fn outdented_close(text: &str, stack: &[Open], close: usize) -> Option<Suspect> {
+    let (open, outer) = stack.split_last()?;
+    let (close_indent, close_line_start) = indent_of_line(text, close);
+    if close_line_start + close_indent != close {
+        return None;
+    }
+    let (open_indent, _) = indent_of_line(text, open.at);
+    if close_indent >= open_indent {
+        return None;
+    }
+    let line = line_number(text, close);
+    let like = outer
+        .iter()
+        .rev()
+        .find(|o| o.kind == Kind::Brace && indent_of_line(text, o.at).0 == close_indent);
+    let label = match like {
+        Some(o) => format!("the `}}` on line {line} is indented like {}", o.what),
+        None => format!("the `}}` on line {line} is indented less than the `{{`"),
+    };
+    // Where the block probably ends: the first later line indented no deeper than its `{`.
+    let after_open = text[open.at..].find('\n').map_or(text.len(), |n| open.at + n + 1);
+    let mut end_line = None;
+    let mut at = after_open;
+    while at < close_line_start {
+        let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let content = &text[at..line_end];
+        let indent = content.bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        if !content.trim().is_empty() && indent <= open_indent {
+            end_line = Some(line_number(text, at));
+            break;
+        }
+        at = line_end + 1;
+    }
+    let help = match end_line {
+        Some(n) => format!("add `}}` to close {} before line {n}", open.what),
+        None => format!("add `}}` where {} should end", open.what),
+    };
+    Some(Suspect {
+        open: open.at,
+        what: open.what.clone(),
+        close,
+        label,
+        help,
+    })
 }
 
 fn closer(kind: Kind) -> (char, char) {
@@ -402,6 +523,24 @@ mod tests {
         assert_eq!(codes(&ifs), ["E0016"]);
         let chain = format!("workflow w {{ let x = 1{} }}", " - 1".repeat(100_000));
         assert!(codes(&chain).is_empty());
+    }
+
+    #[test]
+    fn step_name_must_be_followed_by_a_brace() {
+        assert_eq!(codes("workflow w {\n  step a\n    run \"x\"\n  }\n}"), ["E0010"]);
+        assert!(codes("workflow w { step a /* c */ { run \"x\" } step b // c\n { } }").is_empty());
+    }
+
+    #[test]
+    fn an_outdented_close_names_the_unclosed_block() {
+        let s = scan(
+            FileId(0),
+            "workflow w {\n  step a {\n    run \"a\"\n  step b {\n  }\n}\n",
+        );
+        assert!(matches!(
+            s.errors.as_slice(),
+            [SyntaxError::UnclosedByIndent { what, .. }] if what == "step `a`"
+        ));
     }
 
     #[test]
