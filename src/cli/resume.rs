@@ -76,12 +76,18 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
             message: format!("{message} (the run was of `{}` in `{}`)", run.workflow, run.file),
             help,
         },
-        other @
-(CliError::Unreadable { .. } | CliError::Param { .. } | CliError::Compile { ..
-} | CliError::NotFound { .. } | CliError::RunState { .. } |
-CliError::ResumeParams { .. } | CliError::Output { .. } | CliError::Internal {
-.. } | CliError::Runtime(_) | CliError::UnknownCode { .. } | CliError::Usage {
-.. } | CliError::Store(_)) => other,
+        other @ (CliError::Unreadable { .. }
+        | CliError::Param { .. }
+        | CliError::Compile { .. }
+        | CliError::NotFound { .. }
+        | CliError::RunState { .. }
+        | CliError::ResumeParams { .. }
+        | CliError::Output { .. }
+        | CliError::Internal { .. }
+        | CliError::Runtime(_)
+        | CliError::UnknownCode { .. }
+        | CliError::Usage { .. }
+        | CliError::Store(_)) => other,
     })?;
     let wf = ir.workflow(workflow);
     let forced = match &args.from {

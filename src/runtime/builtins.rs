@@ -217,10 +217,15 @@ fn build(
             for item in items.iter() {
                 match item {
                     Value::List(inner) => out.extend(inner.iter().cloned()),
-                    other @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) |
-Value::Duration(_) | Value::Date(_) | Value::Map(_) | Value::Record(_) |
-Value::None) => out.push(other.clone()),
+                    other @ (Value::Int(_)
+                    | Value::Float(_)
+                    | Value::Bool(_)
+                    | Value::Str(_)
+                    | Value::Duration(_)
+                    | Value::Date(_)
+                    | Value::Map(_)
+                    | Value::Record(_)
+                    | Value::None) => out.push(other.clone()),
                 }
                 budget.check_list(out.len())?;
             }

@@ -183,10 +183,15 @@ impl Evaluator<'_, '_> {
                 for (k, v) in entries {
                     let key = match self.eval(k, locals)? {
                         Value::Str(s) => s.to_string(),
-                        other @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Duration(_) |
-Value::Date(_) | Value::List(_) | Value::Map(_) | Value::Record(_) |
-Value::None) => other.to_text(),
+                        other @ (Value::Int(_)
+                        | Value::Float(_)
+                        | Value::Bool(_)
+                        | Value::Duration(_)
+                        | Value::Date(_)
+                        | Value::List(_)
+                        | Value::Map(_)
+                        | Value::Record(_)
+                        | Value::None) => other.to_text(),
                     };
                     out.push((key, self.eval(v, locals)?));
                 }

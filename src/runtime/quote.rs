@@ -34,18 +34,26 @@ pub fn render_value_for_shell(v: &Value, raw: bool) -> Result<String, EvalError>
                 Value::List(_) | Value::Map(_) | Value::Record(_) => {
                     Err(EvalError::Invalid("only lists of scalars can be interpolated".into()))
                 }
-                scalar @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) |
-Value::Duration(_) | Value::Date(_) | Value::None) => Ok(quote_word(&scalar.to_text()).into_owned()),
+                scalar @ (Value::Int(_)
+                | Value::Float(_)
+                | Value::Bool(_)
+                | Value::Str(_)
+                | Value::Duration(_)
+                | Value::Date(_)
+                | Value::None) => Ok(quote_word(&scalar.to_text()).into_owned()),
             })
             .collect::<Result<Vec<_>, _>>()?
             .join(" ")),
         Value::Map(_) | Value::Record(_) => Err(EvalError::Invalid(
             "maps and records cannot be interpolated; use `to_json(…)`".into(),
         )),
-        scalar @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) |
-Value::Duration(_) | Value::Date(_) | Value::None) => Ok(quote_word(&scalar.to_text()).into_owned()),
+        scalar @ (Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Str(_)
+        | Value::Duration(_)
+        | Value::Date(_)
+        | Value::None) => Ok(quote_word(&scalar.to_text()).into_owned()),
     }
 }
 

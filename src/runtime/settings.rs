@@ -110,10 +110,15 @@ fn violates(rule: Rule, v: &Value) -> Option<&'static str> {
 fn describe(v: &Value) -> String {
     match v {
         Value::Duration(ms) => format_duration(*ms),
-        other @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) |
-Value::Date(_) | Value::List(_) | Value::Map(_) | Value::Record(_) |
-Value::None) => other.to_text(),
+        other @ (Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Str(_)
+        | Value::Date(_)
+        | Value::List(_)
+        | Value::Map(_)
+        | Value::Record(_)
+        | Value::None) => other.to_text(),
     }
 }
 

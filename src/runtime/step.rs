@@ -411,10 +411,15 @@ async fn prepare_and_run(
         Action::Exec(e) => {
             let argv = match eval::eval(&env, Some(frame), e, &mut budget)? {
                 Value::List(items) => items.iter().map(Value::to_text).collect::<Vec<_>>(),
-                other @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) |
-Value::Duration(_) | Value::Date(_) | Value::Map(_) | Value::Record(_) |
-Value::None) => vec![other.to_text()],
+                other @ (Value::Int(_)
+                | Value::Float(_)
+                | Value::Bool(_)
+                | Value::Str(_)
+                | Value::Duration(_)
+                | Value::Date(_)
+                | Value::Map(_)
+                | Value::Record(_)
+                | Value::None) => vec![other.to_text()],
             };
             if argv.is_empty() {
                 return Ok(Try::Failed("`exec` was given an empty argv".into()));

@@ -109,9 +109,9 @@ impl Value {
             Value::Map(_) | Value::Record(_) => self.write_json(out, max),
             Value::Str(s) => push_within(out, s, max),
             Value::None => true,
-            scalar @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Duration(_) |
-Value::Date(_)) => push_within(out, &scalar.to_text(), max),
+            scalar @ (Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Duration(_) | Value::Date(_)) => {
+                push_within(out, &scalar.to_text(), max)
+            }
         }
     }
 
@@ -146,9 +146,12 @@ Value::Date(_)) => push_within(out, &scalar.to_text(), max),
                 out.push('}');
             }
             Value::Str(s) => return json_string(out, s, max),
-            scalar @
-(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Duration(_) |
-Value::Date(_) | Value::None) => return push_within(out, &scalar.to_json().to_string(), max),
+            scalar @ (Value::Int(_)
+            | Value::Float(_)
+            | Value::Bool(_)
+            | Value::Duration(_)
+            | Value::Date(_)
+            | Value::None) => return push_within(out, &scalar.to_json().to_string(), max),
         }
         out.len() <= max
     }

@@ -834,7 +834,23 @@ impl Parser<'_> {
                 ExprKind::Int(n) => n.checked_neg().map(ExprKind::Int),
                 ExprKind::Float(f) => Some(ExprKind::Float(-f)),
                 ExprKind::Duration(d) => d.checked_neg().map(ExprKind::Duration),
-                _ => None,
+                ExprKind::Bool(_)
+                | ExprKind::None
+                | ExprKind::Str(_)
+                | ExprKind::RawStr(_)
+                | ExprKind::Date(_)
+                | ExprKind::List(_)
+                | ExprKind::Map(_)
+                | ExprKind::Record(_)
+                | ExprKind::Name(_)
+                | ExprKind::Field(..)
+                | ExprKind::Index(..)
+                | ExprKind::Call { .. }
+                | ExprKind::Unary(..)
+                | ExprKind::Binary(..)
+                | ExprKind::If(..)
+                | ExprKind::Comprehension { .. }
+                | ExprKind::Error => None,
             };
             if let Some(kind) = folded {
                 acc = Expr { kind, span };
@@ -950,7 +966,25 @@ impl Parser<'_> {
                         1 + u32::try_from(parts.iter().filter(|p| matches!(p, StrPart::Interp(_))).count())
                             .unwrap_or(MAX_DEPTH)
                     }
-                    _ => 1,
+                    ExprKind::Int(_)
+                    | ExprKind::Float(_)
+                    | ExprKind::Bool(_)
+                    | ExprKind::None
+                    | ExprKind::RawStr(_)
+                    | ExprKind::Duration(_)
+                    | ExprKind::Date(_)
+                    | ExprKind::List(_)
+                    | ExprKind::Map(_)
+                    | ExprKind::Record(_)
+                    | ExprKind::Name(_)
+                    | ExprKind::Field(..)
+                    | ExprKind::Index(..)
+                    | ExprKind::Call { .. }
+                    | ExprKind::Unary(..)
+                    | ExprKind::Binary(..)
+                    | ExprKind::If(..)
+                    | ExprKind::Comprehension { .. }
+                    | ExprKind::Error => 1,
                 };
                 Some((e, depth))
             }
@@ -1275,6 +1309,23 @@ fn plain(e: Expr) -> Option<String> {
             Some(out)
         }
         ExprKind::RawStr(s) => Some(s),
-        _ => None,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None
+        | ExprKind::Duration(_)
+        | ExprKind::Date(_)
+        | ExprKind::List(_)
+        | ExprKind::Map(_)
+        | ExprKind::Record(_)
+        | ExprKind::Name(_)
+        | ExprKind::Field(..)
+        | ExprKind::Index(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Unary(..)
+        | ExprKind::Binary(..)
+        | ExprKind::If(..)
+        | ExprKind::Comprehension { .. }
+        | ExprKind::Error => None,
     }
 }
