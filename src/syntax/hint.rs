@@ -218,13 +218,14 @@ fn body_of(text: &str, open: usize) -> Option<Body> {
     if text.as_bytes()[open] != b'{' {
         return None;
     }
-    let line_start = text[..open].rfind('\n').map_or(0, |n| n + 1);
-    let header = text[line_start..open].trim_start();
+    // The header starts after the line break or brace before it, so a step written on the
+    // workflow's line (`workflow w { step s {`) is still a step.
+    let header_start = text[..open].rfind(['\n', '{', '}']).map_or(0, |n| n + 1);
+    let header = text[header_start..open].trim_start();
     let first = header.split(|c: char| !is_word_byte(c as u8)).next()?;
     match first {
         "step" => Some(Body::Step),
         "workflow" | "foreach" | "while" | "if" | "else" => Some(Body::Workflow),
-        _ if header.starts_with('}') && header.contains("else") => Some(Body::Workflow),
         _ => None,
     }
 }
