@@ -28,6 +28,8 @@ mod tests;
 use std::collections::HashMap;
 
 pub use checked::Checked;
+/// The duration literal parser (`1h30m` → milliseconds), for the IR's run-time durations.
+pub use crate::syntax::build::parse_duration;
 use error::{CheckError, CheckWarning};
 pub use program::*;
 use ty::Type;
