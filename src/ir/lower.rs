@@ -24,8 +24,14 @@ use crate::check::{Dependent, FastMap, Program, ScopeLevel, StepId};
 pub fn lower(checked: &Checked<'_>) -> Ir {
     let (tree, program) = (checked.tree(), checked.program());
     let lowerer = Lowerer { program };
+    let mut placed = lowerer.place_edges();
     Ir {
-        workflows: tree.workflows.iter().map(|wf| lowerer.workflow(wf)).collect(),
+        workflows: tree
+            .workflows
+            .iter()
+            .zip(&mut placed)
+            .map(|(wf, edges)| lowerer.workflow(wf, edges))
+            .collect(),
         fns: tree.fns.iter().map(|f| lowerer.function(f)).collect(),
         symbols: super::Symbols::of(program),
     }
@@ -67,7 +73,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn workflow(&self, wf: &TWorkflow) -> IrWorkflow {
+    fn workflow(&self, wf: &TWorkflow, edges: &mut Placed) -> IrWorkflow {
         let info = self.program.workflow(wf.id);
         let init = wf
             .init
@@ -96,8 +102,7 @@ impl Lowerer<'_> {
                 }
             })
             .collect();
-        let mut edges = self.place_edges(wf.id);
-        let body = self.body(&wf.body, &[], &mut edges);
+        let body = self.body(&wf.body, &[], edges);
         let outputs = wf
             .outputs
             .iter()
@@ -135,14 +140,13 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Groups the workflow's dependencies by the body holding both (lifted) ends.
-    fn place_edges(&self, wf: crate::check::WorkflowId) -> Placed {
-        let mut placed = Placed::default();
+    /// Groups the dependencies of each workflow (by [`WorkflowId`](crate::check::WorkflowId))
+    /// by the body holding both (lifted) ends.
+    fn place_edges(&self) -> Vec<Placed> {
+        let mut placed: Vec<Placed> = Vec::new();
+        placed.resize_with(self.program.workflows.len(), Placed::default);
         for dep in &self.program.dependencies {
             let from_info = self.program.step(dep.from);
-            if from_info.workflow != wf {
-                continue;
-            }
             let (to_chain, to_key) = match dep.to {
                 Dependent::Step(s) => (&self.program.step(s).scopes, NodeKey::Step(s)),
                 Dependent::Scope(s) => (&self.program.scopes[s.0 as usize].levels, NodeKey::Scope(s.0)),
@@ -159,7 +163,7 @@ impl Lowerer<'_> {
             }
             let lifted = from != NodeKey::Step(dep.from) || to != to_key;
             let body = if k == 0 { None } else { Some(from_chain[k - 1]) };
-            placed.entry(body).or_default().push(PlacedEdge {
+            placed[from_info.workflow.0 as usize].entry(body).or_default().push(PlacedEdge {
                 from,
                 to,
                 edge: Edge {

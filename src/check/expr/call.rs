@@ -217,11 +217,11 @@ impl Checker<'_> {
         let mut placed: Vec<Arg<'_>> = arg_types
             .iter()
             .zip(args)
-            .map(|(ty, a)| Arg { ty: *ty, span: a.span })
+            .map(|(ty, a)| Arg { ty, span: a.span })
             .collect();
         for ((id, a), ty) in named.iter().zip(named_types) {
             match params.iter().position(|p| *p == id.name) {
-                Some(i) if i == placed.len() => placed.push(Arg { ty: *ty, span: a.span }),
+                Some(i) if i == placed.len() => placed.push(Arg { ty, span: a.span }),
                 Some(_) => {
                     self.error(CheckError::BadArguments {
                         message: format!("argument `{}` of `{name}` is out of order", id.name),
