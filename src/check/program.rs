@@ -67,6 +67,8 @@ pub struct StepInfo {
     pub deps: Vec<StepId>,
     /// The workflow called, for `call` steps.
     pub calls: Option<WorkflowId>,
+    /// Its position among the steps and scopes of the body it is in.
+    pub slot: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -145,6 +147,8 @@ pub struct ScopeInfo {
     pub levels: Vec<ScopeLevel>,
     /// Steps its header (iterables, condition, `with`/`next` values) refers to.
     pub deps: Vec<StepId>,
+    /// Its position among the steps and scopes of the body it is in.
+    pub slot: u32,
 }
 
 impl Program {

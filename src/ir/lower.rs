@@ -178,16 +178,11 @@ impl Lowerer<'_> {
 
     fn body(&self, b: &TBody, levels: &[ScopeLevel], edges: &mut Placed) -> Body {
         let mut body = Body::default();
-        let mut index: FastMap<NodeKey, NodeIndex> = FastMap::default();
         for node in &b.nodes {
             let node = match node {
-                TNode::Step(step) => {
-                    index.insert(NodeKey::Step(step.id), NodeIndex::new(body.graph.node_count()));
-                    Node::Step(Box::new(self.step(step, levels)))
-                }
+                TNode::Step(step) => Node::Step(Box::new(self.step(step, levels))),
                 TNode::Foreach(l) => {
                     let inner = [levels, &[ScopeLevel::Foreach(l.id)]].concat();
-                    index.insert(NodeKey::Scope(l.id.0), NodeIndex::new(body.graph.node_count()));
                     Node::Foreach(IrForeach {
                         id: l.id,
                         span: l.span,
@@ -198,7 +193,6 @@ impl Lowerer<'_> {
                 }
                 TNode::While(l) => {
                     let inner = [levels, &[ScopeLevel::While(l.id)]].concat();
-                    index.insert(NodeKey::Scope(l.id.0), NodeIndex::new(body.graph.node_count()));
                     Node::While(IrWhile {
                         id: l.id,
                         span: l.span,
@@ -210,7 +204,6 @@ impl Lowerer<'_> {
                     })
                 }
                 TNode::If(i) => {
-                    index.insert(NodeKey::Scope(i.id.0), NodeIndex::new(body.graph.node_count()));
                     let branch_levels = |n: usize| {
                         [levels, &[ScopeLevel::Branch(i.id, u32::try_from(n).unwrap_or(u32::MAX))]].concat()
                     };
@@ -240,17 +233,25 @@ impl Lowerer<'_> {
         body.lets = b.lets.iter().map(|(v, e)| (*v, self.expr(e, levels))).collect();
         let key = levels.last().copied();
         let mut seen: std::collections::HashSet<_, rustc_hash::FxBuildHasher> = std::collections::HashSet::default();
-        // Both ends of an edge placed in this body are nodes of it: the checker recorded a
-        // dependency only between steps and scopes of one workflow, and placing lifted each
-        // end to the outermost level the two do not share.
+        // Both ends of an edge placed in this body are nodes of it (placing lifted each end
+        // to the outermost level the two do not share), at the slot the checker gave them
+        // when it put them in this body.
         for placed in edges.remove(&key).unwrap_or_default() {
-            if let (Some(&a), Some(&b)) = (index.get(&placed.from), index.get(&placed.to)) {
-                if seen.insert((a, b, placed.edge.kind)) {
-                    body.graph.add_edge(a, b, placed.edge);
-                }
+            let (a, b) = (self.node_index(placed.from), self.node_index(placed.to));
+            if seen.insert((a, b, placed.edge.kind)) {
+                body.graph.add_edge(a, b, placed.edge);
             }
         }
         body
+    }
+
+    /// The index of a step's or scope's node in the graph of its body.
+    fn node_index(&self, key: NodeKey) -> NodeIndex {
+        let slot = match key {
+            NodeKey::Step(s) => self.program.step(s).slot,
+            NodeKey::Scope(s) => self.program.scopes[s as usize].slot,
+        };
+        NodeIndex::new(slot as usize)
     }
 
     fn step(&self, step: &TStep, levels: &[ScopeLevel]) -> IrStep {

@@ -74,6 +74,16 @@ pub struct TBody {
     pub lets: Vec<(BindingId, TExpr)>,
 }
 
+impl TBody {
+    /// The position the next node pushed will have.
+    #[must_use]
+    pub fn slot(&self) -> u32 {
+        u32::try_from(self.nodes.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// A node of a body; its position in [`TBody::nodes`] is the `slot` of its
+/// [`StepInfo`](crate::check::StepInfo) or [`ScopeInfo`](crate::check::ScopeInfo).
 #[derive(Clone, Debug)]
 pub enum TNode {
     Step(Box<TStep>),

@@ -234,6 +234,7 @@ impl Checker<'_> {
                 }
                 StmtKind::Step(step) => {
                     if let Some(node) = self.check_step(step, env, ctx) {
+                        self.program.steps[node.id.0 as usize].slot = out.slot();
                         out.nodes.push(TNode::Step(Box::new(node)));
                     }
                 }
@@ -263,6 +264,7 @@ impl Checker<'_> {
                     let (body, _) = self.check_body(&l.body, env, ctx, Place::Foreach);
                     ctx.levels.pop();
                     ctx.locals.truncate(saved_inner);
+                    self.program.scopes[id.0 as usize].slot = out.slot();
                     out.nodes.push(TNode::Foreach(TForeach {
                         id,
                         span: stmt.span,
@@ -307,6 +309,7 @@ impl Checker<'_> {
                     let (body, next) = self.check_body(&l.body, env, ctx, Place::While);
                     ctx.levels.pop();
                     ctx.locals.truncate(saved_inner);
+                    self.program.scopes[id.0 as usize].slot = out.slot();
                     out.nodes.push(TNode::While(TWhile {
                         id,
                         span: stmt.span,
@@ -351,6 +354,7 @@ impl Checker<'_> {
                         ctx.levels.pop();
                         body
                     });
+                    self.program.scopes[id.0 as usize].slot = out.slot();
                     out.nodes.push(TNode::If(TIf {
                         id,
                         span: stmt.span,

@@ -143,6 +143,7 @@ impl<'a> Checker<'a> {
                         ignore_failure: ignore,
                         deps: Vec::new(),
                         calls: None,
+                        slot: 0,
                     });
                     self.sites.steps.insert(step.name.span, id);
                     self.program.workflows[wid.0 as usize].steps.push(id);
@@ -195,6 +196,7 @@ impl<'a> Checker<'a> {
             span,
             levels: levels.to_vec(),
             deps: Vec::new(),
+            slot: 0,
         });
         self.sites.scopes.insert(span, id);
         if let Some(outer) = levels.last() {
