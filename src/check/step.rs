@@ -128,13 +128,11 @@ impl Checker<'_> {
                     }
                 } else {
                     let argv = self.expr(e, env, ctx);
-                    match &argv.ty {
-                        Type::List(inner) if inner.is_scalar() || inner.is_vague() => {}
-                        Type::Error => {}
-                        t => {
-                            let t = t.clone();
-                            self.require(&t, &Type::list(Type::String), e.span, "`exec`'s argv");
-                        }
+                    let fits = argv.ty == Type::Error
+                        || matches!(&argv.ty, Type::List(inner) if inner.is_scalar() || inner.is_vague());
+                    if !fits {
+                        let t = argv.ty.clone();
+                        self.require(&t, &Type::list(Type::String), e.span, "`exec`'s argv");
                     }
                     argv
                 };

@@ -293,25 +293,19 @@ impl Checker<'_> {
             match part {
                 StrPart::Lit(s) => out.push(TStrPart::Lit(s.clone())),
                 StrPart::Interp(inner) => {
-                    let node = self.expr(inner, env, ctx);
+                    let mut node = self.expr(inner, env, ctx);
                     self.check_interpolable(&node.ty, inner.span);
                     let positional = matches!(&inner.kind, ExprKind::Call { args, .. } if !args.is_empty());
-                    out.push(match node.kind {
-                        TExprKind::CallBuiltin(Builtin::Raw, mut args) if positional && !args.is_empty() => {
-                            TStrPart::Value {
+                    if let (true, TExprKind::CallBuiltin(Builtin::Raw, args)) = (positional, &mut node.kind) {
+                        if !args.is_empty() {
+                            out.push(TStrPart::Value {
                                 expr: args.swap_remove(0),
                                 raw: true,
-                            }
+                            });
+                            continue;
                         }
-                        kind => TStrPart::Value {
-                            expr: TExpr {
-                                kind,
-                                ty: node.ty,
-                                span: node.span,
-                            },
-                            raw: false,
-                        },
-                    });
+                    }
+                    out.push(TStrPart::Value { expr: node, raw: false });
                 }
             }
         }
