@@ -27,9 +27,9 @@ mod tests;
 
 use std::collections::HashMap;
 
-pub use checked::Checked;
 /// The duration literal parser (`1h30m` → milliseconds), for the IR's run-time durations.
 pub use crate::syntax::build::parse_duration;
+pub use checked::Checked;
 use error::{CheckError, CheckWarning};
 pub use program::*;
 use ty::Type;

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 
 use super::error::CheckError;
 use super::expr::{Ctx, StepRefs};
-use super::ty::Type;
 use super::tree::{FailureMode, TAction, TEmit, TExpr, TExprKind, TRetry, TStep, TStrPart};
-use super::{graph, BindingId, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv, WorkflowId};
+use super::ty::Type;
+use super::{
+    graph, BindingId, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv, WorkflowId,
+};
 use crate::base::span::Span;
 use crate::diagnostics::suggest::did_you_mean;
 use crate::syntax::ast::{ClauseKind, Expr, ExprKind, Ident, Step};

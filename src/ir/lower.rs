@@ -163,15 +163,18 @@ impl Lowerer<'_> {
             }
             let lifted = from != NodeKey::Step(dep.from) || to != to_key;
             let body = if k == 0 { None } else { Some(from_chain[k - 1]) };
-            placed[from_info.workflow.0 as usize].entry(body).or_default().push(PlacedEdge {
-                from,
-                to,
-                edge: Edge {
-                    kind: if dep.after { EdgeKind::After } else { EdgeKind::Data },
-                    lifted,
-                    span: dep.span,
-                },
-            });
+            placed[from_info.workflow.0 as usize]
+                .entry(body)
+                .or_default()
+                .push(PlacedEdge {
+                    from,
+                    to,
+                    edge: Edge {
+                        kind: if dep.after { EdgeKind::After } else { EdgeKind::Data },
+                        lifted,
+                        span: dep.span,
+                    },
+                });
         }
         placed
     }
@@ -205,7 +208,11 @@ impl Lowerer<'_> {
                 }
                 TNode::If(i) => {
                     let branch_levels = |n: usize| {
-                        [levels, &[ScopeLevel::Branch(i.id, u32::try_from(n).unwrap_or(u32::MAX))]].concat()
+                        [
+                            levels,
+                            &[ScopeLevel::Branch(i.id, u32::try_from(n).unwrap_or(u32::MAX))],
+                        ]
+                        .concat()
                     };
                     let branches = i
                         .branches
@@ -347,12 +354,9 @@ impl Lowerer<'_> {
                     .map(|(k, v)| (self.expr(k, levels), self.expr(v, levels)))
                     .collect(),
             ),
-            TExprKind::Record(fields) => IrExprKind::Record(
-                fields
-                    .iter()
-                    .map(|(n, v)| (n.clone(), self.expr(v, levels)))
-                    .collect(),
-            ),
+            TExprKind::Record(fields) => {
+                IrExprKind::Record(fields.iter().map(|(n, v)| (n.clone(), self.expr(v, levels))).collect())
+            }
             TExprKind::Var(b) => IrExprKind::Var(*b),
             TExprKind::Step(s) => self.step_ref(*s, levels),
             TExprKind::Field(base, field) => IrExprKind::Field(self.boxed(base, levels), field.clone()),

@@ -76,7 +76,10 @@ impl Checker<'_> {
         match target {
             Some(Resolution::Fn(fid)) => {
                 let ty = self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx);
-                (TExprKind::CallFn(fid, self.fn_slots(fid, arg_nodes, named, named_nodes, callee.span)), ty)
+                (
+                    TExprKind::CallFn(fid, self.fn_slots(fid, arg_nodes, named, named_nodes, callee.span)),
+                    ty,
+                )
             }
             Some(Resolution::Builtin(builtin)) => {
                 let ty = self.call_builtin(builtin, span, args, &arg_types, named, &named_types);

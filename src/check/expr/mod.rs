@@ -6,8 +6,8 @@ mod resolve;
 
 use super::builtins::{self, Arg, Builtin};
 use super::error::CheckError;
-use super::ty::Type;
 use super::tree::{TExpr, TExprKind, TStrPart};
+use super::ty::Type;
 use super::types::{assignable, is_interpolable, is_ordered, join};
 use super::{BindingKind, Checker, Edge, FnId, Node, Resolution, ScopeLevel, StepId, Target, WfEnv};
 use crate::base::ids::ModuleId;

@@ -175,7 +175,13 @@ impl Checker<'_> {
         Type::Record(fields)
     }
 
-    pub(in crate::check) fn field(&mut self, base: &Expr, field: &Ident, env: &WfEnv, ctx: &mut Ctx) -> (TExprKind, Type) {
+    pub(in crate::check) fn field(
+        &mut self,
+        base: &Expr,
+        field: &Ident,
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) -> (TExprKind, Type) {
         if let ExprKind::Name(id) = &base.kind {
             if let Some(Resolution::Module(m)) = self.lookup(&id.name, env, ctx) {
                 let member = self.scopes[m.0 as usize].fns.contains_key(&field.name);

@@ -58,7 +58,10 @@ pub enum TExprKind {
 pub enum TStrPart {
     Lit(String),
     /// An interpolation; `raw` for `${raw(x)}` (inserted without quoting), whose `expr` is `x`.
-    Value { expr: TExpr, raw: bool },
+    Value {
+        expr: TExpr,
+        raw: bool,
+    },
 }
 
 impl TExpr {

@@ -16,7 +16,9 @@ mod workflow;
 
 pub use expr::{TExpr, TExprKind, TStrPart};
 pub use step::{TAction, TBackoff, TEmit, TRetry, TStep};
-pub use workflow::{TBody, TBranch, TFn, TForeach, TIf, TInit, TInitKind, TNode, TOutput, TSettings, TStrategy, TWhile, TWorkflow};
+pub use workflow::{
+    TBody, TBranch, TFn, TForeach, TIf, TInit, TInitKind, TNode, TOutput, TSettings, TStrategy, TWhile, TWorkflow,
+};
 
 /// The operator and policy words of the language, as the checked tree names them (the
 /// checker takes them over from the parser unchanged).

@@ -32,10 +32,16 @@ pub enum TAction {
     Run(Vec<TStrPart>),
     Exec(TExpr),
     /// The callee's params, each with its value.
-    Call { workflow: WorkflowId, args: Vec<(BindingId, TExpr)> },
+    Call {
+        workflow: WorkflowId,
+        args: Vec<(BindingId, TExpr)>,
+    },
     Sleep(TExpr),
     /// `filter` binds the `signal` variable.
-    Wait { signal: TExpr, filter: Option<(BindingId, TExpr)> },
+    Wait {
+        signal: TExpr,
+        filter: Option<(BindingId, TExpr)>,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -62,13 +62,9 @@ impl Checker<'_> {
         let mut index: HashMap<BindingId, usize> = HashMap::new();
         for stmt in &wf.body {
             let (name, value, annotated, kind, init) = match &stmt.kind {
-                StmtKind::Param { name, default, .. } => (
-                    name,
-                    default.as_ref(),
-                    true,
-                    "a param default",
-                    TInitKind::ParamDefault,
-                ),
+                StmtKind::Param { name, default, .. } => {
+                    (name, default.as_ref(), true, "a param default", TInitKind::ParamDefault)
+                }
                 StmtKind::Const { name, value, ty } => (name, Some(value), ty.is_some(), "a const", TInitKind::Const),
                 StmtKind::Let { name, value, ty } => (name, Some(value), ty.is_some(), "a let", TInitKind::Let),
                 _ => continue,
@@ -419,12 +415,7 @@ impl Checker<'_> {
 
     /// The `let`s of a loop or branch body, ordered by their references; returns them in
     /// that (evaluation) order.
-    pub(in crate::check) fn body_lets(
-        &mut self,
-        body: &[Stmt],
-        env: &WfEnv,
-        ctx: &mut Ctx,
-    ) -> Vec<(BindingId, TExpr)> {
+    pub(in crate::check) fn body_lets(&mut self, body: &[Stmt], env: &WfEnv, ctx: &mut Ctx) -> Vec<(BindingId, TExpr)> {
         let lets: Vec<(&Ident, Option<&crate::syntax::ast::TypeExpr>, &Expr)> = body
             .iter()
             .filter_map(|s| match &s.kind {

@@ -45,9 +45,9 @@ impl Checker<'_> {
                 StmtKind::OnFailure(mode) => self.defaults.on_failure = Some(mode.node),
                 StmtKind::Strategy(s) => {
                     settings.strategy = Some(match &s.node {
-                        Strategy::Parallel(n) => {
-                            TStrategy::Parallel(n.as_ref().map(|n| self.positive_int(n, env, &mut ctx, "`parallel(N)`")))
-                        }
+                        Strategy::Parallel(n) => TStrategy::Parallel(
+                            n.as_ref().map(|n| self.positive_int(n, env, &mut ctx, "`parallel(N)`")),
+                        ),
                         Strategy::Sequential => TStrategy::Sequential,
                         Strategy::StrictSequential => TStrategy::StrictSequential,
                         Strategy::FirstOnly => TStrategy::FirstOnly,
