@@ -303,7 +303,10 @@ fn the_tree_resolves_names_and_types_every_expression() {
     assert!(
         a.problems.is_empty(),
         "{:?}",
-        a.problems.iter().map(|p| p.code()).collect::<Vec<_>>()
+        a.problems
+            .iter()
+            .map(crate::diagnostics::Problem::code)
+            .collect::<Vec<_>>()
     );
     let tree = a.checked().expect("checked").tree();
     let wf = &tree.workflows[0];

@@ -172,10 +172,7 @@ pub fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> Cl
             // otherwise it goes the way every CLI error goes (JSON object or header).
             if let (Some(span), Format::Human) = (error.span(), args.format) {
                 let code = error.exit_code();
-                eprintln!(
-                    "{}",
-                    crate::runtime::report::render(launch.sources, span, error, color).trim_end()
-                );
+                eprintln!("{}", crate::runtime::report::render(launch.sources, span, error, color).trim_end());
                 return Ok(code);
             }
             return Err(CliError::Runtime(Box::new(error)));

@@ -448,13 +448,7 @@ mod tests {
     fn run(name: &str, args: Vec<Value>) -> Result<Value, EvalError> {
         let ctx = EvalContext::capture();
         let mut budget = Budget::new(&Limits::default());
-        call(
-            Builtin::from_name(name).expect("a built-in"),
-            args,
-            Vec::new(),
-            &ctx,
-            &mut budget,
-        )
+        call(Builtin::from_name(name).expect("a built-in"), args, Vec::new(), &ctx, &mut budget)
     }
 
     fn small(name: &str, args: Vec<Value>) -> Result<Value, EvalError> {
