@@ -134,8 +134,6 @@ struct Sites {
     steps: FastMap<Span, StepId>,
     /// `foreach`/`while`/`if` statements (the statement's span) → their id.
     scopes: FastMap<Span, ScopeId>,
-    /// `call` steps → the workflow they call.
-    call_targets: FastMap<StepId, WorkflowId>,
 }
 
 /// The workflow-level policies the steps of the workflow being checked inherit.

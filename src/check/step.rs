@@ -256,7 +256,7 @@ impl Checker<'_> {
         env: &WfEnv,
         ctx: &mut Ctx,
     ) -> Option<(WorkflowId, Vec<(BindingId, TExpr)>)> {
-        let callee = self.sites.call_targets.get(&sid).copied();
+        let callee = self.program.step(sid).calls;
         let Some(callee) = callee else {
             for (_, e) in args {
                 self.expr(e, env, ctx);

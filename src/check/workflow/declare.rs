@@ -233,7 +233,6 @@ impl<'a> Checker<'a> {
                 continue;
             };
             self.wf_calls.push((wid, callee, span));
-            self.sites.call_targets.insert(sid, callee);
             let outputs = self.program.workflow(callee).outputs.clone();
             let step = &mut self.program.steps[sid.0 as usize];
             step.calls = Some(callee);
