@@ -27,8 +27,6 @@ mod tests;
 
 use std::collections::HashMap;
 
-/// The duration literal parser (`1h30m` → milliseconds), for the IR's run-time durations.
-pub use crate::syntax::build::parse_duration;
 pub use checked::Checked;
 use error::{CheckError, CheckWarning};
 pub use program::*;
