@@ -2,6 +2,7 @@
 
 use super::error::{CheckError, CheckWarning};
 use super::expr::{Ctx, StepRefs};
+use super::tree::TFn;
 use super::{graph, Checker, FnId, WfEnv};
 use crate::base::ids::ModuleId;
 use crate::check::module::Module;
@@ -50,8 +51,15 @@ impl Checker<'_> {
                 ctx.locals.push((name.name.clone(), *b));
                 self.used[b.0 as usize] = true;
             }
-            let found = self.expr(&f.body, &env, &mut ctx);
-            self.require(&found, &info.ret, f.body.span, "the function's result");
+            let body = self.expr(&f.body, &env, &mut ctx);
+            self.require(&body.ty, &info.ret, f.body.span, "the function's result");
+            self.fn_nodes[fid.0 as usize] = Some(TFn {
+                id: fid,
+                name: info.name.clone(),
+                params: info.params.iter().map(|(b, _)| *b).collect(),
+                body,
+                span: f.span,
+            });
         }
     }
 

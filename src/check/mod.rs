@@ -1,7 +1,8 @@
 //! Checking: name resolution, types, the step graph and warnings (E01xx–E03xx, W0xxx).
 //!
 //! [`check`] walks every module once the driver has parsed them, and returns a
-//! [`Program`] with every name resolved, while reporting every problem it finds.
+//! [`Program`] with every name resolved, while reporting every problem it finds. As it
+//! checks, it builds the checked tree ([`tree`]), kept only when it found no error.
 
 pub mod builtins;
 mod checked;
@@ -15,6 +16,7 @@ pub mod module;
 mod names;
 pub mod program;
 mod step;
+pub mod tree;
 pub mod ty;
 pub mod types;
 mod workflow;
@@ -86,7 +88,7 @@ struct Edge {
 pub fn check(modules: &[Module], problems: &mut Problems) -> Program {
     let mut checker = Checker {
         modules,
-        problems,
+        problems: &mut *problems,
         program: Program::default(),
         scopes: Vec::new(),
         used: Vec::new(),
@@ -96,9 +98,47 @@ pub fn check(modules: &[Module], problems: &mut Problems) -> Program {
         unresolved_calls: std::collections::HashSet::new(),
         file: FileId::default(),
         warn: true,
+        sites: Sites::default(),
+        fn_nodes: Vec::new(),
+        workflow_nodes: Vec::new(),
+        defaults: StepDefaults::default(),
     };
     checker.run();
-    checker.program
+    let Checker {
+        mut program,
+        fn_nodes,
+        workflow_nodes,
+        ..
+    } = checker;
+    if !problems.has_errors() {
+        // Every function and workflow was checked (one that was not is a duplicate, an error).
+        let fns = fn_nodes.into_iter().collect::<Option<Vec<_>>>();
+        let workflows = workflow_nodes.into_iter().collect::<Option<Vec<_>>>();
+        if let (Some(fns), Some(workflows)) = (fns, workflows) {
+            program.tree = Some(tree::Tree { workflows, fns });
+        }
+    }
+    program
+}
+
+/// Where the checker found each declaration of the AST: what `check_*` functions use to
+/// find the id a declaring pass gave to the node they check (keyed by spans, private to the
+/// checker; lowering reads the checked tree instead).
+#[derive(Debug, Default)]
+struct Sites {
+    /// Binding sites (the identifier's span) → their binding.
+    bindings: FastMap<Span, BindingId>,
+    /// Step definitions (the step name's span) → their id.
+    steps: FastMap<Span, StepId>,
+    /// `foreach`/`while`/`if` statements (the statement's span) → their id.
+    scopes: FastMap<Span, ScopeId>,
+}
+
+/// The workflow-level policies the steps of the workflow being checked inherit.
+#[derive(Debug, Default)]
+struct StepDefaults {
+    retry: Option<tree::TRetry>,
+    on_failure: Option<tree::FailureMode>,
 }
 
 struct Checker<'a> {
@@ -118,6 +158,12 @@ struct Checker<'a> {
     file: FileId,
     /// Whether warnings are reported for the current module (not for the stdlib).
     warn: bool,
+    sites: Sites,
+    /// The checked functions, by [`FnId`].
+    fn_nodes: Vec<Option<tree::TFn>>,
+    /// The checked workflows, by [`WorkflowId`].
+    workflow_nodes: Vec<Option<tree::TWorkflow>>,
+    defaults: StepDefaults,
 }
 
 impl Checker<'_> {
@@ -184,7 +230,7 @@ impl Checker<'_> {
             ty,
         });
         self.used.push(false);
-        self.program.binding_sites.insert(span, id);
+        self.sites.bindings.insert(span, id);
         id
     }
 
@@ -233,6 +279,7 @@ impl Checker<'_> {
                     for e in errors {
                         self.error(e);
                     }
+                    self.fn_nodes.push(None);
                     self.program.fns.push(FnInfo {
                         name: f.name.name.clone(),
                         module: id,
@@ -249,6 +296,7 @@ impl Checker<'_> {
                     let wid = WorkflowId(u32::try_from(self.program.workflows.len()).unwrap_or(u32::MAX));
                     let mut errors = Vec::new();
                     let outputs = workflow::declared_outputs(wf, &mut errors);
+                    self.workflow_nodes.push(None);
                     self.program.workflows.push(WorkflowInfo {
                         name: wf.name.name.clone(),
                         module: id,

@@ -1,4 +1,4 @@
-//! What the checker hands to later stages: ids, name resolutions, and per-workflow facts.
+//! What the checker hands to later stages: ids, per-workflow facts, and the checked tree.
 
 use std::collections::HashMap;
 
@@ -67,6 +67,8 @@ pub struct StepInfo {
     pub deps: Vec<StepId>,
     /// The workflow called, for `call` steps.
     pub calls: Option<WorkflowId>,
+    /// Its position among the steps and scopes of the body it is in.
+    pub slot: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -103,22 +105,12 @@ pub struct Program {
     pub steps: Vec<StepInfo>,
     pub workflows: Vec<WorkflowInfo>,
     pub fns: Vec<FnInfo>,
-    /// Name expressions (keyed by the identifier's span) → what they denote.
-    pub resolutions: FastMap<Span, Resolution>,
-    /// Binding sites (keyed by the identifier's span) → their binding.
-    pub binding_sites: FastMap<Span, BindingId>,
-    /// Step definitions (keyed by the step name's span) → their id.
-    pub step_sites: FastMap<Span, StepId>,
-    /// Scope sites (keyed by the statement's span) → their id.
-    pub scope_sites: FastMap<Span, ScopeId>,
-    /// `call` steps → the workflow they call.
-    pub call_targets: FastMap<StepId, WorkflowId>,
     /// Every `foreach`, `while` and `if`, by [`ScopeId`].
     pub scopes: Vec<ScopeInfo>,
     /// Every dependency of a step or scope header on a step.
     pub dependencies: Vec<Dependency>,
-    /// The evaluation rank of each body-level `let` within its body.
-    pub let_rank: FastMap<BindingId, u32>,
+    /// The checked tree; only when the check reported no error (see [`super::Checked`]).
+    pub(super) tree: Option<super::tree::Tree>,
 }
 
 /// What depends on a step.
@@ -155,6 +147,8 @@ pub struct ScopeInfo {
     pub levels: Vec<ScopeLevel>,
     /// Steps its header (iterables, condition, `with`/`next` values) refers to.
     pub deps: Vec<StepId>,
+    /// Its position among the steps and scopes of the body it is in.
+    pub slot: u32,
 }
 
 impl Program {

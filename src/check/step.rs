@@ -4,16 +4,32 @@ use std::collections::HashMap;
 
 use super::error::CheckError;
 use super::expr::{Ctx, StepRefs};
+use super::tree::{FailureMode, TAction, TEmit, TExpr, TExprKind, TRetry, TStep, TStrPart};
 use super::ty::Type;
-use super::{graph, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv};
+use super::{
+    graph, BindingId, BindingKind, Checker, Edge, Node, ScopeKind, ScopeLevel, StepId, Target, WfEnv, WorkflowId,
+};
 use crate::base::span::Span;
 use crate::diagnostics::suggest::did_you_mean;
-use crate::syntax::ast::{ClauseKind, ExprKind, Step};
+use crate::syntax::ast::{ClauseKind, Expr, ExprKind, Ident, Step};
 
 impl Checker<'_> {
-    pub(super) fn check_step(&mut self, step: &Step, env: &WfEnv, ctx: &mut Ctx) {
-        let Some(&sid) = self.program.step_sites.get(&step.name.span) else {
-            return;
+    /// Checks a step; `None` when the declaring pass gave it no id (a problem it reported).
+    pub(super) fn check_step(&mut self, step: &Step, env: &WfEnv, ctx: &mut Ctx) -> Option<TStep> {
+        let &sid = self.sites.steps.get(&step.name.span)?;
+        let mut node = TStep {
+            id: sid,
+            name: step.name.name.clone(),
+            span: step.name.span,
+            action: TAction::None,
+            env: Vec::new(),
+            dir: None,
+            image: None,
+            resources: Vec::new(),
+            emit: None,
+            retry: self.defaults.retry.clone(),
+            timeout: None,
+            on_failure: self.defaults.on_failure.unwrap_or(FailureMode::FailAfterRunning),
         };
         let outer = ctx.steps;
         ctx.steps = StepRefs::Allowed(Some(Node::Step(sid)));
@@ -62,18 +78,35 @@ impl Checker<'_> {
             } else {
                 seen.insert(key, clause.span);
             }
-            self.check_clause(sid, step, &clause.kind, clause.span, env, ctx);
+            self.check_clause(&mut node, &clause.kind, clause.span, env, ctx);
         }
         ctx.steps = outer;
+        Some(node)
     }
 
-    fn check_clause(&mut self, sid: StepId, step: &Step, clause: &ClauseKind, span: Span, env: &WfEnv, ctx: &mut Ctx) {
+    /// Checks one clause of step `node` and puts what it says into `node`.
+    fn check_clause(&mut self, node: &mut TStep, clause: &ClauseKind, span: Span, env: &WfEnv, ctx: &mut Ctx) {
+        let sid = node.id;
         match clause {
-            ClauseKind::Run(e) | ClauseKind::Dir(e) | ClauseKind::Image(e) => {
-                self.expect(e, &Type::String, env, ctx, "this");
+            ClauseKind::Run(e) => {
+                let value = self.expect(e, &Type::String, env, ctx, "this");
+                node.action = TAction::Run(match (value.kind, &e.kind) {
+                    (TExprKind::Interp(parts), _) => parts,
+                    (TExprKind::Str(s), ExprKind::RawStr(_)) => vec![TStrPart::Lit(s)],
+                    (kind, _) => vec![TStrPart::Value {
+                        expr: TExpr {
+                            kind,
+                            ty: value.ty,
+                            span: value.span,
+                        },
+                        raw: false,
+                    }],
+                });
             }
+            ClauseKind::Dir(e) => node.dir = Some(self.expect(e, &Type::String, env, ctx, "this")),
+            ClauseKind::Image(e) => node.image = Some(self.expect(e, &Type::String, env, ctx, "this")),
             ClauseKind::Exec(e) => {
-                if let ExprKind::List(items) = &e.kind {
+                let argv = if let ExprKind::List(items) = &e.kind {
                     if items.is_empty() {
                         self.error(CheckError::BadConstant {
                             message: "`exec` needs at least the program to run".into(),
@@ -82,74 +115,63 @@ impl Checker<'_> {
                             help: Some("write `exec [\"program\", \"arg\", …]`".into()),
                         });
                     }
+                    let mut nodes = Vec::with_capacity(items.len());
+                    let mut elem = Type::Unknown;
                     for item in items {
-                        let t = self.expr(item, env, ctx);
-                        self.check_interpolable(&t, item.span);
+                        let n = self.expr(item, env, ctx);
+                        self.check_interpolable(&n.ty, item.span);
+                        elem = crate::check::types::join(&elem, &n.ty).unwrap_or(Type::Error);
+                        nodes.push(n);
+                    }
+                    TExpr {
+                        kind: TExprKind::List(nodes),
+                        ty: Type::list(elem),
+                        span: e.span,
                     }
                 } else {
-                    let t = self.expr(e, env, ctx);
-                    match &t {
-                        Type::List(inner) if inner.is_scalar() || inner.is_vague() => {}
-                        Type::Error => {}
-                        _ => self.require(&t, &Type::list(Type::String), e.span, "`exec`'s argv"),
+                    let argv = self.expr(e, env, ctx);
+                    let fits = argv.ty == Type::Error
+                        || matches!(&argv.ty, Type::List(inner) if inner.is_scalar() || inner.is_vague());
+                    if !fits {
+                        let t = argv.ty.clone();
+                        self.require(&t, &Type::list(Type::String), e.span, "`exec`'s argv");
                     }
+                    argv
+                };
+                node.action = TAction::Exec(argv);
+            }
+            ClauseKind::Call { args, .. } => {
+                if let Some((workflow, args)) = self.check_call_args(sid, args, span, env, ctx) {
+                    node.action = TAction::Call { workflow, args };
                 }
             }
-            ClauseKind::Call { args, .. } => self.check_call_args(sid, args, span, env, ctx),
-            ClauseKind::Sleep(e) => {
-                self.expect(e, &Type::Duration, env, ctx, "this");
-            }
-            ClauseKind::Timeout(e) => self.positive_duration(e, env, ctx, "`timeout`"),
+            ClauseKind::Sleep(e) => node.action = TAction::Sleep(self.expect(e, &Type::Duration, env, ctx, "this")),
+            ClauseKind::Timeout(e) => node.timeout = Some(self.positive_duration(e, env, ctx, "`timeout`")),
             ClauseKind::Wait { signal, filter } => {
-                self.expect(signal, &Type::String, env, ctx, "the signal name");
-                if let Some(f) = filter {
+                let name = self.expect(signal, &Type::String, env, ctx, "the signal name");
+                let filter = filter.as_ref().map(|f| {
                     let b = self.new_binding("signal", BindingKind::Signal, signal.span, Type::map(Type::String));
                     self.used[b.0 as usize] = true;
                     ctx.locals.push(("signal".to_string(), b));
-                    self.expect(f, &Type::Bool, env, ctx, "the `where` condition");
+                    let cond = self.expect(f, &Type::Bool, env, ctx, "the `where` condition");
                     ctx.locals.pop();
-                }
+                    (b, cond)
+                });
+                node.action = TAction::Wait { signal: name, filter };
             }
-            ClauseKind::Env(fields) | ClauseKind::Emit { fields, .. } | ClauseKind::Resources(fields) => {
-                if let ClauseKind::Emit { signal, .. } = clause {
-                    self.expect(signal, &Type::String, env, ctx, "the signal name");
-                }
-                let mut names: HashMap<&str, Span> = HashMap::new();
-                for (name, value) in fields {
-                    if let Some(first) = names.get(name.name.as_str()) {
-                        self.error(CheckError::Duplicate {
-                            name: name.name.clone(),
-                            span: name.span,
-                            first: *first,
-                            help: None,
-                        });
-                    }
-                    names.insert(&name.name, name.span);
-                    let t = self.expr(value, env, ctx);
-                    if !(t.is_scalar() || t.is_vague()) {
-                        let help = if t.is_optional() {
-                            Some("give a default: `x ?? \"\"`".to_string())
-                        } else {
-                            Some("convert it with `to_json(…)` or `join(…, \",\")`".to_string())
-                        };
-                        self.error(CheckError::Mismatch {
-                            expected: "a scalar".into(),
-                            found: t.to_string(),
-                            span: value.span,
-                            label: "values here must be scalars (`int float bool string duration date`)".into(),
-                            help,
-                        });
-                    }
-                }
+            ClauseKind::Env(fields) => node.env = self.scalar_fields(fields, env, ctx),
+            ClauseKind::Resources(fields) => node.resources = self.scalar_fields(fields, env, ctx),
+            ClauseKind::Emit { signal, fields } => {
+                let signal = self.expect(signal, &Type::String, env, ctx, "the signal name");
+                let fields = self.scalar_fields(fields, env, ctx);
+                node.emit = Some(TEmit { signal, fields });
             }
-            ClauseKind::Outputs(_) | ClauseKind::OnFailure(_) => {}
+            ClauseKind::Outputs(_) => {}
+            ClauseKind::OnFailure(mode) => node.on_failure = *mode,
             ClauseKind::After(names) => {
                 for name in names {
                     match env.names.get(&name.name) {
                         Some((Target::Step(dep), _)) => {
-                            self.program
-                                .resolutions
-                                .insert(name.span, super::Resolution::Step(*dep));
                             self.edges.push(Edge {
                                 from: Node::Step(*dep),
                                 to: Node::Step(sid),
@@ -179,35 +201,71 @@ impl Checker<'_> {
                     }
                 }
             }
-            ClauseKind::Retry(r) => self.check_retry_clause(r, env, ctx),
+            ClauseKind::Retry(r) => node.retry = Some(self.check_retry_clause(r, env, ctx)),
         }
-        let _ = step;
     }
 
-    fn check_retry_clause(&mut self, r: &crate::syntax::ast::Retry, env: &WfEnv, ctx: &mut Ctx) {
+    /// `env`, `resources` and `emit` fields: distinct names, scalar values.
+    fn scalar_fields(&mut self, fields: &[(Ident, Expr)], env: &WfEnv, ctx: &mut Ctx) -> Vec<(String, TExpr)> {
+        let mut names: HashMap<&str, Span> = HashMap::new();
+        let mut out = Vec::with_capacity(fields.len());
+        for (name, value) in fields {
+            if let Some(first) = names.get(name.name.as_str()) {
+                self.error(CheckError::Duplicate {
+                    name: name.name.clone(),
+                    span: name.span,
+                    first: *first,
+                    help: None,
+                });
+            }
+            names.insert(&name.name, name.span);
+            let node = self.expr(value, env, ctx);
+            let t = &node.ty;
+            if !(t.is_scalar() || t.is_vague()) {
+                let help = if t.is_optional() {
+                    Some("give a default: `x ?? \"\"`".to_string())
+                } else {
+                    Some("convert it with `to_json(…)` or `join(…, \",\")`".to_string())
+                };
+                self.error(CheckError::Mismatch {
+                    expected: "a scalar".into(),
+                    found: t.to_string(),
+                    span: value.span,
+                    label: "values here must be scalars (`int float bool string duration date`)".into(),
+                    help,
+                });
+            }
+            out.push((name.name.clone(), node));
+        }
+        out
+    }
+
+    fn check_retry_clause(&mut self, r: &crate::syntax::ast::Retry, env: &WfEnv, ctx: &mut Ctx) -> TRetry {
         let outer = ctx.steps;
         ctx.steps = StepRefs::Forbidden("a retry policy");
-        self.check_retry_policy(r, env, ctx);
+        let retry = self.check_retry_policy(r, env, ctx);
         ctx.steps = outer;
+        retry
     }
 
     fn check_call_args(
         &mut self,
         sid: StepId,
-        args: &[(crate::syntax::ast::Ident, crate::syntax::ast::Expr)],
+        args: &[(Ident, Expr)],
         span: Span,
         env: &WfEnv,
         ctx: &mut Ctx,
-    ) {
-        let callee = self.program.call_targets.get(&sid).copied();
+    ) -> Option<(WorkflowId, Vec<(BindingId, TExpr)>)> {
+        let callee = self.program.step(sid).calls;
         let Some(callee) = callee else {
             for (_, e) in args {
                 self.expr(e, env, ctx);
             }
-            return;
+            return None;
         };
         let info = self.program.workflow(callee).clone();
         let mut given: Vec<&str> = Vec::new();
+        let mut nodes = Vec::with_capacity(args.len());
         for (name, value) in args {
             let found = self.expr(value, env, ctx);
             if given.contains(&name.name.as_str()) {
@@ -226,7 +284,8 @@ impl Checker<'_> {
                 .find(|(b, _)| self.program.binding(*b).name == name.name)
             {
                 let t = self.program.binding(*b).ty.clone();
-                self.require(&found, &t, value.span, "this argument");
+                self.require(&found.ty, &t, value.span, "this argument");
+                nodes.push((*b, found));
             } else if info.consts.iter().any(|b| self.program.binding(*b).name == name.name) {
                 self.error(CheckError::BadCallArgument {
                     message: format!(
@@ -291,6 +350,7 @@ impl Checker<'_> {
                 )),
             });
         }
+        Some((callee, nodes))
     }
 
     /// Finds cycles in the step graph of every workflow and records each step's dependencies.

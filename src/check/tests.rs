@@ -281,3 +281,63 @@ fn time_100k_lines() {
     assert!(!a.problems.has_errors());
     eprintln!("analyze: {lines} lines, {} steps, {took:?}", a.program.steps.len());
 }
+
+#[test]
+fn the_checked_tree_exists_only_without_errors() {
+    let ok = run("workflow w {\n  param n: int = 1\n  step s { run \"echo ${n}\" }\n  output o: int = n\n}\n");
+    assert!(ok.problems.is_empty());
+    let checked = ok.checked().expect("no errors, so a checked program");
+    assert_eq!(checked.tree().workflows.len(), 1);
+    let bad = run("workflow w {\n  output o: int = missing\n}\n");
+    assert!(bad.program.tree.is_none(), "a program with errors has no tree");
+    assert!(bad.checked().is_none());
+}
+
+#[test]
+fn the_tree_resolves_names_and_types_every_expression() {
+    use super::tree::{TAction, TExprKind, TNode, TStrPart};
+    let a = run(
+        "fn twice(x: int) -> int = x * 2\n\
+         workflow w {\n  param n: int = 1\n  retry 2\n  step s { run \"echo ${raw(str(twice(x: n)))}\" outputs { k: int } }\n  output o: int = s.k\n}\n",
+    );
+    assert!(
+        a.problems.is_empty(),
+        "{:?}",
+        a.problems
+            .iter()
+            .map(crate::diagnostics::Problem::code)
+            .collect::<Vec<_>>()
+    );
+    let tree = a.checked().expect("checked").tree();
+    let wf = &tree.workflows[0];
+    let TNode::Step(step) = &wf.body.nodes[0] else {
+        panic!("the first node is the step")
+    };
+    assert_eq!(a.program.step(step.id).slot, 0);
+    // The workflow's `retry` is the step's.
+    assert!(step.retry.is_some());
+    let TAction::Run(parts) = &step.action else {
+        panic!("a run action")
+    };
+    let [TStrPart::Lit(echo), TStrPart::Value { expr, raw: true }] = parts.as_slice() else {
+        panic!("`echo ` then a raw value: {parts:?}")
+    };
+    assert_eq!(echo, "echo ");
+    assert_eq!(expr.ty, super::ty::Type::String);
+    let TExprKind::CallBuiltin(_, args) = &expr.kind else {
+        panic!("str(…)")
+    };
+    let TExprKind::CallFn(f, fn_args) = &args[0].kind else {
+        panic!("twice(…)")
+    };
+    assert_eq!(tree.fns[f.0 as usize].name, "twice");
+    assert!(matches!(fn_args[0].kind, TExprKind::Var(_)));
+    assert_eq!(fn_args[0].ty, super::ty::Type::Int);
+    let out = &wf.outputs[0];
+    assert_eq!(out.value.ty, super::ty::Type::Int);
+    let TExprKind::Field(base, field) = &out.value.kind else {
+        panic!("s.k")
+    };
+    assert_eq!(field, "k");
+    assert!(matches!(base.kind, TExprKind::Step(s) if s == step.id));
+}

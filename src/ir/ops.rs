@@ -2,7 +2,7 @@
 //! written); lowering maps them to these (what the runtime evaluates), so the runtime
 //! needs nothing from `syntax`.
 
-use crate::syntax::ast;
+use crate::check::tree;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
@@ -60,32 +60,32 @@ impl UnaryOp {
     }
 }
 
-impl From<ast::UnaryOp> for UnaryOp {
-    fn from(op: ast::UnaryOp) -> Self {
+impl From<tree::UnaryOp> for UnaryOp {
+    fn from(op: tree::UnaryOp) -> Self {
         match op {
-            ast::UnaryOp::Neg => UnaryOp::Neg,
-            ast::UnaryOp::Not => UnaryOp::Not,
+            tree::UnaryOp::Neg => UnaryOp::Neg,
+            tree::UnaryOp::Not => UnaryOp::Not,
         }
     }
 }
 
-impl From<ast::BinaryOp> for BinaryOp {
-    fn from(op: ast::BinaryOp) -> Self {
+impl From<tree::BinaryOp> for BinaryOp {
+    fn from(op: tree::BinaryOp) -> Self {
         match op {
-            ast::BinaryOp::Coalesce => BinaryOp::Coalesce,
-            ast::BinaryOp::Or => BinaryOp::Or,
-            ast::BinaryOp::And => BinaryOp::And,
-            ast::BinaryOp::Eq => BinaryOp::Eq,
-            ast::BinaryOp::Ne => BinaryOp::Ne,
-            ast::BinaryOp::Lt => BinaryOp::Lt,
-            ast::BinaryOp::Le => BinaryOp::Le,
-            ast::BinaryOp::Gt => BinaryOp::Gt,
-            ast::BinaryOp::Ge => BinaryOp::Ge,
-            ast::BinaryOp::Add => BinaryOp::Add,
-            ast::BinaryOp::Sub => BinaryOp::Sub,
-            ast::BinaryOp::Mul => BinaryOp::Mul,
-            ast::BinaryOp::Div => BinaryOp::Div,
-            ast::BinaryOp::Rem => BinaryOp::Rem,
+            tree::BinaryOp::Coalesce => BinaryOp::Coalesce,
+            tree::BinaryOp::Or => BinaryOp::Or,
+            tree::BinaryOp::And => BinaryOp::And,
+            tree::BinaryOp::Eq => BinaryOp::Eq,
+            tree::BinaryOp::Ne => BinaryOp::Ne,
+            tree::BinaryOp::Lt => BinaryOp::Lt,
+            tree::BinaryOp::Le => BinaryOp::Le,
+            tree::BinaryOp::Gt => BinaryOp::Gt,
+            tree::BinaryOp::Ge => BinaryOp::Ge,
+            tree::BinaryOp::Add => BinaryOp::Add,
+            tree::BinaryOp::Sub => BinaryOp::Sub,
+            tree::BinaryOp::Mul => BinaryOp::Mul,
+            tree::BinaryOp::Div => BinaryOp::Div,
+            tree::BinaryOp::Rem => BinaryOp::Rem,
         }
     }
 }

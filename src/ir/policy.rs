@@ -1,8 +1,8 @@
 //! Failure handling in the IR: what a failed step does to its run, and which failures a
-//! retry covers. Lowering maps the AST's words (`syntax::ast::{FailureMode, RetryOn}`)
-//! to these.
+//! retry covers. Lowering maps the checked tree's words (`check::tree::{FailureMode,
+//! RetryOn}`) to these.
 
-use crate::syntax::ast;
+use crate::check::tree;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -20,22 +20,22 @@ pub enum FailureMode {
     Ignore,
 }
 
-impl From<ast::RetryOn> for RetryOn {
-    fn from(on: ast::RetryOn) -> Self {
+impl From<tree::RetryOn> for RetryOn {
+    fn from(on: tree::RetryOn) -> Self {
         match on {
-            ast::RetryOn::Failure => RetryOn::Failure,
-            ast::RetryOn::Timeout => RetryOn::Timeout,
-            ast::RetryOn::Any => RetryOn::Any,
+            tree::RetryOn::Failure => RetryOn::Failure,
+            tree::RetryOn::Timeout => RetryOn::Timeout,
+            tree::RetryOn::Any => RetryOn::Any,
         }
     }
 }
 
-impl From<ast::FailureMode> for FailureMode {
-    fn from(mode: ast::FailureMode) -> Self {
+impl From<tree::FailureMode> for FailureMode {
+    fn from(mode: tree::FailureMode) -> Self {
         match mode {
-            ast::FailureMode::FailFast => FailureMode::FailFast,
-            ast::FailureMode::FailAfterRunning => FailureMode::FailAfterRunning,
-            ast::FailureMode::Ignore => FailureMode::Ignore,
+            tree::FailureMode::FailFast => FailureMode::FailFast,
+            tree::FailureMode::FailAfterRunning => FailureMode::FailAfterRunning,
+            tree::FailureMode::Ignore => FailureMode::Ignore,
         }
     }
 }

@@ -101,3 +101,41 @@ fn every_builtin_is_named_once() {
     assert_eq!(before, names.len(), "two built-ins share a name");
     assert_eq!(Builtin::from_name("no_such_builtin"), None);
 }
+
+/// The span-keyed tables the checker keeps for itself (`Sites` in `check/mod.rs`); they
+/// were `Program` fields that lowering looked the AST's nodes up in.
+const SPAN_TABLES: &[&str] = &[
+    "resolutions",
+    "binding_sites",
+    "step_sites",
+    "scope_sites",
+    "call_targets",
+    "let_rank",
+    "sites.",
+];
+
+#[test]
+fn the_ir_reads_the_checked_tree_not_the_ast() {
+    let found = mentions("ir", &[&["crate::syntax", "syntax::ast"][..], SPAN_TABLES].concat());
+    // `ir/duration.rs` (the runtime's duration text, through the literal parser) is not
+    // lowering; on main it is gone (durations moved to `base::duration`).
+    let found: Vec<_> = found.into_iter().filter(|l| !l.contains("ir/duration.rs")).collect();
+    assert!(
+        found.is_empty(),
+        "the IR is lowered from the checked tree alone:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_program_has_no_span_keyed_tables() {
+    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check/program.rs");
+    let text = std::fs::read_to_string(program).unwrap();
+    for table in SPAN_TABLES {
+        assert!(!text.contains(table), "`Program` should not have `{table}`");
+    }
+    assert!(
+        !text.contains("FastMap<Span"),
+        "`Program` should not key anything by span"
+    );
+}

@@ -12,13 +12,10 @@ impl Checker<'_> {
         named: &[(Ident, Expr)],
         env: &WfEnv,
         ctx: &mut Ctx,
-    ) -> Type {
+    ) -> (TExprKind, Type) {
         let target = match &callee.kind {
             ExprKind::Name(id) => match self.lookup(&id.name, env, ctx) {
-                Some(r @ (Resolution::Fn(_) | Resolution::Builtin(_))) => {
-                    self.program.resolutions.insert(id.span, r);
-                    Some(r)
-                }
+                Some(r @ (Resolution::Fn(_) | Resolution::Builtin(_))) => Some(r),
                 Some(other) => {
                     if let Resolution::Binding(b) = other {
                         self.used[b.0 as usize] = true;
@@ -37,9 +34,7 @@ impl Checker<'_> {
             ExprKind::Field(base, f) => match &base.kind {
                 ExprKind::Name(m) => match self.lookup(&m.name, env, ctx) {
                     Some(Resolution::Module(mid)) => {
-                        self.program.resolutions.insert(m.span, Resolution::Module(mid));
                         if let Some(fid) = self.scopes[mid.0 as usize].fns.get(&f.name).copied() {
-                            self.program.resolutions.insert(f.span, Resolution::Fn(fid));
                             Some(Resolution::Fn(fid))
                         } else {
                             self.no_member(mid, &m.name, f);
@@ -74,13 +69,57 @@ impl Checker<'_> {
                 None
             }
         };
-        let arg_types: Vec<Type> = args.iter().map(|a| self.expr(a, env, ctx)).collect();
-        let named_types: Vec<Type> = named.iter().map(|(_, a)| self.expr(a, env, ctx)).collect();
+        let arg_nodes: Vec<TExpr> = args.iter().map(|a| self.expr(a, env, ctx)).collect();
+        let named_nodes: Vec<TExpr> = named.iter().map(|(_, a)| self.expr(a, env, ctx)).collect();
+        let arg_types: Vec<&Type> = arg_nodes.iter().map(|n| &n.ty).collect();
+        let named_types: Vec<&Type> = named_nodes.iter().map(|n| &n.ty).collect();
         match target {
-            Some(Resolution::Fn(fid)) => self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx),
-            Some(Resolution::Builtin(name)) => self.call_builtin(name, span, args, &arg_types, named, &named_types),
-            _ => Type::Error,
+            Some(Resolution::Fn(fid)) => {
+                let ty = self.call_fn(fid, span, args, &arg_types, named, &named_types, ctx);
+                (
+                    TExprKind::CallFn(fid, self.fn_slots(fid, arg_nodes, named, named_nodes, callee.span)),
+                    ty,
+                )
+            }
+            Some(Resolution::Builtin(builtin)) => {
+                let ty = self.call_builtin(builtin, span, args, &arg_types, named, &named_types);
+                let params = builtin.params();
+                let mut placed: Vec<(usize, TExpr)> = named
+                    .iter()
+                    .zip(named_nodes)
+                    .filter_map(|((n, _), node)| params.iter().position(|p| *p == n.name).map(|i| (i, node)))
+                    .collect();
+                placed.sort_by_key(|(i, _)| *i);
+                let mut all = arg_nodes;
+                all.extend(placed.into_iter().map(|(_, node)| node));
+                (TExprKind::CallBuiltin(builtin, all), ty)
+            }
+            _ => (TExprKind::Invalid, Type::Error),
         }
+    }
+
+    /// The arguments of a call to `fid` in parameter order: positional ones first, then each
+    /// named one in its parameter's place (a missing one is an invalid node at `callee`).
+    fn fn_slots(
+        &self,
+        fid: FnId,
+        positional: Vec<TExpr>,
+        named: &[(Ident, Expr)],
+        named_nodes: Vec<TExpr>,
+        callee: Span,
+    ) -> Vec<TExpr> {
+        let params = &self.program.fns[fid.0 as usize].params;
+        let mut slots: Vec<Option<TExpr>> = positional.into_iter().map(Some).collect();
+        slots.resize_with(params.len(), || None);
+        for ((n, _), node) in named.iter().zip(named_nodes) {
+            if let Some(i) = params.iter().position(|(b, _)| self.program.binding(*b).name == n.name) {
+                slots[i] = Some(node);
+            }
+        }
+        slots
+            .into_iter()
+            .map(|s| s.unwrap_or_else(|| TExpr::invalid(callee)))
+            .collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -89,9 +128,9 @@ impl Checker<'_> {
         fid: FnId,
         span: Span,
         args: &[Expr],
-        arg_types: &[Type],
+        arg_types: &[&Type],
         named: &[(Ident, Expr)],
-        named_types: &[Type],
+        named_types: &[&Type],
         ctx: &Ctx,
     ) -> Type {
         if let Some(caller) = ctx.fn_id {
@@ -106,7 +145,7 @@ impl Checker<'_> {
         let mut given: Vec<Option<(Type, Span)>> = vec![None; info.params.len()];
         for (i, (t, a)) in arg_types.iter().zip(args).enumerate() {
             if i < given.len() {
-                given[i] = Some((t.clone(), a.span));
+                given[i] = Some(((*t).clone(), a.span));
             } else {
                 self.error(CheckError::BadArguments {
                     message: format!(
@@ -125,7 +164,7 @@ impl Checker<'_> {
         }
         for ((id, a), t) in named.iter().zip(named_types) {
             match names.iter().position(|n| *n == id.name) {
-                Some(i) if given[i].is_none() => given[i] = Some((t.clone(), a.span)),
+                Some(i) if given[i].is_none() => given[i] = Some(((*t).clone(), a.span)),
                 Some(_) => self.error(CheckError::BadArguments {
                     message: format!("argument `{}` is given twice", id.name),
                     span: id.span,
@@ -172,9 +211,9 @@ impl Checker<'_> {
         builtin: Builtin,
         span: Span,
         args: &[Expr],
-        arg_types: &[Type],
+        arg_types: &[&Type],
         named: &[(Ident, Expr)],
-        named_types: &[Type],
+        named_types: &[&Type],
     ) -> Type {
         let name = builtin.name();
         let params = builtin.params();

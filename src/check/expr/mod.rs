@@ -6,6 +6,7 @@ mod resolve;
 
 use super::builtins::{self, Arg, Builtin};
 use super::error::CheckError;
+use super::tree::{TExpr, TExprKind, TStrPart};
 use super::ty::Type;
 use super::types::{assignable, is_interpolable, is_ordered, join};
 use super::{BindingKind, Checker, Edge, FnId, Node, Resolution, ScopeLevel, StepId, Target, WfEnv};
@@ -47,7 +48,7 @@ impl Ctx {
     }
 }
 impl Checker<'_> {
-    /// Checks `e` and requires its type to fit `expected`; returns the found type.
+    /// Checks `e` and requires its type to fit `expected`; returns its node (with the found type).
     pub(in crate::check) fn expect(
         &mut self,
         e: &Expr,
@@ -55,9 +56,9 @@ impl Checker<'_> {
         env: &WfEnv,
         ctx: &mut Ctx,
         what: &str,
-    ) -> Type {
+    ) -> TExpr {
         let found = self.expr(e, env, ctx);
-        self.require(&found, expected, e.span, what);
+        self.require(&found.ty, expected, e.span, what);
         found
     }
 
@@ -105,52 +106,53 @@ impl Checker<'_> {
         });
     }
 
-    pub(in crate::check) fn expr(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx) -> Type {
+    /// Checks `e`: its typed node, with the type it has.
+    pub(in crate::check) fn expr(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx) -> TExpr {
+        let (kind, ty) = self.expr_kind(e, env, ctx);
+        TExpr { kind, ty, span: e.span }
+    }
+
+    fn expr_kind(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx) -> (TExprKind, Type) {
         match &e.kind {
-            ExprKind::Int(_) => Type::Int,
-            ExprKind::Float(_) => Type::Float,
-            ExprKind::Bool(_) => Type::Bool,
-            ExprKind::None => Type::optional(Type::Unknown),
-            ExprKind::RawStr(_) => Type::String,
-            ExprKind::Duration(_) => Type::Duration,
-            ExprKind::Date(_) => Type::Date,
-            ExprKind::Error => Type::Error,
-            ExprKind::Str(parts) => {
-                for part in parts {
-                    if let StrPart::Interp(inner) = part {
-                        let t = self.expr(inner, env, ctx);
-                        self.check_interpolable(&t, inner.span);
-                    }
-                }
-                Type::String
-            }
+            ExprKind::Int(n) => (TExprKind::Int(*n), Type::Int),
+            ExprKind::Float(f) => (TExprKind::Float(*f), Type::Float),
+            ExprKind::Bool(b) => (TExprKind::Bool(*b), Type::Bool),
+            ExprKind::None => (TExprKind::None, Type::optional(Type::Unknown)),
+            ExprKind::RawStr(s) => (TExprKind::Str(s.clone()), Type::String),
+            ExprKind::Duration(ms) => (TExprKind::Duration(*ms), Type::Duration),
+            ExprKind::Date(d) => (TExprKind::Date(d.to_string()), Type::Date),
+            ExprKind::Error => (TExprKind::Invalid, Type::Error),
+            ExprKind::Str(parts) => (TExprKind::Interp(self.str_parts(parts, env, ctx)), Type::String),
             ExprKind::List(items) => {
                 let mut elem = Type::Unknown;
+                let mut nodes = Vec::with_capacity(items.len());
                 for item in items {
-                    let t = self.expr(item, env, ctx);
-                    match join(&elem, &t) {
+                    let node = self.expr(item, env, ctx);
+                    match join(&elem, &node.ty) {
                         Some(j) => elem = j,
                         None => self.error(CheckError::Mismatch {
                             expected: elem.to_string(),
-                            found: t.to_string(),
+                            found: node.ty.to_string(),
                             span: item.span,
                             label: "list elements must all have one type".into(),
                             help: Some(format!("the elements before this one are `{elem}`")),
                         }),
                     }
+                    nodes.push(node);
                 }
-                Type::list(elem)
+                (TExprKind::List(nodes), Type::list(elem))
             }
             ExprKind::Map(entries) => {
                 let mut elem = Type::Unknown;
+                let mut nodes = Vec::with_capacity(entries.len());
                 for (k, v) in entries {
-                    self.expect(k, &Type::String, env, ctx, "a map key");
-                    let t = self.expr(v, env, ctx);
-                    match join(&elem, &t) {
+                    let key = self.expect(k, &Type::String, env, ctx, "a map key");
+                    let value = self.expr(v, env, ctx);
+                    match join(&elem, &value.ty) {
                         Some(j) => elem = j,
                         None => self.error(CheckError::Mismatch {
                             expected: elem.to_string(),
-                            found: t.to_string(),
+                            found: value.ty.to_string(),
                             span: v.span,
                             label: "map values must all have one type".into(),
                             help: Some(
@@ -158,57 +160,62 @@ impl Checker<'_> {
                             ),
                         }),
                     }
+                    nodes.push((key, value));
                 }
-                Type::map(elem)
+                (TExprKind::Map(nodes), Type::map(elem))
             }
-            ExprKind::Record(fields) => Type::Record(
-                fields
-                    .iter()
-                    .map(|(name, v)| (name.name.clone(), self.expr(v, env, ctx)))
-                    .collect(),
-            ),
+            ExprKind::Record(fields) => {
+                let mut types = Vec::with_capacity(fields.len());
+                let mut nodes = Vec::with_capacity(fields.len());
+                for (name, v) in fields {
+                    let node = self.expr(v, env, ctx);
+                    types.push((name.name.clone(), node.ty.clone()));
+                    nodes.push((name.name.clone(), node));
+                }
+                (TExprKind::Record(nodes), Type::Record(types))
+            }
             ExprKind::Name(id) => self.name(id, env, ctx),
             ExprKind::Field(base, field) => self.field(base, field, env, ctx),
             ExprKind::Index(base, index) => {
-                let bt = self.expr(base, env, ctx);
-                match bt {
+                let b = self.expr(base, env, ctx);
+                let (i, ty) = match &b.ty {
                     Type::List(inner) => {
-                        self.expect(index, &Type::Int, env, ctx, "a list index");
-                        *inner
+                        let inner = (**inner).clone();
+                        (self.expect(index, &Type::Int, env, ctx, "a list index"), inner)
                     }
                     Type::Map(inner) => {
-                        self.expect(index, &Type::String, env, ctx, "a map key");
-                        *inner
+                        let inner = (**inner).clone();
+                        (self.expect(index, &Type::String, env, ctx, "a map key"), inner)
                     }
-                    Type::Error | Type::Unknown => {
-                        self.expr(index, env, ctx);
-                        Type::Error
-                    }
+                    Type::Error | Type::Unknown => (self.expr(index, env, ctx), Type::Error),
                     Type::Optional(_) => {
-                        self.expr(index, env, ctx);
+                        let i = self.expr(index, env, ctx);
                         self.error(CheckError::MaybeNone {
-                            ty: bt.to_string(),
+                            ty: b.ty.to_string(),
                             span: base.span,
                             help: Some("give a default before indexing: `(xs ?? [])[0]`".into()),
                         });
-                        Type::Error
+                        (i, Type::Error)
                     }
                     other => {
-                        self.expr(index, env, ctx);
+                        let other = other.to_string();
+                        let i = self.expr(index, env, ctx);
                         self.error(CheckError::NotIndexable {
-                            ty: other.to_string(),
+                            ty: other,
                             span: base.span,
                         });
-                        Type::Error
+                        (i, Type::Error)
                     }
-                }
+                };
+                (TExprKind::Index(Box::new(b), Box::new(i)), ty)
             }
             ExprKind::Call { callee, args, named } => self.call(e.span, callee, args, named, env, ctx),
             ExprKind::Unary(op, inner) => {
-                let t = self.expr(inner, env, ctx);
-                match (op, &t) {
+                let node = self.expr(inner, env, ctx);
+                let t = &node.ty;
+                let ty = match (op, t) {
                     (_, Type::Error | Type::Unknown) => Type::Error,
-                    (UnaryOp::Neg, Type::Int | Type::Float | Type::Duration) | (UnaryOp::Not, Type::Bool) => t,
+                    (UnaryOp::Neg, Type::Int | Type::Float | Type::Duration) | (UnaryOp::Not, Type::Bool) => t.clone(),
                     (_, Type::Optional(_)) => {
                         self.error(CheckError::MaybeNone {
                             ty: t.to_string(),
@@ -218,47 +225,91 @@ impl Checker<'_> {
                         Type::Error
                     }
                     (UnaryOp::Neg, _) => {
+                        let t = t.clone();
                         self.require(&t, &Type::Int, inner.span, "the operand of `-`");
                         Type::Error
                     }
                     (UnaryOp::Not, _) => {
+                        let t = t.clone();
                         self.require(&t, &Type::Bool, inner.span, "the operand of `not`");
                         Type::Error
                     }
-                }
+                };
+                (TExprKind::Unary(*op, Box::new(node)), ty)
             }
-            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span, env, ctx),
+            ExprKind::Binary(op, l, r) => {
+                let ln = self.expr(l, env, ctx);
+                let rn = self.expr(r, env, ctx);
+                let ty = self.binary(*op, l, r, &ln.ty, &rn.ty, e.span);
+                (TExprKind::Binary(*op, Box::new(ln), Box::new(rn)), ty)
+            }
             ExprKind::If(c, a, b) => {
-                self.expect(c, &Type::Bool, env, ctx, "the condition");
-                let ta = self.expr(a, env, ctx);
-                let tb = self.expr(b, env, ctx);
-                if let Some(t) = join(&ta, &tb) {
+                let cn = self.expect(c, &Type::Bool, env, ctx, "the condition");
+                let an = self.expr(a, env, ctx);
+                let bn = self.expr(b, env, ctx);
+                let ty = if let Some(t) = join(&an.ty, &bn.ty) {
                     t
                 } else {
                     self.error(CheckError::Mismatch {
-                        expected: ta.to_string(),
-                        found: tb.to_string(),
+                        expected: an.ty.to_string(),
+                        found: bn.ty.to_string(),
                         span: b.span,
                         label: "both branches must have one type".into(),
-                        help: Some(format!("the `then` branch is `{ta}`")),
+                        help: Some(format!("the `then` branch is `{}`", an.ty)),
                     });
                     Type::Error
-                }
+                };
+                (TExprKind::If(Box::new(cn), Box::new(an), Box::new(bn)), ty)
             }
             ExprKind::Comprehension { elem, var, iter, cond } => {
                 let it = self.expr(iter, env, ctx);
-                let var_ty = self.element_type(&it, iter.span, "a comprehension");
+                let var_ty = self.element_type(&it.ty, iter.span, "a comprehension");
                 let b = self.new_binding(&var.name, BindingKind::CompVar, var.span, var_ty);
                 self.used[b.0 as usize] = true;
                 ctx.locals.push((var.name.clone(), b));
-                if let Some(c) = cond {
-                    self.expect(c, &Type::Bool, env, ctx, "the filter");
-                }
-                let t = self.expr(elem, env, ctx);
+                let cond = cond
+                    .as_ref()
+                    .map(|c| Box::new(self.expect(c, &Type::Bool, env, ctx, "the filter")));
+                let elem = self.expr(elem, env, ctx);
                 ctx.locals.pop();
-                Type::list(t)
+                let ty = Type::list(elem.ty.clone());
+                (
+                    TExprKind::Comprehension {
+                        var: b,
+                        iter: Box::new(it),
+                        elem: Box::new(elem),
+                        cond,
+                    },
+                    ty,
+                )
             }
         }
+    }
+
+    /// The parts of a quoted string; `${raw(x)}` becomes a raw part holding `x`.
+    pub(in crate::check) fn str_parts(&mut self, parts: &[StrPart], env: &WfEnv, ctx: &mut Ctx) -> Vec<TStrPart> {
+        let mut out = Vec::with_capacity(parts.len());
+        for part in parts {
+            match part {
+                StrPart::Lit(s) => out.push(TStrPart::Lit(s.clone())),
+                StrPart::Interp(inner) => {
+                    let mut node = self.expr(inner, env, ctx);
+                    self.check_interpolable(&node.ty, inner.span);
+                    let positional = matches!(&inner.kind, ExprKind::Call { args, .. } if !args.is_empty());
+                    if let (true, TExprKind::CallBuiltin(Builtin::Raw, args)) = (positional, &mut node.kind) {
+                        if !args.is_empty() {
+                            out.push(TStrPart::Value {
+                                expr: args.swap_remove(0),
+                                raw: true,
+                            });
+                            continue;
+                        }
+                    }
+                    out.push(TStrPart::Value { expr: node, raw: false });
+                }
+            }
+        }
+        out
     }
 
     /// The element type of something iterated over (must be a list).

@@ -9,15 +9,13 @@ impl Checker<'_> {
         op: BinaryOp,
         l: &Expr,
         r: &Expr,
+        lt: &Type,
+        rt: &Type,
         span: Span,
-        env: &WfEnv,
-        ctx: &mut Ctx,
     ) -> Type {
-        let lt = self.expr(l, env, ctx);
-        let rt = self.expr(r, env, ctx);
         if op == BinaryOp::Coalesce {
             let inner = lt.unwrap_optional().clone();
-            return match join(&inner, &rt) {
+            return match join(&inner, rt) {
                 Some(t) => t,
                 None => {
                     self.error(CheckError::Mismatch {
@@ -45,18 +43,18 @@ impl Checker<'_> {
             };
         }
         if matches!(op, BinaryOp::Eq | BinaryOp::Ne) {
-            if join(&lt, &rt).is_none() && !is_numeric_pair(&lt, &rt) {
+            if join(lt, rt).is_none() && !is_numeric_pair(lt, rt) {
                 self.bad_operands(
                     op,
-                    &lt,
-                    &rt,
+                    lt,
+                    rt,
                     span,
                     Some("only values of the same type can be compared".into()),
                 );
             }
             return Type::Bool;
         }
-        for (t, e) in [(&lt, l), (&rt, r)] {
+        for (t, e) in [(lt, l), (rt, r)] {
             if t.is_optional() {
                 self.error(CheckError::MaybeNone {
                     ty: t.to_string(),
@@ -70,29 +68,29 @@ impl Checker<'_> {
             }
         }
         let result = match op {
-            BinaryOp::And | BinaryOp::Or => (lt == Type::Bool && rt == Type::Bool).then_some(Type::Bool),
+            BinaryOp::And | BinaryOp::Or => (*lt == Type::Bool && *rt == Type::Bool).then_some(Type::Bool),
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                ((lt == rt && is_ordered(&lt)) || is_numeric_pair(&lt, &rt)).then_some(Type::Bool)
+                ((lt == rt && is_ordered(lt)) || is_numeric_pair(lt, rt)).then_some(Type::Bool)
             }
-            BinaryOp::Add => match (&lt, &rt) {
+            BinaryOp::Add => match (lt, rt) {
                 (Type::String, Type::String) => Some(Type::String),
                 (Type::Duration, Type::Duration) => Some(Type::Duration),
                 (Type::Date, Type::Duration) => Some(Type::Date),
-                (Type::List(_), Type::List(_)) => join(&lt, &rt),
-                _ => numeric(&lt, &rt),
+                (Type::List(_), Type::List(_)) => join(lt, rt),
+                _ => numeric(lt, rt),
             },
-            BinaryOp::Sub => match (&lt, &rt) {
+            BinaryOp::Sub => match (lt, rt) {
                 (Type::Duration, Type::Duration) | (Type::Date, Type::Date) => Some(Type::Duration),
                 (Type::Date, Type::Duration) => Some(Type::Date),
-                _ => numeric(&lt, &rt),
+                _ => numeric(lt, rt),
             },
-            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => numeric(&lt, &rt),
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => numeric(lt, rt),
             BinaryOp::Coalesce | BinaryOp::Eq | BinaryOp::Ne => Some(Type::Bool),
         };
         if let Some(t) = result {
             return t;
         }
-        let help = match (op, &lt, &rt) {
+        let help = match (op, lt, rt) {
             (BinaryOp::Add, Type::String, t) | (BinaryOp::Add, t, Type::String) if t.is_scalar() => {
                 Some("convert the other side with `str(…)`, or use interpolation: `\"${a}${b}\"`".into())
             }
@@ -100,7 +98,7 @@ impl Checker<'_> {
             (BinaryOp::Add, Type::Duration, Type::Date) => Some("write the date first: `day + 1d`".into()),
             _ => None,
         };
-        self.bad_operands(op, &lt, &rt, span, help);
+        self.bad_operands(op, lt, rt, span, help);
         match op {
             BinaryOp::And | BinaryOp::Or | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Type::Bool,
             _ => Type::Error,

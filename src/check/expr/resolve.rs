@@ -65,18 +65,20 @@ impl Checker<'_> {
         });
     }
 
-    pub(in crate::check) fn name(&mut self, id: &Ident, env: &WfEnv, ctx: &mut Ctx) -> Type {
+    pub(in crate::check) fn name(&mut self, id: &Ident, env: &WfEnv, ctx: &mut Ctx) -> (TExprKind, Type) {
         let Some(resolution) = self.lookup(&id.name, env, ctx) else {
             self.undefined(id, env, ctx, true);
-            return Type::Error;
+            return (TExprKind::Invalid, Type::Error);
         };
-        self.program.resolutions.insert(id.span, resolution);
-        match resolution {
+        let ty = match resolution {
             Resolution::Binding(b) => {
                 self.used[b.0 as usize] = true;
-                self.program.binding(b).ty.clone()
+                return (TExprKind::Var(b), self.program.binding(b).ty.clone());
             }
-            Resolution::Step(s) => self.step_ref(s, id.span, ctx),
+            Resolution::Step(s) => {
+                let ty = self.step_ref(s, id.span, ctx);
+                return (TExprKind::Step(s), ty);
+            }
             Resolution::Fn(_) | Resolution::Builtin(_) => {
                 self.error(CheckError::NotAValue {
                     what: "function",
@@ -95,7 +97,8 @@ impl Checker<'_> {
                 });
                 Type::Error
             }
-        }
+        };
+        (TExprKind::Invalid, ty)
     }
 
     /// The type of a reference to step `s` from where `ctx` is: a record of its outputs,
@@ -172,10 +175,15 @@ impl Checker<'_> {
         Type::Record(fields)
     }
 
-    pub(in crate::check) fn field(&mut self, base: &Expr, field: &Ident, env: &WfEnv, ctx: &mut Ctx) -> Type {
+    pub(in crate::check) fn field(
+        &mut self,
+        base: &Expr,
+        field: &Ident,
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) -> (TExprKind, Type) {
         if let ExprKind::Name(id) = &base.kind {
             if let Some(Resolution::Module(m)) = self.lookup(&id.name, env, ctx) {
-                self.program.resolutions.insert(id.span, Resolution::Module(m));
                 let member = self.scopes[m.0 as usize].fns.contains_key(&field.name);
                 if member {
                     self.error(CheckError::NotAValue {
@@ -187,20 +195,24 @@ impl Checker<'_> {
                 } else {
                     self.no_member(m, &id.name, field);
                 }
-                return Type::Error;
+                return (TExprKind::Invalid, Type::Error);
             }
         }
-        let bt = self.expr(base, env, ctx);
-        match &bt {
+        let node = self.expr(base, env, ctx);
+        let ty = self.field_type(&node, base, field);
+        (TExprKind::Field(Box::new(node), field.name.clone()), ty)
+    }
+
+    /// The type of field `field` of `node` (written `base.field`).
+    fn field_type(&mut self, node: &TExpr, base: &Expr, field: &Ident) -> Type {
+        let bt = &node.ty;
+        match bt {
             Type::Record(fields) => {
                 if let Some((_, t)) = fields.iter().find(|(n, _)| *n == field.name) {
                     return t.clone();
                 }
-                let step = match &base.kind {
-                    ExprKind::Name(id) => match self.program.resolutions.get(&id.span) {
-                        Some(Resolution::Step(s)) => Some((id.name.clone(), *s)),
-                        _ => None,
-                    },
+                let step = match (&base.kind, &node.kind) {
+                    (ExprKind::Name(id), TExprKind::Step(s)) => Some((id.name.clone(), *s)),
                     _ => None,
                 };
                 let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();

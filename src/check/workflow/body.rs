@@ -7,10 +7,11 @@ use super::*;
 impl Checker<'_> {
     pub(in crate::check) fn check_workflow(&mut self, module: ModuleId, wid: WorkflowId, env: &WfEnv) {
         let wf = self.wf_ast(wid);
-        self.check_settings(wf, env, module);
-        self.check_decls(wid, wf, env, module);
+        let settings = self.check_settings(wf, env, module);
+        let init = self.check_decls(wid, wf, env, module);
         let mut ctx = Ctx::new(module, StepRefs::Allowed(None));
-        self.check_body(&wf.body, env, &mut ctx, Place::Workflow);
+        let (body, _) = self.check_body(&wf.body, env, &mut ctx, Place::Workflow);
+        let mut outputs = Vec::new();
         for stmt in &wf.body {
             if let StmtKind::Output { name, value, .. } = &stmt.kind {
                 let declared = self
@@ -21,31 +22,54 @@ impl Checker<'_> {
                     .find(|(n, _)| *n == name.name)
                     .map_or(Type::Error, |(_, t)| t.clone());
                 let mut ctx = Ctx::new(module, StepRefs::Allowed(None));
-                self.expect(value, &declared, env, &mut ctx, "this output");
+                let value = self.expect(value, &declared, env, &mut ctx, "this output");
+                outputs.push(TOutput {
+                    name: name.name.clone(),
+                    ty: declared,
+                    value,
+                });
             }
         }
+        self.workflow_nodes[wid.0 as usize] = Some(TWorkflow {
+            id: wid,
+            module: self.modules[module.0 as usize].path.clone(),
+            span: wf.span,
+            init,
+            settings,
+            body,
+            outputs,
+        });
     }
 
     /// Params, consts and lets of the workflow: ordered by their references, cycles
-    /// reported, values checked in that order.
-    pub(in crate::check) fn check_decls(&mut self, wid: WorkflowId, wf: &Workflow, env: &WfEnv, module: ModuleId) {
+    /// reported, values checked in that order. Returns the values in that order.
+    pub(in crate::check) fn check_decls(
+        &mut self,
+        wid: WorkflowId,
+        wf: &Workflow,
+        env: &WfEnv,
+        module: ModuleId,
+    ) -> Vec<TInit> {
         struct Decl<'w> {
             binding: BindingId,
             value: Option<&'w Expr>,
             annotated: bool,
             kind: &'static str,
+            init: TInitKind,
             name: &'w str,
         }
         let mut decls: Vec<Decl<'_>> = Vec::new();
         let mut index: HashMap<BindingId, usize> = HashMap::new();
         for stmt in &wf.body {
-            let (name, value, annotated, kind) = match &stmt.kind {
-                StmtKind::Param { name, default, .. } => (name, default.as_ref(), true, "a param default"),
-                StmtKind::Const { name, value, ty } => (name, Some(value), ty.is_some(), "a const"),
-                StmtKind::Let { name, value, ty } => (name, Some(value), ty.is_some(), "a let"),
+            let (name, value, annotated, kind, init) = match &stmt.kind {
+                StmtKind::Param { name, default, .. } => {
+                    (name, default.as_ref(), true, "a param default", TInitKind::ParamDefault)
+                }
+                StmtKind::Const { name, value, ty } => (name, Some(value), ty.is_some(), "a const", TInitKind::Const),
+                StmtKind::Let { name, value, ty } => (name, Some(value), ty.is_some(), "a let", TInitKind::Let),
                 _ => continue,
             };
-            let Some(&binding) = self.program.binding_sites.get(&name.span) else {
+            let Some(&binding) = self.sites.bindings.get(&name.span) else {
                 continue;
             };
             index.insert(binding, decls.len());
@@ -54,6 +78,7 @@ impl Checker<'_> {
                 value,
                 annotated,
                 kind,
+                init,
                 name: &name.name,
             });
         }
@@ -91,6 +116,7 @@ impl Checker<'_> {
             });
         }
         let mut order = Vec::with_capacity(decls.len());
+        let mut values = Vec::with_capacity(decls.len());
         for &n in &analysis.order {
             let d = &decls[n];
             order.push(d.binding);
@@ -104,14 +130,20 @@ impl Checker<'_> {
             let Some(value) = d.value else { continue };
             let mut ctx = Ctx::new(module, StepRefs::Forbidden(d.kind));
             let found = self.expr(value, env, &mut ctx);
-            let declared = self.program.binding(d.binding).ty.clone();
             if d.annotated {
-                self.require(&found, &declared, value.span, "this value");
+                let declared = self.program.binding(d.binding).ty.clone();
+                self.require(&found.ty, &declared, value.span, "this value");
             } else {
-                self.infer_binding(d.binding, found, value);
+                self.infer_binding(d.binding, found.ty.clone(), value);
             }
+            values.push(TInit {
+                binding: d.binding,
+                kind: d.init,
+                value: found,
+            });
         }
         self.program.workflows[wid.0 as usize].init_order = order;
+        values
     }
 
     pub(in crate::check) fn infer_binding(&mut self, b: BindingId, found: Type, value: &Expr) {
@@ -137,11 +169,20 @@ impl Checker<'_> {
         self.program.bindings[b.0 as usize].ty = found;
     }
 
-    /// Checks the statements of a body; locals it introduces are gone afterwards.
-    pub(in crate::check) fn check_body(&mut self, body: &[Stmt], env: &WfEnv, ctx: &mut Ctx, place: Place) {
+    /// Checks the statements of a body; locals it introduces are gone afterwards. Returns
+    /// the body and the `next` updates written directly in it.
+    pub(in crate::check) fn check_body(
+        &mut self,
+        body: &[Stmt],
+        env: &WfEnv,
+        ctx: &mut Ctx,
+        place: Place,
+    ) -> (TBody, Vec<(BindingId, TExpr)>) {
         let saved = ctx.locals.len();
+        let mut out = TBody::default();
+        let mut next = Vec::new();
         if place != Place::Workflow {
-            self.body_lets(body, env, ctx);
+            out.lets = self.body_lets(body, env, ctx);
         }
         for stmt in body {
             match &stmt.kind {
@@ -177,7 +218,7 @@ impl Checker<'_> {
                 }
                 StmtKind::Next(bindings) => {
                     if place == Place::While {
-                        self.check_next(bindings, env, ctx);
+                        next.extend(self.check_next(bindings, env, ctx));
                     } else {
                         self.error(CheckError::Misplaced {
                             what: "`next`".into(),
@@ -187,48 +228,66 @@ impl Checker<'_> {
                         });
                     }
                 }
-                StmtKind::Step(step) => self.check_step(step, env, ctx),
+                StmtKind::Step(step) => {
+                    if let Some(node) = self.check_step(step, env, ctx) {
+                        self.program.steps[node.id.0 as usize].slot = out.slot();
+                        out.nodes.push(TNode::Step(Box::new(node)));
+                    }
+                }
                 StmtKind::Foreach(l) => {
-                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else {
+                    let Some(&id) = self.sites.scopes.get(&stmt.span) else {
                         continue;
                     };
                     let outer = ctx.steps;
                     ctx.steps = StepRefs::Allowed(Some(Node::Scope(id)));
                     let mut vars = Vec::new();
                     for (var, iter) in &l.vars {
-                        let t = self.expr(iter, env, ctx);
-                        let elem = self.element_type(&t, iter.span, "`foreach`");
-                        vars.push((var, elem));
+                        let node = self.expr(iter, env, ctx);
+                        let elem = self.element_type(&node.ty, iter.span, "`foreach`");
+                        vars.push((var, elem, node));
                     }
-                    if let Some(c) = &l.concurrency {
-                        self.positive_int(c, env, ctx, "the `foreach` concurrency");
-                    }
+                    let concurrency = l
+                        .concurrency
+                        .as_ref()
+                        .map(|c| self.positive_int(c, env, ctx, "the `foreach` concurrency"));
                     ctx.steps = outer;
                     let saved_inner = ctx.locals.len();
-                    for (var, elem) in vars {
-                        self.local(var, BindingKind::LoopVar, elem, env, ctx);
-                    }
+                    let vars = vars
+                        .into_iter()
+                        .map(|(var, elem, node)| (self.local(var, BindingKind::LoopVar, elem, env, ctx), node))
+                        .collect();
                     ctx.levels.push(ScopeLevel::Foreach(id));
-                    self.check_body(&l.body, env, ctx, Place::Foreach);
+                    let (body, _) = self.check_body(&l.body, env, ctx, Place::Foreach);
                     ctx.levels.pop();
                     ctx.locals.truncate(saved_inner);
+                    self.program.scopes[id.0 as usize].slot = out.slot();
+                    out.nodes.push(TNode::Foreach(TForeach {
+                        id,
+                        span: stmt.span,
+                        vars,
+                        concurrency,
+                        body,
+                    }));
                 }
                 StmtKind::While(l) => {
-                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else {
+                    let Some(&id) = self.sites.scopes.get(&stmt.span) else {
                         continue;
                     };
                     let outer = ctx.steps;
                     ctx.steps = StepRefs::Allowed(Some(Node::Scope(id)));
                     let mut vars = Vec::new();
                     for (var, init) in &l.vars {
-                        let t = self.expr(init, env, ctx);
-                        vars.push((var, t, init));
+                        let node = self.expr(init, env, ctx);
+                        vars.push((var, node, init));
                     }
-                    if let Some(limit) = &l.limit {
-                        self.positive_int(limit, env, ctx, "the `while` limit");
-                    }
+                    let limit = l
+                        .limit
+                        .as_ref()
+                        .map(|limit| self.positive_int(limit, env, ctx, "the `while` limit"));
                     let saved_inner = ctx.locals.len();
-                    for (var, t, init) in vars {
+                    let mut var_nodes = Vec::with_capacity(vars.len());
+                    for (var, node, init) in vars {
+                        let t = node.ty.clone();
                         if t.is_vague() && !contains_error(&t) {
                             self.error(CheckError::CannotInfer {
                                 what: "value",
@@ -238,22 +297,34 @@ impl Checker<'_> {
                         }
                         let b = self.local(var, BindingKind::WhileVar, t, env, ctx);
                         self.used[b.0 as usize] = true;
+                        var_nodes.push((b, node));
                     }
-                    self.expect(&l.cond, &Type::Bool, env, ctx, "the `while` condition");
+                    let cond = self.expect(&l.cond, &Type::Bool, env, ctx, "the `while` condition");
                     ctx.steps = outer;
                     ctx.levels.push(ScopeLevel::While(id));
-                    self.check_body(&l.body, env, ctx, Place::While);
+                    let (body, next) = self.check_body(&l.body, env, ctx, Place::While);
                     ctx.levels.pop();
                     ctx.locals.truncate(saved_inner);
+                    self.program.scopes[id.0 as usize].slot = out.slot();
+                    out.nodes.push(TNode::While(TWhile {
+                        id,
+                        span: stmt.span,
+                        vars: var_nodes,
+                        cond,
+                        limit,
+                        next,
+                        body,
+                    }));
                 }
                 StmtKind::If(i) => {
-                    let Some(&id) = self.program.scope_sites.get(&stmt.span) else {
+                    let Some(&id) = self.sites.scopes.get(&stmt.span) else {
                         continue;
                     };
+                    let mut branches = Vec::with_capacity(i.branches.len());
                     for (n, branch) in i.branches.iter().enumerate() {
                         let outer = ctx.steps;
                         ctx.steps = StepRefs::Allowed(Some(Node::Scope(id)));
-                        self.expect(&branch.cond, &Type::Bool, env, ctx, "the condition");
+                        let cond = self.expect(&branch.cond, &Type::Bool, env, ctx, "the condition");
                         ctx.steps = outer;
                         if matches!(branch.cond.kind, ExprKind::Bool(false)) {
                             each_step(&branch.body, &mut |step| {
@@ -266,17 +337,26 @@ impl Checker<'_> {
                         }
                         ctx.levels
                             .push(ScopeLevel::Branch(id, u32::try_from(n).unwrap_or(u32::MAX)));
-                        self.check_body(&branch.body, env, ctx, Place::Branch);
+                        let (body, _) = self.check_body(&branch.body, env, ctx, Place::Branch);
                         ctx.levels.pop();
+                        branches.push(TBranch { cond, body });
                     }
-                    if let Some(body) = &i.else_body {
+                    let else_body = i.else_body.as_ref().map(|body| {
                         ctx.levels.push(ScopeLevel::Branch(
                             id,
                             u32::try_from(i.branches.len()).unwrap_or(u32::MAX),
                         ));
-                        self.check_body(body, env, ctx, Place::Branch);
+                        let (body, _) = self.check_body(body, env, ctx, Place::Branch);
                         ctx.levels.pop();
-                    }
+                        body
+                    });
+                    self.program.scopes[id.0 as usize].slot = out.slot();
+                    out.nodes.push(TNode::If(TIf {
+                        id,
+                        span: stmt.span,
+                        branches,
+                        else_body,
+                    }));
                 }
                 StmtKind::Let { .. }
                 | StmtKind::Param { .. }
@@ -292,6 +372,7 @@ impl Checker<'_> {
             }
         }
         ctx.locals.truncate(saved);
+        (out, next)
     }
 
     /// Declares a local (loop variable, body `let`, `while` variable) and reports clashes.
@@ -332,8 +413,9 @@ impl Checker<'_> {
         b
     }
 
-    /// The `let`s of a loop or branch body, ordered by their references.
-    pub(in crate::check) fn body_lets(&mut self, body: &[Stmt], env: &WfEnv, ctx: &mut Ctx) {
+    /// The `let`s of a loop or branch body, ordered by their references; returns them in
+    /// that (evaluation) order.
+    pub(in crate::check) fn body_lets(&mut self, body: &[Stmt], env: &WfEnv, ctx: &mut Ctx) -> Vec<(BindingId, TExpr)> {
         let lets: Vec<(&Ident, Option<&crate::syntax::ast::TypeExpr>, &Expr)> = body
             .iter()
             .filter_map(|s| match &s.kind {
@@ -342,7 +424,7 @@ impl Checker<'_> {
             })
             .collect();
         if lets.is_empty() {
-            return;
+            return Vec::new();
         }
         let mut edges = Vec::new();
         let mut edge_spans: HashMap<(usize, usize), Span> = HashMap::new();
@@ -376,34 +458,43 @@ impl Checker<'_> {
                 span: edge_spans.get(&(next, uses[0])).copied().unwrap_or_default(),
             });
         }
-        for (rank, &n) in analysis.order.iter().enumerate() {
+        let mut out = Vec::with_capacity(lets.len());
+        for &n in &analysis.order {
             let (name, ty, value) = lets[n];
             let mut errors = Vec::new();
             let declared = ty.map(|t| types::resolve(t, &mut errors));
             for e in errors {
                 self.error(e);
             }
-            let t = if cyclic[n] {
-                Type::Error
+            let node = if cyclic[n] {
+                TExpr::invalid(value.span)
             } else {
                 let outer = ctx.steps;
                 ctx.steps = StepRefs::Forbidden("a let");
                 let found = self.expr(value, env, ctx);
                 ctx.steps = outer;
                 if let Some(d) = &declared {
-                    self.require(&found, d, value.span, "this value");
+                    self.require(&found.ty, d, value.span, "this value");
                 }
                 found
             };
             let b = self.local(name, BindingKind::Let, declared.unwrap_or(Type::Error), env, ctx);
-            self.program.let_rank.insert(b, u32::try_from(rank).unwrap_or(u32::MAX));
             if ty.is_none() {
-                self.infer_binding(b, t, value);
+                self.infer_binding(b, node.ty.clone(), value);
             }
+            out.push((b, node));
         }
+        out
     }
 
-    pub(in crate::check) fn check_next(&mut self, bindings: &[(Ident, Expr)], env: &WfEnv, ctx: &mut Ctx) {
+    /// The updates of one `next`, each with the `while` variable it sets.
+    pub(in crate::check) fn check_next(
+        &mut self,
+        bindings: &[(Ident, Expr)],
+        env: &WfEnv,
+        ctx: &mut Ctx,
+    ) -> Vec<(BindingId, TExpr)> {
+        let mut out = Vec::with_capacity(bindings.len());
         for (i, (name, value)) in bindings.iter().enumerate() {
             if let Some((first, _)) = bindings[..i].iter().find(|(n, _)| n.name == name.name) {
                 self.error(CheckError::Duplicate {
@@ -429,11 +520,9 @@ impl Checker<'_> {
             ctx.steps = outer;
             match var {
                 Some(b) => {
-                    self.program
-                        .resolutions
-                        .insert(name.span, crate::check::Resolution::Binding(b));
                     let t = self.program.binding(b).ty.clone();
-                    self.require(&found, &t, value.span, "the next value");
+                    self.require(&found.ty, &t, value.span, "the next value");
+                    out.push((b, found));
                 }
                 None => {
                     let vars: Vec<&str> = ctx
@@ -456,5 +545,6 @@ impl Checker<'_> {
                 }
             }
         }
+        out
     }
 }

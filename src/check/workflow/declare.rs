@@ -143,8 +143,9 @@ impl<'a> Checker<'a> {
                         ignore_failure: ignore,
                         deps: Vec::new(),
                         calls: None,
+                        slot: 0,
                     });
-                    self.program.step_sites.insert(step.name.span, id);
+                    self.sites.steps.insert(step.name.span, id);
                     self.program.workflows[wid.0 as usize].steps.push(id);
                     self.insert_name(env, &step.name, Target::Step(id));
                 }
@@ -195,8 +196,9 @@ impl<'a> Checker<'a> {
             span,
             levels: levels.to_vec(),
             deps: Vec::new(),
+            slot: 0,
         });
-        self.program.scope_sites.insert(span, id);
+        self.sites.scopes.insert(span, id);
         if let Some(outer) = levels.last() {
             let outer = match outer {
                 ScopeLevel::Foreach(s) | ScopeLevel::While(s) | ScopeLevel::Branch(s, _) => *s,
@@ -219,7 +221,7 @@ impl<'a> Checker<'a> {
         each_step(&wf.body, &mut |step| {
             for clause in &step.clauses {
                 if let ClauseKind::Call { target, .. } = &clause.kind {
-                    if let Some(id) = self.program.step_sites.get(&step.name.span) {
+                    if let Some(id) = self.sites.steps.get(&step.name.span) {
                         calls.push((*id, target.clone(), clause.span));
                     }
                 }
@@ -231,7 +233,6 @@ impl<'a> Checker<'a> {
                 continue;
             };
             self.wf_calls.push((wid, callee, span));
-            self.program.call_targets.insert(sid, callee);
             let outputs = self.program.workflow(callee).outputs.clone();
             let step = &mut self.program.steps[sid.0 as usize];
             step.calls = Some(callee);

@@ -9,10 +9,14 @@ use std::collections::HashMap;
 use super::error::{CheckError, CheckWarning};
 use super::expr::{Ctx, StepRefs};
 use super::names::free_names;
+use super::tree::{
+    RetryOn, TBackoff, TBody, TBranch, TExpr, TExprKind, TForeach, TIf, TInit, TInitKind, TNode, TOutput, TRetry,
+    TSettings, TStrategy, TWhile, TWorkflow,
+};
 use super::ty::Type;
 use super::{
-    cron, graph, types, BindingId, BindingKind, Checker, Edge, Node, ScopeId, ScopeInfo, ScopeKind, ScopeLevel, StepId,
-    StepInfo, Target, WfEnv, WorkflowId,
+    cron, graph, types, BindingId, BindingKind, Checker, Edge, Node, ScopeId, ScopeInfo, ScopeKind, ScopeLevel,
+    StepDefaults, StepId, StepInfo, Target, WfEnv, WorkflowId,
 };
 use crate::base::ids::ModuleId;
 use crate::base::span::Span;

@@ -5,8 +5,11 @@
 use super::*;
 
 impl Checker<'_> {
-    /// Workflow-level settings: each at most once, each well-typed.
-    pub(in crate::check) fn check_settings(&mut self, wf: &Workflow, env: &WfEnv, module: ModuleId) {
+    /// Workflow-level settings: each at most once, each well-typed. Returns the workflow's
+    /// settings and sets the defaults its steps inherit (`retry`, `on_failure`).
+    pub(in crate::check) fn check_settings(&mut self, wf: &Workflow, env: &WfEnv, module: ModuleId) -> TSettings {
+        let mut settings = TSettings::default();
+        self.defaults = StepDefaults::default();
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let owner = format!("workflow `{}`", wf.name.name);
         for stmt in &wf.body {
@@ -32,18 +35,33 @@ impl Checker<'_> {
             }
             let mut ctx = Ctx::new(module, StepRefs::Forbidden("a workflow setting"));
             match &stmt.kind {
-                StmtKind::Concurrency(e) => self.positive_int(e, env, &mut ctx, "`concurrency`"),
-                StmtKind::Timeout(e) => self.positive_duration(e, env, &mut ctx, "`timeout`"),
-                StmtKind::Retry(r) => self.check_retry_policy(r, env, &mut ctx),
-                StmtKind::Strategy(s) => {
-                    if let Strategy::Parallel(Some(n)) = &s.node {
-                        self.positive_int(n, env, &mut ctx, "`parallel(N)`");
-                    }
+                StmtKind::Concurrency(e) => {
+                    settings.concurrency = Some(self.positive_int(e, env, &mut ctx, "`concurrency`"));
                 }
-                StmtKind::Schedule(text, span) => self.check_cron(text, *span),
+                StmtKind::Timeout(e) => {
+                    settings.timeout = Some(self.positive_duration(e, env, &mut ctx, "`timeout`"));
+                }
+                StmtKind::Retry(r) => self.defaults.retry = Some(self.check_retry_policy(r, env, &mut ctx)),
+                StmtKind::OnFailure(mode) => self.defaults.on_failure = Some(mode.node),
+                StmtKind::Strategy(s) => {
+                    settings.strategy = Some(match &s.node {
+                        Strategy::Parallel(n) => TStrategy::Parallel(
+                            n.as_ref().map(|n| self.positive_int(n, env, &mut ctx, "`parallel(N)`")),
+                        ),
+                        Strategy::Sequential => TStrategy::Sequential,
+                        Strategy::StrictSequential => TStrategy::StrictSequential,
+                        Strategy::FirstOnly => TStrategy::FirstOnly,
+                        Strategy::LastOnly => TStrategy::LastOnly,
+                    });
+                }
+                StmtKind::Schedule(text, span) => {
+                    self.check_cron(text, *span);
+                    settings.schedule = Some(text.clone());
+                }
                 _ => {}
             }
         }
+        settings
     }
 
     pub(in crate::check) fn check_cron(&mut self, text: &str, span: Span) {
@@ -69,8 +87,8 @@ impl Checker<'_> {
         }
     }
 
-    pub(in crate::check) fn positive_int(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) {
-        self.expect(e, &Type::Int, env, ctx, what);
+    pub(in crate::check) fn positive_int(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) -> TExpr {
+        let node = self.expect(e, &Type::Int, env, ctx, what);
         if let ExprKind::Int(n) = e.kind {
             if n < 1 {
                 self.error(CheckError::BadConstant {
@@ -81,10 +99,11 @@ impl Checker<'_> {
                 });
             }
         }
+        node
     }
 
-    pub(in crate::check) fn positive_duration(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) {
-        self.expect(e, &Type::Duration, env, ctx, what);
+    pub(in crate::check) fn positive_duration(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) -> TExpr {
+        let node = self.expect(e, &Type::Duration, env, ctx, what);
         match &e.kind {
             ExprKind::Duration(0) => self.error(CheckError::BadConstant {
                 message: format!("{what} must be longer than zero"),
@@ -108,10 +127,13 @@ impl Checker<'_> {
             }
             _ => {}
         }
+        node
     }
 
-    pub(in crate::check) fn check_retry_policy(&mut self, r: &Retry, env: &WfEnv, ctx: &mut Ctx) {
-        self.expect(&r.count, &Type::Int, env, ctx, "the retry count");
+    /// A retry policy, with the default backoff (exponential from 1s up to 1m) and the
+    /// default `on failure` filled in.
+    pub(in crate::check) fn check_retry_policy(&mut self, r: &Retry, env: &WfEnv, ctx: &mut Ctx) -> TRetry {
+        let count = self.expect(&r.count, &Type::Int, env, ctx, "the retry count");
         if let ExprKind::Int(n) = r.count.kind {
             if n < 0 {
                 self.error(CheckError::BadConstant {
@@ -122,18 +144,30 @@ impl Checker<'_> {
                 });
             }
         }
-        if let Some(b) = &r.backoff {
-            match &b.node {
-                Backoff::Fixed(d) => {
-                    self.expect(d, &Type::Duration, env, ctx, "the backoff delay");
-                }
-                Backoff::Exponential { base, max } => {
-                    self.expect(base, &Type::Duration, env, ctx, "the backoff delay");
-                    if let Some(m) = max {
-                        self.expect(m, &Type::Duration, env, ctx, "the backoff maximum");
-                    }
+        let backoff = match r.backoff.as_ref().map(|b| &b.node) {
+            Some(Backoff::Fixed(d)) => TBackoff::Fixed(self.expect(d, &Type::Duration, env, ctx, "the backoff delay")),
+            Some(Backoff::Exponential { base, max }) => TBackoff::Exponential {
+                base: self.expect(base, &Type::Duration, env, ctx, "the backoff delay"),
+                max: max
+                    .as_ref()
+                    .map(|m| self.expect(m, &Type::Duration, env, ctx, "the backoff maximum")),
+            },
+            None => {
+                let at = |ms| TExpr {
+                    kind: TExprKind::Duration(ms),
+                    ty: Type::Duration,
+                    span: r.span,
+                };
+                TBackoff::Exponential {
+                    base: at(1000),
+                    max: Some(at(60_000)),
                 }
             }
+        };
+        TRetry {
+            count,
+            backoff,
+            on: r.on.as_ref().map_or(RetryOn::Failure, |o| o.node),
         }
     }
 }
