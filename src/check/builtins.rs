@@ -223,7 +223,15 @@ fn list_elem<'t>(name: &str, arg: &Arg<'t>) -> Result<&'t Type, ArgProblem> {
     match arg.ty {
         Type::List(inner) => Ok(inner),
         Type::Error | Type::Unknown => Ok(&Type::Error),
-        _ => Err(want(name, arg, "a list")),
+        Type::Int
+        | Type::Float
+        | Type::Bool
+        | Type::String
+        | Type::Duration
+        | Type::Date
+        | Type::Map(_)
+        | Type::Record(_)
+        | Type::Optional(_) => Err(want(name, arg, "a list")),
     }
 }
 
@@ -237,7 +245,9 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
                 T::List(_) | T::Map(_) | T::String | T::Error | T::Unknown => Ok(T::Int),
-                _ => Err(want(name, a(0), "a list, a map or a string")),
+                T::Int | T::Float | T::Bool | T::Duration | T::Date | T::Record(_) | T::Optional(_) => {
+                    Err(want(name, a(0), "a list, a map or a string"))
+                }
             }
         }
         Builtin::Range => {
@@ -254,7 +264,9 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
             match list_elem(name, a(0))? {
                 t @ (T::Int | T::Float | T::Duration) => Ok(t.clone()),
                 T::Error | T::Unknown => Ok(T::Error),
-                _ => Err(want(name, a(0), "a list of `int`, `float` or `duration`")),
+                T::Bool | T::String | T::Date | T::List(_) | T::Map(_) | T::Record(_) | T::Optional(_) => {
+                    Err(want(name, a(0), "a list of `int`, `float` or `duration`"))
+                }
             }
         }
         Builtin::Min | Builtin::Max => {
@@ -292,7 +304,9 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
             arity(name, args, 1, 1, call)?;
             match a(0).ty {
                 T::List(_) | T::String | T::Error | T::Unknown => Ok(a(0).ty.clone()),
-                _ => Err(want(name, a(0), "a list or a string")),
+                T::Int | T::Float | T::Bool | T::Duration | T::Date | T::Map(_) | T::Record(_) | T::Optional(_) => {
+                    Err(want(name, a(0), "a list or a string"))
+                }
             }
         }
         Builtin::Flatten => {
@@ -300,7 +314,15 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
             match list_elem(name, a(0))? {
                 T::List(inner) => Ok(T::list((**inner).clone())),
                 T::Error | T::Unknown => Ok(T::list(T::Unknown)),
-                _ => Err(want(name, a(0), "a list of lists")),
+                T::Int
+                | T::Float
+                | T::Bool
+                | T::String
+                | T::Duration
+                | T::Date
+                | T::Map(_)
+                | T::Record(_)
+                | T::Optional(_) => Err(want(name, a(0), "a list of lists")),
             }
         }
         Builtin::Zip => {
@@ -328,7 +350,9 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
                     }
                 }
                 T::Error | T::Unknown => {}
-                _ => return Err(want(name, a(0), "a list, a map or a string")),
+                T::Int | T::Float | T::Bool | T::Duration | T::Date | T::Record(_) | T::Optional(_) => {
+                    return Err(want(name, a(0), "a list, a map or a string"))
+                }
             }
             Ok(T::Bool)
         }
@@ -341,7 +365,15 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
                     T::list((**inner).clone())
                 }),
                 T::Error | T::Unknown => Ok(T::Error),
-                _ => Err(want(name, a(0), "a map")),
+                T::Int
+                | T::Float
+                | T::Bool
+                | T::String
+                | T::Duration
+                | T::Date
+                | T::List(_)
+                | T::Record(_)
+                | T::Optional(_) => Err(want(name, a(0), "a map")),
             }
         }
         Builtin::Join => {
@@ -377,7 +409,9 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
                 T::Int | T::Float | T::String | T::Error | T::Unknown => {
                     Ok(if builtin == Builtin::Int { T::Int } else { T::Float })
                 }
-                _ => Err(want(name, a(0), "an `int`, a `float` or a `string`")),
+                T::Bool | T::Duration | T::Date | T::List(_) | T::Map(_) | T::Record(_) | T::Optional(_) => {
+                    Err(want(name, a(0), "an `int`, a `float` or a `string`"))
+                }
             }
         }
         Builtin::FormatDate => {

@@ -381,7 +381,11 @@ impl Checker<'_> {
                 BindingKind::Param => "param",
                 BindingKind::Const => "const",
                 BindingKind::Let => "let",
-                _ => continue,
+                BindingKind::LoopVar
+                | BindingKind::WhileVar
+                | BindingKind::CompVar
+                | BindingKind::FnParam
+                | BindingKind::Signal => continue,
             };
             if self.used[i] || binding.name.starts_with('_') || binding.ty == Type::Error {
                 continue;

@@ -43,7 +43,16 @@ impl Type {
     pub fn optional(t: Type) -> Type {
         match t {
             Type::Optional(_) | Type::Error => t,
-            other => Type::Optional(Box::new(other)),
+            other @ (Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::String
+            | Type::Duration
+            | Type::Date
+            | Type::List(_)
+            | Type::Map(_)
+            | Type::Record(_)
+            | Type::Unknown) => Type::Optional(Box::new(other)),
         }
     }
 
@@ -52,7 +61,17 @@ impl Type {
     pub fn unwrap_optional(&self) -> &Type {
         match self {
             Type::Optional(inner) => inner,
-            other => other,
+            other @ (Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::String
+            | Type::Duration
+            | Type::Date
+            | Type::List(_)
+            | Type::Map(_)
+            | Type::Record(_)
+            | Type::Unknown
+            | Type::Error) => other,
         }
     }
 
@@ -86,7 +105,17 @@ impl Type {
     pub fn field(&self, name: &str) -> Option<&Type> {
         match self {
             Type::Record(fields) => fields.iter().find(|(n, _)| n == name).map(|(_, t)| t),
-            _ => None,
+            Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::String
+            | Type::Duration
+            | Type::Date
+            | Type::List(_)
+            | Type::Map(_)
+            | Type::Optional(_)
+            | Type::Unknown
+            | Type::Error => None,
         }
     }
 }

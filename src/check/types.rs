@@ -146,7 +146,15 @@ pub fn is_interpolable(t: &Type) -> bool {
     match t {
         Type::List(inner) => inner.is_scalar() || matches!(**inner, Type::Error | Type::Unknown),
         Type::Error | Type::Unknown => true,
-        other => other.is_scalar(),
+        other @ (Type::Int
+        | Type::Float
+        | Type::Bool
+        | Type::String
+        | Type::Duration
+        | Type::Date
+        | Type::Map(_)
+        | Type::Record(_)
+        | Type::Optional(_)) => other.is_scalar(),
     }
 }
 

@@ -15,7 +15,24 @@ fn literal(e: &Expr) -> Option<&str> {
             _ => None,
         },
         ExprKind::RawStr(s) => Some(s),
-        _ => None,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None
+        | ExprKind::Duration(_)
+        | ExprKind::Date(_)
+        | ExprKind::List(_)
+        | ExprKind::Map(_)
+        | ExprKind::Record(_)
+        | ExprKind::Name(_)
+        | ExprKind::Field(..)
+        | ExprKind::Index(..)
+        | ExprKind::Call { .. }
+        | ExprKind::Unary(..)
+        | ExprKind::Binary(..)
+        | ExprKind::If(..)
+        | ExprKind::Comprehension { .. }
+        | ExprKind::Error => None,
     }
 }
 

@@ -117,9 +117,6 @@ const SPAN_TABLES: &[&str] = &[
 #[test]
 fn the_ir_reads_the_checked_tree_not_the_ast() {
     let found = mentions("ir", &[&["crate::syntax", "syntax::ast"][..], SPAN_TABLES].concat());
-    // `ir/duration.rs` (the runtime's duration text, through the literal parser) is not
-    // lowering; on main it is gone (durations moved to `base::duration`).
-    let found: Vec<_> = found.into_iter().filter(|l| !l.contains("ir/duration.rs")).collect();
     assert!(
         found.is_empty(),
         "the IR is lowered from the checked tree alone:\n{}",

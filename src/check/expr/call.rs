@@ -51,7 +51,25 @@ impl Checker<'_> {
                         None
                     }
                 },
-                _ => {
+                ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Bool(_)
+                | ExprKind::None
+                | ExprKind::Str(_)
+                | ExprKind::RawStr(_)
+                | ExprKind::Duration(_)
+                | ExprKind::Date(_)
+                | ExprKind::List(_)
+                | ExprKind::Map(_)
+                | ExprKind::Record(_)
+                | ExprKind::Field(..)
+                | ExprKind::Index(..)
+                | ExprKind::Call { .. }
+                | ExprKind::Unary(..)
+                | ExprKind::Binary(..)
+                | ExprKind::If(..)
+                | ExprKind::Comprehension { .. }
+                | ExprKind::Error => {
                     self.expr(callee, env, ctx);
                     self.error(CheckError::NotCallable {
                         what: "this expression".into(),
@@ -60,7 +78,24 @@ impl Checker<'_> {
                     None
                 }
             },
-            _ => {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Str(_)
+            | ExprKind::RawStr(_)
+            | ExprKind::Duration(_)
+            | ExprKind::Date(_)
+            | ExprKind::List(_)
+            | ExprKind::Map(_)
+            | ExprKind::Record(_)
+            | ExprKind::Index(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::If(..)
+            | ExprKind::Comprehension { .. }
+            | ExprKind::Error => {
                 self.expr(callee, env, ctx);
                 self.error(CheckError::NotCallable {
                     what: "this expression".into(),

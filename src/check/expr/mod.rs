@@ -197,7 +197,13 @@ impl Checker<'_> {
                         });
                         (i, Type::Error)
                     }
-                    other => {
+                    other @ (Type::Int
+                    | Type::Float
+                    | Type::Bool
+                    | Type::String
+                    | Type::Duration
+                    | Type::Date
+                    | Type::Record(_)) => {
                         let other = other.to_string();
                         let i = self.expr(index, env, ctx);
                         self.error(CheckError::NotIndexable {
@@ -325,11 +331,27 @@ impl Checker<'_> {
                 });
                 Type::Error
             }
-            other => {
+            other @ (Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::String
+            | Type::Duration
+            | Type::Date
+            | Type::Map(_)
+            | Type::Record(_)) => {
                 let help = match other {
                     Type::Map(_) => Some("iterate over `keys(m)` or `values(m)`".to_string()),
                     Type::Int => Some("iterate over `range(n)` to count".to_string()),
-                    _ => None,
+                    Type::Float
+                    | Type::Bool
+                    | Type::String
+                    | Type::Duration
+                    | Type::Date
+                    | Type::List(_)
+                    | Type::Record(_)
+                    | Type::Optional(_)
+                    | Type::Unknown
+                    | Type::Error => None,
                 };
                 self.error(CheckError::Mismatch {
                     expected: "list<…>".into(),
@@ -363,7 +385,16 @@ impl Checker<'_> {
                 "only lists of scalars interpolate (one word per element); use `to_json(…)` or a comprehension"
                     .to_string(),
             ),
-            _ => Some("interpolate a field, or convert the value with `to_json(…)`".to_string()),
+            Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::String
+            | Type::Duration
+            | Type::Date
+            | Type::Map(_)
+            | Type::Record(_)
+            | Type::Unknown
+            | Type::Error => Some("interpolate a field, or convert the value with `to_json(…)`".to_string()),
         };
         self.error(CheckError::NotInterpolable {
             ty: t.to_string(),
@@ -391,7 +422,16 @@ fn has_optional(t: &Type) -> bool {
     match t {
         Type::Optional(_) => true,
         Type::List(inner) => matches!(**inner, Type::Optional(_)),
-        _ => false,
+        Type::Int
+        | Type::Float
+        | Type::Bool
+        | Type::String
+        | Type::Duration
+        | Type::Date
+        | Type::Map(_)
+        | Type::Record(_)
+        | Type::Unknown
+        | Type::Error => false,
     }
 }
 
@@ -400,6 +440,15 @@ fn strip_optional(t: &Type) -> Type {
     match t {
         Type::Optional(inner) => (**inner).clone(),
         Type::List(inner) => Type::List(Box::new(inner.unwrap_optional().clone())),
-        other => other.clone(),
+        other @ (Type::Int
+        | Type::Float
+        | Type::Bool
+        | Type::String
+        | Type::Duration
+        | Type::Date
+        | Type::Map(_)
+        | Type::Record(_)
+        | Type::Unknown
+        | Type::Error) => other.clone(),
     }
 }

@@ -39,7 +39,9 @@ impl Checker<'_> {
                 | BinaryOp::Ge
                 | BinaryOp::And
                 | BinaryOp::Or => Type::Bool,
-                _ => Type::Error,
+                BinaryOp::Coalesce | BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
+                    Type::Error
+                }
             };
         }
         if matches!(op, BinaryOp::Eq | BinaryOp::Ne) {
@@ -101,7 +103,14 @@ impl Checker<'_> {
         self.bad_operands(op, lt, rt, span, help);
         match op {
             BinaryOp::And | BinaryOp::Or | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Type::Bool,
-            _ => Type::Error,
+            BinaryOp::Coalesce
+            | BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Add
+            | BinaryOp::Sub
+            | BinaryOp::Mul
+            | BinaryOp::Div
+            | BinaryOp::Rem => Type::Error,
         }
     }
 

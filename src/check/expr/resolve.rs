@@ -253,7 +253,14 @@ impl Checker<'_> {
                 });
                 Type::Error
             }
-            other => {
+            other @ (Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::String
+            | Type::Duration
+            | Type::Date
+            | Type::List(_)
+            | Type::Optional(_)) => {
                 self.error(CheckError::NoField {
                     message: format!("no field `{}` on type `{other}`", field.name),
                     span: field.span,

@@ -67,7 +67,19 @@ impl Checker<'_> {
                 }
                 StmtKind::Const { name, value, ty } => (name, Some(value), ty.is_some(), "a const", TInitKind::Const),
                 StmtKind::Let { name, value, ty } => (name, Some(value), ty.is_some(), "a let", TInitKind::Let),
-                _ => continue,
+                StmtKind::Output { .. }
+                | StmtKind::Concurrency(_)
+                | StmtKind::Timeout(_)
+                | StmtKind::Retry(_)
+                | StmtKind::OnFailure(_)
+                | StmtKind::Strategy(_)
+                | StmtKind::Schedule(..)
+                | StmtKind::Step(_)
+                | StmtKind::Foreach(_)
+                | StmtKind::While(_)
+                | StmtKind::If(_)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => continue,
             };
             let Some(&binding) = self.sites.bindings.get(&name.span) else {
                 continue;
@@ -192,7 +204,20 @@ impl Checker<'_> {
                     let what = match &stmt.kind {
                         StmtKind::Param { .. } => "`param`",
                         StmtKind::Const { .. } => "`const`",
-                        _ => "`output`",
+                        StmtKind::Let { .. }
+                        | StmtKind::Output { .. }
+                        | StmtKind::Concurrency(_)
+                        | StmtKind::Timeout(_)
+                        | StmtKind::Retry(_)
+                        | StmtKind::OnFailure(_)
+                        | StmtKind::Strategy(_)
+                        | StmtKind::Schedule(..)
+                        | StmtKind::Step(_)
+                        | StmtKind::Foreach(_)
+                        | StmtKind::While(_)
+                        | StmtKind::If(_)
+                        | StmtKind::Next(_)
+                        | StmtKind::Error { .. } => "`output`",
                     };
                     self.error(CheckError::Misplaced {
                         what: what.into(),
@@ -420,7 +445,21 @@ impl Checker<'_> {
             .iter()
             .filter_map(|s| match &s.kind {
                 StmtKind::Let { name, ty, value } => Some((name, ty.as_ref(), value)),
-                _ => None,
+                StmtKind::Param { .. }
+                | StmtKind::Const { .. }
+                | StmtKind::Output { .. }
+                | StmtKind::Concurrency(_)
+                | StmtKind::Timeout(_)
+                | StmtKind::Retry(_)
+                | StmtKind::OnFailure(_)
+                | StmtKind::Strategy(_)
+                | StmtKind::Schedule(..)
+                | StmtKind::Step(_)
+                | StmtKind::Foreach(_)
+                | StmtKind::While(_)
+                | StmtKind::If(_)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => None,
             })
             .collect();
         if lets.is_empty() {

@@ -9,7 +9,9 @@ impl<'a> Checker<'a> {
         let modules: &'a [crate::check::module::Module] = self.modules;
         match &modules[info.module.0 as usize].ast.items[info.item] {
             crate::syntax::ast::Item::Workflow(wf) => wf,
-            _ => unreachable!("workflow ids point at workflow items"),
+            crate::syntax::ast::Item::Import(_)
+            | crate::syntax::ast::Item::Fn(_)
+            | crate::syntax::ast::Item::Error { .. } => unreachable!("workflow ids point at workflow items"),
         }
     }
 
@@ -81,7 +83,19 @@ impl<'a> Checker<'a> {
                     self.used[b.0 as usize] = true;
                     self.insert_name(&mut env, name, Target::Binding(b));
                 }
-                _ => {}
+                StmtKind::Output { .. }
+                | StmtKind::Concurrency(_)
+                | StmtKind::Timeout(_)
+                | StmtKind::Retry(_)
+                | StmtKind::OnFailure(_)
+                | StmtKind::Strategy(_)
+                | StmtKind::Schedule(..)
+                | StmtKind::Step(_)
+                | StmtKind::Foreach(_)
+                | StmtKind::While(_)
+                | StmtKind::If(_)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => {}
             }
             for e in errors {
                 self.error(e);
@@ -128,7 +142,19 @@ impl<'a> Checker<'a> {
                                 }
                             }
                             ClauseKind::OnFailure(mode) => ignore = *mode == FailureMode::Ignore,
-                            _ => {}
+                            ClauseKind::Run(_)
+                            | ClauseKind::Exec(_)
+                            | ClauseKind::Call { .. }
+                            | ClauseKind::Sleep(_)
+                            | ClauseKind::Wait { .. }
+                            | ClauseKind::Env(_)
+                            | ClauseKind::Dir(_)
+                            | ClauseKind::Image(_)
+                            | ClauseKind::Resources(_)
+                            | ClauseKind::Emit { .. }
+                            | ClauseKind::After(_)
+                            | ClauseKind::Retry(_)
+                            | ClauseKind::Timeout(_) => {}
                         }
                     }
                     for e in errors {
@@ -177,7 +203,18 @@ impl<'a> Checker<'a> {
                         levels.pop();
                     }
                 }
-                _ => {}
+                StmtKind::Param { .. }
+                | StmtKind::Const { .. }
+                | StmtKind::Let { .. }
+                | StmtKind::Output { .. }
+                | StmtKind::Concurrency(_)
+                | StmtKind::Timeout(_)
+                | StmtKind::Retry(_)
+                | StmtKind::OnFailure(_)
+                | StmtKind::Strategy(_)
+                | StmtKind::Schedule(..)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => {}
             }
         }
     }

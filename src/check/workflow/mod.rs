@@ -81,7 +81,18 @@ fn each_step<'s>(body: &'s [Stmt], f: &mut dyn FnMut(&'s Step)) {
                     each_step(e, f);
                 }
             }
-            _ => {}
+            StmtKind::Param { .. }
+            | StmtKind::Const { .. }
+            | StmtKind::Let { .. }
+            | StmtKind::Output { .. }
+            | StmtKind::Concurrency(_)
+            | StmtKind::Timeout(_)
+            | StmtKind::Retry(_)
+            | StmtKind::OnFailure(_)
+            | StmtKind::Strategy(_)
+            | StmtKind::Schedule(..)
+            | StmtKind::Next(_)
+            | StmtKind::Error { .. } => {}
         }
     }
 }
@@ -89,7 +100,21 @@ fn each_step<'s>(body: &'s [Stmt], f: &mut dyn FnMut(&'s Step)) {
 fn workflow_failure_mode(wf: &Workflow) -> Option<FailureMode> {
     wf.body.iter().find_map(|s| match &s.kind {
         StmtKind::OnFailure(m) => Some(m.node),
-        _ => None,
+        StmtKind::Param { .. }
+        | StmtKind::Const { .. }
+        | StmtKind::Let { .. }
+        | StmtKind::Output { .. }
+        | StmtKind::Concurrency(_)
+        | StmtKind::Timeout(_)
+        | StmtKind::Retry(_)
+        | StmtKind::Strategy(_)
+        | StmtKind::Schedule(..)
+        | StmtKind::Step(_)
+        | StmtKind::Foreach(_)
+        | StmtKind::While(_)
+        | StmtKind::If(_)
+        | StmtKind::Next(_)
+        | StmtKind::Error { .. } => None,
     })
 }
 
@@ -98,6 +123,6 @@ fn contains_error(t: &Type) -> bool {
         Type::Error => true,
         Type::List(i) | Type::Map(i) | Type::Optional(i) => contains_error(i),
         Type::Record(f) => f.iter().any(|(_, t)| contains_error(t)),
-        _ => false,
+        Type::Int | Type::Float | Type::Bool | Type::String | Type::Duration | Type::Date | Type::Unknown => false,
     }
 }

@@ -20,7 +20,16 @@ impl Checker<'_> {
                 StmtKind::OnFailure(_) => "`on_failure`",
                 StmtKind::Strategy(_) => "`strategy`",
                 StmtKind::Schedule(..) => "`schedule`",
-                _ => continue,
+                StmtKind::Param { .. }
+                | StmtKind::Const { .. }
+                | StmtKind::Let { .. }
+                | StmtKind::Output { .. }
+                | StmtKind::Step(_)
+                | StmtKind::Foreach(_)
+                | StmtKind::While(_)
+                | StmtKind::If(_)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => continue,
             };
             if let Some(first) = seen.get(key) {
                 self.error(CheckError::DuplicateClause {
@@ -58,7 +67,16 @@ impl Checker<'_> {
                     self.check_cron(text, *span);
                     settings.schedule = Some(text.clone());
                 }
-                _ => {}
+                StmtKind::Param { .. }
+                | StmtKind::Const { .. }
+                | StmtKind::Let { .. }
+                | StmtKind::Output { .. }
+                | StmtKind::Step(_)
+                | StmtKind::Foreach(_)
+                | StmtKind::While(_)
+                | StmtKind::If(_)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => {}
             }
         }
         settings
@@ -125,7 +143,26 @@ impl Checker<'_> {
                     help: Some("remove the `-`".into()),
                 });
             }
-            _ => {}
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Str(_)
+            | ExprKind::RawStr(_)
+            | ExprKind::Duration(_)
+            | ExprKind::Date(_)
+            | ExprKind::List(_)
+            | ExprKind::Map(_)
+            | ExprKind::Record(_)
+            | ExprKind::Name(_)
+            | ExprKind::Field(..)
+            | ExprKind::Index(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::If(..)
+            | ExprKind::Comprehension { .. }
+            | ExprKind::Error => {}
         }
         node
     }

@@ -216,7 +216,9 @@ impl Builder<'_> {
                                 .map_or("?", |w| w.name.as_str());
                             format!("{}\ncall {callee}", s.name)
                         }
-                        _ => format!("{}\n{kind}", s.name),
+                        Action::None | Action::Run(_) | Action::Exec(_) | Action::Sleep(_) | Action::Wait { .. } => {
+                            format!("{}\n{kind}", s.name)
+                        }
                     };
                     self.view.nodes.push(ViewNode {
                         id: format!("s{}", s.id.0),
