@@ -329,12 +329,16 @@ pub fn result_type(builtin: Builtin, args: &[Arg<'_>], call: Span) -> Result<Typ
             arity(name, args, 2, 2, call)?;
             let x = list_elem(name, a(0))?.clone();
             let y = list_elem(name, a(1))?.clone();
-            Ok(T::list(T::Record(vec![("first".into(), x), ("second".into(), y)])))
+            Ok(T::list(T::Record(
+                vec![("first".into(), x), ("second".into(), y)].into(),
+            )))
         }
         Builtin::Enumerate => {
             arity(name, args, 1, 1, call)?;
             let t = list_elem(name, a(0))?.clone();
-            Ok(T::list(T::Record(vec![("index".into(), T::Int), ("value".into(), t)])))
+            Ok(T::list(T::Record(
+                vec![("index".into(), T::Int), ("value".into(), t)].into(),
+            )))
         }
         Builtin::Contains => {
             arity(name, args, 2, 2, call)?;

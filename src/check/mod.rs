@@ -102,6 +102,7 @@ pub fn check(modules: &[Module], problems: &mut Problems) -> Program {
         fn_nodes: Vec::new(),
         workflow_nodes: Vec::new(),
         defaults: StepDefaults::default(),
+        step_records: FastMap::default(),
     };
     checker.run();
     let Checker {
@@ -164,6 +165,10 @@ struct Checker<'a> {
     /// The checked workflows, by [`WorkflowId`].
     workflow_nodes: Vec<Option<tree::TWorkflow>>,
     defaults: StepDefaults,
+    /// The record type of a step's outputs as seen from `common` shared scope levels: built
+    /// once and shared (`Arc`) by every reference, so the checked tree does not hold one
+    /// copy per `step.field`.
+    step_records: FastMap<(StepId, usize), Type>,
 }
 
 impl Checker<'_> {

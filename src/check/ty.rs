@@ -17,7 +17,7 @@ pub enum Type {
     /// A map with string keys.
     Map(Box<Type>),
     /// A record; fields in the order they were written.
-    Record(Vec<(String, Type)>),
+    Record(std::sync::Arc<[(String, Type)]>),
     Optional(Box<Type>),
     /// Not yet known: the element type of `[]`, the inner type of a bare `none`.
     /// Compatible with every type.

@@ -120,11 +120,11 @@ pub fn join(a: &Type, b: &Type) -> Option<Type> {
                 return None;
             }
             let mut fields = Vec::with_capacity(x.len());
-            for (name, xt) in x {
+            for (name, xt) in x.iter() {
                 let (_, yt) = y.iter().find(|(n, _)| n == name)?;
                 fields.push((name.clone(), join(xt, yt)?));
             }
-            Some(Type::Record(fields))
+            Some(Type::Record(fields.into()))
         }
         (x, y) if x == y => Some(x.clone()),
         _ => None,

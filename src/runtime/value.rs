@@ -254,7 +254,7 @@ impl Value {
                 .map(Value::map),
             (Type::Record(fields), J::Object(entries)) => {
                 let mut out = Vec::with_capacity(fields.len());
-                for (name, t) in fields {
+                for (name, t) in fields.iter() {
                     match entries.get(name) {
                         Some(j) => out.push((
                             name.clone(),

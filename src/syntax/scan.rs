@@ -69,7 +69,8 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     while i < bytes.len() {
         let in_string = matches!(stack.last(), Some(Open { kind: Kind::Str, .. }));
         let b = bytes[i];
-        if !in_string {
+        // Only right after `step` (rare) is there anything to check per byte here.
+        if !in_string && (after_step || step_name.is_some()) {
             let blank = matches!(b, b' ' | b'\t' | b'\r' | b'\n')
                 || (b == b'/' && matches!(bytes.get(i + 1), Some(b'/' | b'*')));
             if let Some((name_start, name_end)) = step_name.filter(|_| !blank) {
@@ -362,10 +363,17 @@ fn line_number(text: &str, at: usize) -> usize {
 /// indented less than the line of its `{`, what to say about that pair.
 fn outdented_close(text: &str, stack: &[Open], close: usize) -> Option<Suspect> {
     let (open, outer) = stack.split_last()?;
-    let (close_indent, close_line_start) = indent_of_line(text, close);
-    if close_line_start + close_indent != close {
+    // Most `}` share a line with code before them: walking back over blanks finds out
+    // without looking for the line's start.
+    let bytes = text.as_bytes();
+    let mut k = close;
+    while k > 0 && matches!(bytes[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    if k > 0 && bytes[k - 1] != b'\n' {
         return None;
     }
+    let (close_indent, close_line_start) = (close - k, k);
     let (open_indent, _) = indent_of_line(text, open.at);
     if close_indent >= open_indent {
         return None;

@@ -172,7 +172,7 @@ impl Checker<'_> {
                     types.push((name.name.clone(), node.ty.clone()));
                     nodes.push((name.name.clone(), node));
                 }
-                (TExprKind::Record(nodes), Type::Record(types))
+                (TExprKind::Record(nodes), Type::Record(types.into()))
             }
             ExprKind::Name(id) => self.name(id, env, ctx),
             ExprKind::Field(base, field) => self.field(base, field, env, ctx),

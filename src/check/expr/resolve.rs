@@ -153,8 +153,11 @@ impl Checker<'_> {
                 self.warning(crate::check::error::CheckWarning::OtherBranch { name, span });
             }
         }
+        if let Some(t) = self.step_records.get(&(s, common)) {
+            return t.clone();
+        }
         let info = self.program.step(s);
-        let fields = info
+        let fields: std::sync::Arc<[(String, Type)]> = info
             .outputs
             .iter()
             .map(|(name, t)| {
@@ -172,7 +175,9 @@ impl Checker<'_> {
                 (name.clone(), t)
             })
             .collect();
-        Type::Record(fields)
+        let record = Type::Record(fields);
+        self.step_records.insert((s, common), record.clone());
+        record
     }
 
     pub(in crate::check) fn field(
