@@ -1,5 +1,5 @@
 //! `maestroc resume RUN_ID [--from STEP] [-p name=value]…`: runs again what did not succeed
-//! in a run, reusing the recorded outputs of what did (LANGUAGE.md §10).
+//! in a run, reusing the recorded outputs of what did (docs/store.md, "Resume").
 
 use clap::Args;
 

@@ -1,4 +1,4 @@
-//! The built-in functions of LANGUAGE.md §5, over values, within a [`Budget`].
+//! The built-in functions (declared once in `check::builtins`; docs/language.md), over values, within a [`Budget`].
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -16,7 +16,7 @@ use crate::ir::{Action, Body, IrForeach, IrIf, IrWhile, Node};
 /// steps are bounded by the run's semaphores, this bounds memory.
 const MAX_IN_FLIGHT: usize = 4096;
 
-/// The default `limit` of a `while` (LANGUAGE.md §9).
+/// The default `limit` of a `while` (docs/language.md, "Loops").
 pub const DEFAULT_WHILE_LIMIT: i64 = 10_000;
 
 /// Creates the frame of one body instance: its variables, then its `let`s in order.

@@ -1,4 +1,4 @@
-//! Injection-safe interpolation into `run` commands (LANGUAGE.md §7).
+//! Injection-safe interpolation into `run` commands (docs/runtime.md, "Processes").
 
 use std::borrow::Cow;
 

@@ -1,4 +1,4 @@
-//! The result object of LANGUAGE.md §10 (`run`/`resume --format json`, `runs show
+//! The result object (docs/cli.md, "Runs") (`run`/`resume --format json`, `runs show
 //! --format json`), written from the run store as it is read, one step instance at a time.
 
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! Resuming a run (LANGUAGE.md §10): which step instances keep their recorded result and
+//! Resuming a run (docs/store.md, "Resume"): which step instances keep their recorded result and
 //! which run again. A step instance is reused when the store has it as `succeeded` and
 //! `--from` does not name it or something it depends on; everything else runs again.
 

@@ -269,7 +269,7 @@ enum Stop {
     Store(crate::store::StoreError),
 }
 
-/// Waits until the workflow's strategy lets this run start (LANGUAGE.md §10).
+/// Waits until the workflow's strategy lets this run start (docs/store.md, "Strategies across processes").
 async fn admit(runner: &Runner<'_>, key: &str, strategy: Strategy, signals: &mut Signals) -> Result<(), Stop> {
     let mut said = String::new();
     loop {
@@ -472,7 +472,7 @@ impl Signals {
 }
 
 impl RunReport {
-    /// Writes the result object of LANGUAGE.md §10, read from the store as it is written.
+    /// Writes the result object (docs/cli.md, "Runs"), read from the store as it is written.
     pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let run = self.store.run(&self.run_id).map_err(std::io::Error::other)?;
         super::result::write(&self.store, &run, out)

@@ -1,4 +1,4 @@
-//! The states of runs and step instances (LANGUAGE.md §10).
+//! The states of runs and step instances (docs/runtime.md, "Run state").
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! Run strategies (LANGUAGE.md §10) across every `maestroc` process sharing the store:
+//! Run strategies (docs/store.md, "Strategies across processes") across every `maestroc` process sharing the store:
 //! whether a new run of a workflow may start now, must wait in the queue, or is refused.
 //! The decision and the move to `running` happen in one write transaction, so two
 //! processes can never both take the last place.

@@ -1,4 +1,4 @@
-//! JSON rendering (LANGUAGE.md §11): `{"diagnostics": [...]}`, deterministic.
+//! JSON rendering (docs/cli.md, "--format json"): `{"diagnostics": [...]}`, deterministic.
 
 use miette::LabeledSpan;
 use serde_json::{json as object, Value};
