@@ -34,6 +34,31 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 /// The first processes of live attempts (tokio waits for those; the walk never reaps them).
 static LEADERS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
 
+/// Empty cgroups of attempts that ended, reused by the next attempts of this process:
+/// creating and removing a cgroup for every attempt (and waiting out the kernel's "busy"
+/// after its last process left) cost more than a short step itself. Removed by
+/// [`release_pool`] when the run ends, or by the next `maestroc`'s sweep after a crash.
+static POOL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pool() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    POOL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes the pooled, empty cgroups (at the end of a run).
+pub fn release_pool() {
+    let dirs: Vec<PathBuf> = pool().drain(..).collect();
+    for dir in dirs {
+        for _ in 0..20 {
+            match remove_cgroup(&dir) {
+                Err(e) if e.raw_os_error() == Some(nix::libc::EBUSY) => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
 fn leaders() -> std::sync::MutexGuard<'static, Option<HashSet<i32>>> {
     LEADERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -152,6 +177,9 @@ impl Scope {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let mark = format!("{}-{n}", std::process::id());
         let cgroup = cgroup_home().and_then(|home| {
+            if let Some(dir) = pool().pop() {
+                return Some(dir);
+            }
             let dir = home.join(format!("maestroc-{mark}"));
             std::fs::create_dir(&dir).ok().map(|()| dir)
         });
@@ -247,10 +275,17 @@ impl Scope {
         found
     }
 
-    /// Removes the attempt's cgroup (and any left below it), once its last process is gone
-    /// (the kernel may answer "busy" for a moment after that).
+    /// Gives the attempt's cgroup back to the pool when it is empty; otherwise removes it
+    /// (and any left below it) once its last process is gone (the kernel may answer "busy"
+    /// for a moment after that).
     pub async fn close(&mut self) {
         if let Kind::Cgroup(dir) = &self.kind {
+            if self.members().is_empty() {
+                pool().push(dir.clone());
+                self.kind = Kind::Closed;
+                self.leader_reaped();
+                return;
+            }
             let deadline = Instant::now() + KILL_DEADLINE;
             loop {
                 match remove_cgroup(dir) {

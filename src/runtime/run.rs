@@ -211,6 +211,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             .message(&format!("error: could not record the end of the run: {e}"));
     }
     lease.release();
+    super::contain::release_pool();
     if refused.is_none() {
         runner.reporter.run_finished(state.as_str(), started.elapsed());
     }
