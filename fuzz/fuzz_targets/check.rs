@@ -26,6 +26,8 @@ fuzz_target!(|data: &[u8]| {
     if let Some(checked) = analysis.checked() {
         let _ = maestroc::ir::lower::lower(&checked);
     }
-    let _ = maestroc::diagnostics::render::human(&analysis.sources, &analysis.problems, false, 80);
+    let options = maestroc::diagnostics::render::RenderOptions { color: false, width: 80 };
+    let _ = maestroc::diagnostics::render::human(&analysis.sources, &analysis.problems, &options);
+    let _ = maestroc::diagnostics::render::short(&analysis.sources, &analysis.problems);
     let _ = maestroc::diagnostics::render::json(&analysis.sources, &analysis.problems);
 });
