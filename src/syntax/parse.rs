@@ -55,7 +55,7 @@ fn parse_with(file: FileId, text: &str, problems: &mut Problems, fast: bool) -> 
     let mut starts: Vec<usize> = scanned.item_starts.iter().copied().filter(|s| *s < limit).collect();
     let leading_end = starts.first().copied().unwrap_or(limit);
     let leading = &text[..leading_end];
-    if clean && !leading.trim().is_empty() && MflowParser::parse(Rule::file, leading).is_err() {
+    if clean && !only_whitespace(leading) && MflowParser::parse(Rule::file, leading).is_err() {
         // Something before the first item: report it as the first item's error.
         starts.insert(0, 0);
     }
@@ -180,7 +180,7 @@ fn recover_workflow(file: FileId, text: &str, start: usize, chunk: &str, problem
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
         let seg = &text[a..b];
-        if seg.trim().is_empty() {
+        if only_whitespace(seg) {
             continue;
         }
         match MflowParser::parse(Rule::stmts_only, seg) {
@@ -260,4 +260,10 @@ pub fn parse_expr(file: FileId, text: &str, problems: &mut Problems) -> Expr {
             }
         }
     }
+}
+
+/// Whether `text` is only what the grammar's `WHITESPACE` skips (not `str::trim`'s wider
+/// set: a form feed or a no-break space is not blank to the grammar, and must be reported).
+fn only_whitespace(text: &str) -> bool {
+    text.trim_matches([' ', '\t', '\r', '\n', '\u{FEFF}']).is_empty()
 }
