@@ -961,30 +961,12 @@ impl Parser<'_> {
             b'{' => self.braces(start),
             b'"' => {
                 let e = self.string()?;
-                let depth = match &e.kind {
-                    ExprKind::Str(parts) => {
-                        1 + u32::try_from(parts.iter().filter(|p| matches!(p, StrPart::Interp(_))).count())
-                            .unwrap_or(MAX_DEPTH)
-                    }
-                    ExprKind::Int(_)
-                    | ExprKind::Float(_)
-                    | ExprKind::Bool(_)
-                    | ExprKind::None
-                    | ExprKind::RawStr(_)
-                    | ExprKind::Duration(_)
-                    | ExprKind::Date(_)
-                    | ExprKind::List(_)
-                    | ExprKind::Map(_)
-                    | ExprKind::Record(_)
-                    | ExprKind::Name(_)
-                    | ExprKind::Field(..)
-                    | ExprKind::Index(..)
-                    | ExprKind::Call { .. }
-                    | ExprKind::Unary(..)
-                    | ExprKind::Binary(..)
-                    | ExprKind::If(..)
-                    | ExprKind::Comprehension { .. }
-                    | ExprKind::Error => 1,
+                // A string nests one level per interpolation; any other literal is one level.
+                let depth = if let ExprKind::Str(parts) = &e.kind {
+                    1 + u32::try_from(parts.iter().filter(|p| matches!(p, StrPart::Interp(_))).count())
+                        .unwrap_or(MAX_DEPTH)
+                } else {
+                    1
                 };
                 Some((e, depth))
             }
