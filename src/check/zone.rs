@@ -8,31 +8,16 @@ use crate::syntax::span::Span;
 
 /// The literal text of `e`, if it is a string without interpolation.
 fn literal(e: &Expr) -> Option<&str> {
-    match &e.kind {
-        ExprKind::Str(parts) => match parts.as_slice() {
-            [] => Some(""),
-            [StrPart::Lit(s)] => Some(s),
-            _ => None,
-        },
-        ExprKind::RawStr(s) => Some(s),
-        ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Bool(_)
-        | ExprKind::None
-        | ExprKind::Duration(_)
-        | ExprKind::Date(_)
-        | ExprKind::List(_)
-        | ExprKind::Map(_)
-        | ExprKind::Record(_)
-        | ExprKind::Name(_)
-        | ExprKind::Field(..)
-        | ExprKind::Index(..)
-        | ExprKind::Call { .. }
-        | ExprKind::Unary(..)
-        | ExprKind::Binary(..)
-        | ExprKind::If(..)
-        | ExprKind::Comprehension { .. }
-        | ExprKind::Error => None,
+    if let ExprKind::RawStr(s) = &e.kind {
+        return Some(s);
+    }
+    let ExprKind::Str(parts) = &e.kind else {
+        return None;
+    };
+    match parts.as_slice() {
+        [] => Some(""),
+        [StrPart::Lit(s)] => Some(s),
+        _ => None,
     }
 }
 

@@ -1279,35 +1279,18 @@ impl Parser<'_> {
 
 /// The text of a string literal without interpolation.
 fn plain(e: Expr) -> Option<String> {
-    match e.kind {
-        ExprKind::Str(parts) => {
-            let mut out = String::new();
-            for part in parts {
-                match part {
-                    StrPart::Lit(s) => out.push_str(&s),
-                    StrPart::Interp(_) => return None,
-                }
-            }
-            Some(out)
-        }
-        ExprKind::RawStr(s) => Some(s),
-        ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Bool(_)
-        | ExprKind::None
-        | ExprKind::Duration(_)
-        | ExprKind::Date(_)
-        | ExprKind::List(_)
-        | ExprKind::Map(_)
-        | ExprKind::Record(_)
-        | ExprKind::Name(_)
-        | ExprKind::Field(..)
-        | ExprKind::Index(..)
-        | ExprKind::Call { .. }
-        | ExprKind::Unary(..)
-        | ExprKind::Binary(..)
-        | ExprKind::If(..)
-        | ExprKind::Comprehension { .. }
-        | ExprKind::Error => None,
+    if let ExprKind::RawStr(s) = e.kind {
+        return Some(s);
     }
+    let ExprKind::Str(parts) = e.kind else {
+        return None;
+    };
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            StrPart::Lit(s) => out.push_str(&s),
+            StrPart::Interp(_) => return None,
+        }
+    }
+    Some(out)
 }
