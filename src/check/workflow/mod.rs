@@ -2,7 +2,10 @@
 
 mod body;
 mod declare;
+mod schedule;
 mod settings;
+mod tags;
+mod trigger;
 
 use std::collections::HashMap;
 
@@ -91,6 +94,8 @@ fn each_step<'s>(body: &'s [Stmt], f: &mut dyn FnMut(&'s Step)) {
             | StmtKind::OnFailure(_)
             | StmtKind::Strategy(_)
             | StmtKind::Schedule(..)
+            | StmtKind::Trigger(_)
+            | StmtKind::Tags(_)
             | StmtKind::Next(_)
             | StmtKind::Error { .. } => {}
         }
@@ -109,6 +114,8 @@ fn workflow_failure_mode(wf: &Workflow) -> Option<FailureMode> {
         | StmtKind::Retry(_)
         | StmtKind::Strategy(_)
         | StmtKind::Schedule(..)
+        | StmtKind::Trigger(_)
+        | StmtKind::Tags(_)
         | StmtKind::Step(_)
         | StmtKind::Foreach(_)
         | StmtKind::While(_)
