@@ -83,7 +83,10 @@ pub fn parse(text: &str) -> Result<Cron, CronError> {
             "the schedule is empty".into(),
             0,
             text.len(),
-            Some("write 5 fields: minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\" for 02:30 every day".into()),
+            Some(
+                "write 5 fields: minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\" for 02:30 every day"
+                    .into(),
+            ),
         ));
     }
     if trimmed.starts_with('@') {
@@ -116,7 +119,7 @@ pub fn parse(text: &str) -> Result<Cron, CronError> {
     for (i, &(start, field)) in fields.iter().enumerate() {
         let fail = |(message, help): (String, Option<String>)| invalid(message, start, start + field.len(), help);
         lexical(field, i).map_err(fail)?;
-        let mut alone = vec!["*"; 5];
+        let mut alone = ["*"; 5];
         alone[i] = field;
         if parser().parse(&alone.join(" ")).is_err() {
             return Err(fail(explain(field, i)));
@@ -231,9 +234,10 @@ fn never_fires(cron: &Cron, dom: (usize, &str)) -> Result<(), CronError> {
     let days = p.days.values();
     let months = p.months.values();
     // 2000 is a leap year: February has 29 days.
-    let fits = months
-        .iter()
-        .any(|&m| days.iter().any(|&d| u32::from(d) <= croner::time::days_in_month(2000, u32::from(m))));
+    let fits = months.iter().any(|&m| {
+        days.iter()
+            .any(|&d| u32::from(d) <= croner::time::days_in_month(2000, u32::from(m)))
+    });
     if fits || days.is_empty() || months.is_empty() {
         return Ok(());
     }
@@ -317,7 +321,10 @@ mod tests {
                 "0 0 31 4,6 *",
                 "this schedule never fires: April and June have no day 31",
             ),
-            ("0 0 30,31 2 *", "this schedule never fires: February has no days 30 or 31"),
+            (
+                "0 0 30,31 2 *",
+                "this schedule never fires: February has no days 30 or 31",
+            ),
         ] {
             let e = validate(bad).expect_err(bad);
             assert_eq!(e.kind, CronErrorKind::NeverFires, "{bad}");

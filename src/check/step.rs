@@ -11,7 +11,7 @@ use super::{
 };
 use crate::base::span::Span;
 use crate::diagnostics::suggest::did_you_mean;
-use crate::syntax::ast::{ClauseKind, Expr, ExprKind, Ident, Step, StrPart, UnaryOp, WaitSince};
+use crate::syntax::ast::{ClauseKind, Expr, ExprKind, Ident, Step, UnaryOp, WaitSince};
 
 impl Checker<'_> {
     /// Checks a step; `None` when the declaring pass gave it no id (a problem it reported).
@@ -97,15 +97,7 @@ impl Checker<'_> {
 
     /// `profile "NAME"`: a non-empty string literal (the executor settings check the name).
     fn profile(&mut self, e: &Expr) -> Option<String> {
-        let text = match &e.kind {
-            ExprKind::Str(parts) => match parts.as_slice() {
-                [] => Some(String::new()),
-                [StrPart::Lit(s)] => Some(s.clone()),
-                _ => None,
-            },
-            ExprKind::RawStr(s) => Some(s.clone()),
-            _ => None,
-        };
+        let text = super::zone::literal(e).map(str::to_string);
         match text {
             Some(t) if !t.trim().is_empty() => Some(t),
             Some(_) => {
@@ -132,10 +124,12 @@ impl Checker<'_> {
     /// `since D`: a duration, not negative (`0s` is the run's start).
     fn look_back(&mut self, d: &Expr, env: &WfEnv, ctx: &mut Ctx) -> TExpr {
         let node = self.expect(d, &Type::Duration, env, ctx, "the `since` look-back");
-        let negative = match &d.kind {
-            ExprKind::Duration(n) => *n < 0,
-            ExprKind::Unary(UnaryOp::Neg, inner) => matches!(inner.kind, ExprKind::Duration(n) if n > 0),
-            _ => false,
+        let negative = if let ExprKind::Duration(n) = d.kind {
+            n < 0
+        } else if let ExprKind::Unary(UnaryOp::Neg, inner) = &d.kind {
+            matches!(inner.kind, ExprKind::Duration(n) if n > 0)
+        } else {
+            false
         };
         if negative {
             self.error(CheckError::BadConstant {
@@ -239,7 +233,10 @@ impl Checker<'_> {
                 node.emit = Some(TEmit { signal, fields });
             }
             ClauseKind::Outputs(_) => {}
-            ClauseKind::Profile(e) => node.profile = self.profile(e),
+            ClauseKind::Profile(e) => {
+                self.mark_used(e, env);
+                node.profile = self.profile(e);
+            }
             ClauseKind::OnFailure(mode) => node.on_failure = *mode,
             ClauseKind::After(names) => {
                 for name in names {

@@ -8,11 +8,11 @@
 use petgraph::graph::NodeIndex;
 
 use super::expr::{IrExpr, IrExprKind, IrStrPart, PathLevel};
-use super::schedule::{IrSchedule, IrTrigger};
 use super::node::{
     Action, Body, Edge, EdgeKind, InitKind, Ir, IrBackoff, IrBranch, IrEmit, IrFn, IrForeach, IrIf, IrInit, IrOutput,
     IrParam, IrRetry, IrStep, IrStrategy, IrWhile, IrWorkflow, Node, Settings,
 };
+use super::schedule::{IrSchedule, IrTrigger};
 use crate::check::tree::{
     TAction, TBackoff, TBody, TExpr, TExprKind, TFn, TInitKind, TNode, TRetry, TSettings, TStep, TStrPart, TStrategy,
     TWorkflow,

@@ -140,10 +140,7 @@ impl croner::CronDateTime for Wall {
         croner::Weekday::from_days_from_sunday(u32::from(self.0.weekday().to_sunday_zero_offset().unsigned_abs()))
     }
 
-    fn resolve_civil(
-        &self,
-        c: croner::CivilDateTime,
-    ) -> Result<croner::Resolution<Self>, croner::errors::CronError> {
+    fn resolve_civil(&self, c: croner::CivilDateTime) -> Result<croner::Resolution<Self>, croner::errors::CronError> {
         use jiff::tz::AmbiguousOffset;
         let dt = jiff_civil(c)?;
         let amb = self.0.time_zone().to_ambiguous_zoned_datetime(dt);
@@ -160,7 +157,10 @@ impl croner::CronDateTime for Wall {
     }
 
     fn checked_add_seconds(&self, seconds: i64) -> Option<Self> {
-        self.0.checked_add(jiff::SignedDuration::from_secs(seconds)).ok().map(Wall)
+        self.0
+            .checked_add(jiff::SignedDuration::from_secs(seconds))
+            .ok()
+            .map(Wall)
     }
 
     fn cmp_instant(&self, other: &Self) -> std::cmp::Ordering {

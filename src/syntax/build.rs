@@ -1158,7 +1158,10 @@ impl<'t> Builder<'t> {
                     if cron.is_none() {
                         cron = Some((text, lspan));
                     } else {
-                        zone = Some(Spanned { node: text, span: lspan });
+                        zone = Some(Spanned {
+                            node: text,
+                            span: lspan,
+                        });
                     }
                 }
                 Rule::catchup => {

@@ -125,6 +125,22 @@ fn workflow_failure_mode(wf: &Workflow) -> Option<FailureMode> {
     })
 }
 
+impl Checker<'_> {
+    /// Counts the workflow names `e` mentions as used: for an expression that is reported
+    /// and not checked further, so its names are not also called unused.
+    pub(in crate::check) fn mark_used(&mut self, e: &Expr, env: &WfEnv) {
+        let mut names = Vec::new();
+        free_names(e, &mut Vec::new(), &mut names);
+        for (name, _) in names {
+            if let Some((Target::Binding(b), _)) = env.names.get(name) {
+                if let Some(u) = self.used.get_mut(b.0 as usize) {
+                    *u = true;
+                }
+            }
+        }
+    }
+}
+
 fn contains_error(t: &Type) -> bool {
     match t {
         Type::Error => true,

@@ -57,16 +57,14 @@ impl Checker<'_> {
             label,
             help: Some("write `catchup all(max: 10)`: at most the 10 latest missed runs are started".into()),
         };
-        match max.kind {
-            ExprKind::Int(n) => match u32::try_from(n) {
-                Ok(n) if n >= 1 => n,
-                _ => {
-                    self.error(bad(format!("this is {n}")));
-                    1
-                }
-            },
+        let ExprKind::Int(n) = max.kind else {
+            self.error(bad("not an integer literal".into()));
+            return 1;
+        };
+        match u32::try_from(n) {
+            Ok(n) if n >= 1 => n,
             _ => {
-                self.error(bad("not an integer literal".into()));
+                self.error(bad(format!("this is {n}")));
                 1
             }
         }

@@ -70,7 +70,7 @@ impl Checker<'_> {
                     });
                 }
                 StmtKind::Schedule(s) => settings.schedule = Some(self.check_schedule(s)),
-                StmtKind::Tags(e) => settings.tags = self.check_tags(e),
+                StmtKind::Tags(e) => settings.tags = self.check_tags(e, env),
                 StmtKind::Trigger(_)
                 | StmtKind::Param { .. }
                 | StmtKind::Const { .. }

@@ -3,10 +3,10 @@
 
 #[allow(clippy::wildcard_imports)] // the parent's imports and helpers
 use super::*;
-use crate::syntax::ast::StrPart;
 
 impl Checker<'_> {
-    pub(in crate::check) fn check_tags(&mut self, e: &Expr) -> Vec<String> {
+    pub(in crate::check) fn check_tags(&mut self, e: &Expr, env: &WfEnv) -> Vec<String> {
+        self.mark_used(e, env);
         let ExprKind::List(items) = &e.kind else {
             self.error(CheckError::BadTags {
                 message: "`tags` takes a list of strings".into(),
@@ -18,15 +18,7 @@ impl Checker<'_> {
         };
         let mut tags: Vec<(String, Span)> = Vec::new();
         for item in items {
-            let text = match &item.kind {
-                ExprKind::Str(parts) => match parts.as_slice() {
-                    [] => Some(String::new()),
-                    [StrPart::Lit(s)] => Some(s.clone()),
-                    _ => None,
-                },
-                ExprKind::RawStr(s) => Some(s.clone()),
-                _ => None,
-            };
+            let text = crate::check::zone::literal(item).map(str::to_string);
             let Some(text) = text else {
                 self.error(CheckError::BadTags {
                     message: "a tag is a string written out in full".into(),

@@ -12,7 +12,10 @@ use crate::syntax::ast::Trigger;
 
 impl Checker<'_> {
     pub(in crate::check) fn check_trigger(&mut self, t: &Trigger, env: &WfEnv, module: ModuleId) -> TTrigger {
-        let filter = t.filter.as_ref().and_then(|f| self.trigger_filter(f, t.signal_span, env, module));
+        let filter = t
+            .filter
+            .as_ref()
+            .and_then(|f| self.trigger_filter(f, t.signal_span, env, module));
         TTrigger {
             signal: t.signal.clone(),
             span: t.signal_span,
@@ -54,6 +57,7 @@ impl Checker<'_> {
             });
         }
         if misplaced {
+            self.mark_used(f, env);
             return None;
         }
         let params = WfEnv {
