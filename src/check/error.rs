@@ -409,6 +409,20 @@ pub enum CheckError {
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum CheckWarning {
+    #[error("this trigger adds nothing: every `{signal}` signal already starts a run")]
+    #[diagnostic(
+        code(W0006),
+        severity(Warning),
+        help("a signal starts at most one run of a workflow, however many of its triggers match; remove this trigger or give the other one a `where`")
+    )]
+    RedundantTrigger {
+        signal: String,
+        #[label("never needed")]
+        span: Span,
+        #[label("this trigger has no `where`")]
+        first: Span,
+    },
+
     #[error("{kind} `{name}` is never used")]
     #[diagnostic(code(W0001), severity(Warning))]
     Unused {
