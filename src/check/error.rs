@@ -368,6 +368,16 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    #[error("empty signal name")]
+    #[diagnostic(
+        code(E0218),
+        help("name the signal that starts a run, like `trigger on signal \"table_ready\"`")
+    )]
+    EmptySignal {
+        #[label("no name")]
+        span: Span,
+    },
+
     #[error("{message}")]
     #[diagnostic(code(E0118))]
     CallsTooDeep {
