@@ -13,8 +13,10 @@ pub mod out;
 mod report;
 mod resume;
 mod run;
+mod run_ref;
 mod runs;
 mod signal;
+mod version;
 
 use std::io::IsTerminal as _;
 
@@ -244,7 +246,15 @@ fn write_stdout(bytes: &[u8]) -> CliResult {
 /// a second line of defence for deep but legal programs.
 fn front_end(files: Vec<String>, ctx: &Ctx) -> Result<crate::driver::Analysis, CliError> {
     let loader = crate::loader::FsLoader::with_limit(ctx.sources.max_source_size);
-    let options = ctx.sources.options();
+    front_end_with(files, loader, ctx.sources.options())
+}
+
+/// [`front_end`] reading through `loader` (a run's recorded sources) with `options`.
+fn front_end_with(
+    files: Vec<String>,
+    loader: impl crate::loader::Loader + Send + 'static,
+    options: crate::driver::Options,
+) -> Result<crate::driver::Analysis, CliError> {
     let worker = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
         .spawn(move || crate::driver::analyze_with(&loader, &files, &options));
@@ -260,6 +270,15 @@ fn front_end(files: Vec<String>, ctx: &Ctx) -> Result<crate::driver::Analysis, C
 /// problems and fails when there are errors.
 fn compile_file(file: &str, ctx: &Ctx) -> Result<(crate::driver::Analysis, crate::ir::Ir), CliError> {
     let analysis = front_end(vec![file.to_string()], ctx)?;
+    compile_analysis(file, analysis, ctx)
+}
+
+/// The second half of [`compile_file`]: reports the problems of an analysis or lowers it.
+fn compile_analysis(
+    file: &str,
+    analysis: crate::driver::Analysis,
+    ctx: &Ctx,
+) -> Result<(crate::driver::Analysis, crate::ir::Ir), CliError> {
     if let Some(u) = analysis.unreadable.first() {
         eprint!(
             "{}",

@@ -26,6 +26,9 @@ pub(super) struct RunsArgs {
     /// Only runs in this state (`queued running succeeded failed cancelled timed_out`).
     #[arg(long)]
     state: Option<String>,
+    /// Only runs whose workflow carries this tag.
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
     /// At most this many runs, newest first.
     #[arg(long, default_value_t = 50)]
     limit: usize,
@@ -92,6 +95,7 @@ pub(super) fn run(args: &RunsArgs) -> CliResult {
     let filter = RunFilter {
         workflow: args.workflow.clone(),
         state: args.state.clone(),
+        tag: args.tag.clone(),
         limit: Some(args.limit),
     };
     let store = open_existing_store()?;
