@@ -153,7 +153,9 @@ pub enum CliError {
     #[error("param `{name}` is fixed: `{command} -p` cannot change it (run `{run_id}` has {name} = {value})")]
     #[diagnostic(
         code(E0422),
-        help("a fixed param keeps the value the run started with; start a new run with `maestroc run FILE -p {name}=…`")
+        help(
+            "a fixed param keeps the value the run started with; start a new run with `maestroc run FILE -p {name}=…`"
+        )
     )]
     FixedParam {
         name: String,
@@ -201,7 +203,7 @@ impl CliError {
     #[must_use]
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Store(StoreError::NoRun(_)) => EXIT_NOT_FOUND,
+            CliError::Store(StoreError::NoRun(_)) | CliError::NoSource { .. } => EXIT_NOT_FOUND,
             CliError::RunState { exit, .. } | CliError::NotFound { exit, .. } => *exit,
             CliError::Internal { .. } => EXIT_INTERNAL,
             CliError::Runtime(error) => error.exit_code(),
@@ -219,7 +221,6 @@ impl CliError {
             | CliError::SkipState { .. }
             | CliError::SkipOutputs { .. }
             | CliError::Store(_) => EXIT_USAGE,
-            CliError::NoSource { .. } => EXIT_NOT_FOUND,
         }
     }
 

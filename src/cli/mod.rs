@@ -10,12 +10,17 @@ mod graph;
 mod logs;
 mod man;
 pub mod out;
+mod pause;
 mod report;
+mod restart;
 mod resume;
 mod run;
 mod run_ref;
 mod runs;
+mod show_source;
 mod signal;
+mod skip;
+mod unpause;
 mod version;
 
 use std::io::IsTerminal as _;
@@ -76,6 +81,16 @@ enum Command {
     Logs(logs::LogsArgs),
     /// Stop a running run from another terminal.
     Cancel(cancel::CancelArgs),
+    /// Start a run again from the beginning: its version and params, as a new run.
+    Restart(restart::RestartArgs),
+    /// Mark a failed or unstarted step instance as skipped (or succeeded with `--outputs`).
+    Skip(skip::SkipArgs),
+    /// Pause a running run from any terminal: no new step starts, running ones finish.
+    Pause(pause::PauseArgs),
+    /// Let a paused run (by `pause` or at a `--break` breakpoint) go on.
+    Unpause(unpause::UnpauseArgs),
+    /// Print the source a run ran, as recorded when it started.
+    ShowSource(show_source::ShowSourceArgs),
     /// Send or list signals (`wait signal` steps wait for them).
     Signal(signal::SignalArgs),
     /// Draw the step graph of a workflow (DOT, Mermaid or JSON).
@@ -167,6 +182,11 @@ pub fn main() -> i32 {
         Command::Runs(args) => runs::run(args),
         Command::Logs(args) => logs::run(args),
         Command::Cancel(args) => cancel::run(args),
+        Command::Restart(args) => restart::run(args, &ctx),
+        Command::Skip(args) => skip::run(args, &ctx),
+        Command::Pause(args) => pause::run(args),
+        Command::Unpause(args) => unpause::run(args),
+        Command::ShowSource(args) => show_source::run(args),
         Command::Signal(args) => signal::run(args),
         Command::Graph(args) => graph::run(args, &ctx),
         Command::Compile(args) => compile::run(args, &ctx),
@@ -198,7 +218,12 @@ impl Command {
             Command::Logs(a) => a.wants_json(),
             Command::Signal(a) => a.wants_json(),
             Command::Graph(a) => a.wants_json(),
+            Command::Restart(a) => a.wants_json(),
             Command::Compile(_)
+            | Command::Skip(_)
+            | Command::Pause(_)
+            | Command::Unpause(_)
+            | Command::ShowSource(_)
             | Command::Cancel(_)
             | Command::Explain(_)
             | Command::Completions(_)

@@ -155,7 +155,10 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         let problems = crate::runtime::upgrade::check(old_wf, (&ir, workflow), &reused);
         refuse_upgrade(&run, problems, ctx)?;
         if old.as_ref().map(|(v, _)| &v.ir_hash) == version.as_ref().map(|v| &v.ir_hash) {
-            eprintln!("note: `{}` has not changed since the run's version; nothing to upgrade", run.file);
+            eprintln!(
+                "note: `{}` has not changed since the run's version; nothing to upgrade",
+                run.file
+            );
         }
     }
     let params = resolve_params(wf, &ir.symbols, &cli_params, Some(&recorded), ctx)?;

@@ -104,7 +104,14 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
                 .started_at
                 .as_deref()
                 .and_then(|t| t.parse::<jiff::Timestamp>().ok());
-            (run.run_id, PathBuf::from(run.run_dir), Some(resume), started, changed, upgrade)
+            (
+                run.run_id,
+                PathBuf::from(run.run_dir),
+                Some(resume),
+                started,
+                changed,
+                upgrade,
+            )
         }
     };
     let lease = Lease::acquire(&home, &run_id).map_err(|_| RuntimeError::Start {
@@ -256,7 +263,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
 }
 
 /// The launch params of a run by name, as recorded for `resume`.
-pub fn params_json(wf: &IrWorkflow, given: &HashMap<BindingId, Value>) -> String {
+pub fn params_json<S: std::hash::BuildHasher>(wf: &IrWorkflow, given: &HashMap<BindingId, Value, S>) -> String {
     let map: serde_json::Map<String, serde_json::Value> = wf
         .params
         .iter()

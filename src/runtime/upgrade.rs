@@ -66,10 +66,10 @@ pub fn has_step(ir: &Ir, name: &str) -> bool {
 /// With the old version at hand, their output types are compared; without it (a run
 /// recorded before versions), their recorded outputs must convert to the new types.
 #[must_use]
-pub fn check(
+pub fn check<S: std::hash::BuildHasher>(
     old: Option<(&Ir, WorkflowId)>,
     new: (&Ir, WorkflowId),
-    previous: &HashMap<String, StepRow>,
+    previous: &HashMap<String, StepRow, S>,
 ) -> Vec<Incompatible> {
     let mut names: Vec<&String> = previous
         .iter()
@@ -80,26 +80,20 @@ pub fn check(
     let mut found = Vec::new();
     for name in names {
         let Some(after) = step_of(new.0, new.1, name) else {
-            found.push(Incompatible::Gone {
-                instance: name.clone(),
-            });
+            found.push(Incompatible::Gone { instance: name.clone() });
             continue;
         };
         let after = output_types(new.0, after);
-        let before = match old.and_then(|(ir, wf)| step_of(ir, wf, name).map(|s| output_types(ir, s))) {
-            Some(before) => before,
-            None => {
-                let recorded = previous.get(name).and_then(|r| r.outputs.as_deref()).unwrap_or("{}");
-                if converts(recorded, &after) {
-                    continue;
-                }
+        let Some(before) = old.and_then(|(ir, wf)| step_of(ir, wf, name).map(|s| output_types(ir, s))) else {
+            let recorded = previous.get(name).and_then(|r| r.outputs.as_deref()).unwrap_or("{}");
+            if !converts(recorded, &after) {
                 found.push(Incompatible::Changed {
                     instance: name.clone(),
                     before: format!("the recorded outputs {recorded}"),
                     after: describe(&after),
                 });
-                continue;
             }
+            continue;
         };
         if before != after {
             found.push(Incompatible::Changed {

@@ -94,9 +94,8 @@ impl Store {
     /// The params each resume of a run changed, oldest first: (resume number, change).
     pub fn param_changes(&self, run_id: &str) -> Result<Vec<(i64, ParamChange)>> {
         self.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT resume, name, old, new FROM param_changes WHERE run_id = ?1 ORDER BY resume, name",
-            )?;
+            let mut stmt =
+                c.prepare("SELECT resume, name, old, new FROM param_changes WHERE run_id = ?1 ORDER BY resume, name")?;
             let rows = stmt.query_map([run_id], |r| {
                 Ok((
                     r.get(0)?,
