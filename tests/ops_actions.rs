@@ -459,6 +459,33 @@ fn pause_from_another_process_lets_running_steps_finish_and_starts_nothing_new()
 }
 
 #[test]
+fn pause_holds_loop_iterations_that_wait_for_a_concurrency_slot() {
+    let h = Home::new();
+    let wf = h.file(
+        "wf.mflow",
+        r#"workflow w {
+  foreach i in range(0, 4) concurrency 1 {
+    step t { run "echo start${i} >> ran.txt; sleep 1.5" }
+  }
+}
+"#,
+    );
+    let mut child = h.spawn(&["run", &wf]);
+    let run = h.wait_running();
+    h.wait_show(&run, "a first iteration", |s| {
+        s["steps"].as_object().is_some_and(|m| !m.is_empty())
+    });
+    assert_eq!(h.run(&["pause", &run]).status.code(), Some(0));
+    // The iteration running finishes; the ones queued for the slot do not start.
+    std::thread::sleep(Duration::from_millis(1500));
+    let started = std::fs::read_to_string(h.path("ran.txt")).unwrap();
+    assert_eq!(started.lines().count(), 1, "{started}");
+    assert_eq!(h.run(&["unpause", &run]).status.code(), Some(0));
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(30)), Some(0));
+    assert_eq!(std::fs::read_to_string(h.path("ran.txt")).unwrap().lines().count(), 4);
+}
+
+#[test]
 fn a_breakpoint_pauses_before_the_steps_instances_and_unpause_continues() {
     let h = Home::new();
     let wf = h.file(

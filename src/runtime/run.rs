@@ -222,6 +222,8 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         }
         runner.reporter.run_started(&run_id, &wf.name, &run_dir);
         runner.event(None, RunState::Running.as_str(), None, None);
+        // A run paused while it was queued starts paused.
+        runner.poll_pause();
         let (state, outputs) = body(&runner, &inst, &mut signals).await;
         (state, outputs, None)
     });

@@ -395,11 +395,7 @@ impl<'a> Runner<'a> {
             };
         }
         let needs_slot = !matches!(s.action, Action::None | Action::Call { .. } | Action::Wait { .. });
-        // The one admission point of new instances: a paused run (or a breakpoint on
-        // this step) holds them here.
-        let permits = if !self.wait_unpaused(&s.name, &name).await {
-            None
-        } else if needs_slot {
+        let permits = if needs_slot {
             let mut cancel = self.cancel_receiver();
             let acquire = async {
                 let a = match &inst.concurrency {
@@ -418,6 +414,13 @@ impl<'a> Runner<'a> {
             }
         } else {
             Some((None, None))
+        };
+        // The one admission point of new instances: a paused run (or a breakpoint on this
+        // step) holds them here, after their slot, so none slips past a pause while it
+        // waited for a slot.
+        let permits = match permits {
+            Some(p) if self.wait_unpaused(&s.name, &name).await => Some(p),
+            Some(_) | None => None,
         };
         if permits.is_none() || self.stopped() {
             if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Cancelled.as_str(), 0) {
