@@ -588,3 +588,27 @@ fn resume_records_every_changed_param() {
         ]
     );
 }
+
+#[test]
+fn a_skip_of_a_pending_instance_survives_a_resume_that_fails_before_it() {
+    let h = Home::new();
+    let wf = h.file(
+        "wf.mflow",
+        r#"workflow w {
+  step a { run "test -f ok" }
+  step b { run "echo b >> ran.txt"  after a }
+  step c { run "echo c >> ran.txt"  after b }
+}
+"#,
+    );
+    assert_eq!(h.run(&["run", &wf]).status.code(), Some(1));
+    let run = h.newest();
+    assert_eq!(h.show(&run)["steps"]["b"]["state"], "pending");
+    assert_eq!(h.run(&["skip", &run, "b"]).status.code(), Some(0));
+    // `a` fails again: `b` is still skipped afterwards, not pending.
+    assert_eq!(h.run(&["resume", &run]).status.code(), Some(1));
+    assert_eq!(h.show(&run)["steps"]["b"]["state"], "skipped");
+    std::fs::write(h.path("ok"), "").unwrap();
+    assert_eq!(h.run(&["resume", &run]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(h.path("ran.txt")).unwrap(), "c\n");
+}

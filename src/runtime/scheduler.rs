@@ -345,6 +345,10 @@ impl<'a> Runner<'a> {
     fn record_not_started(&self, inst: &Instance<'_>, node: &Node, frame: &Frame) {
         if let Node::Step(s) = node {
             let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
+            if self.resume.skipped(&name, s.id, inst.forced) {
+                // An operator's skip stays for the next resume.
+                return;
+            }
             if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Pending.as_str(), 0) {
                 self.store_failed(&e);
             }
