@@ -612,3 +612,73 @@ fn a_skip_of_a_pending_instance_survives_a_resume_that_fails_before_it() {
     assert_eq!(h.run(&["resume", &run]).status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(h.path("ran.txt")).unwrap(), "c\n");
 }
+
+const TAGGED: &str = r#"workflow w {
+  tags ["team-a", "daily"]
+  param day: string fixed
+  param n: int = 1 fixed
+  param note: string = "x"
+  step s { run "test -f ok && echo ${day} ${n} ${note} >> ran.txt" }
+}
+"#;
+
+#[test]
+fn tags_are_recorded_listed_and_filter_runs() {
+    let h = Home::new();
+    let tagged = h.file("tagged.mflow", TAGGED);
+    let plain = h.file("plain.mflow", "workflow p { step s { run \"true\" } }\n");
+    std::fs::write(h.path("ok"), "").unwrap();
+    assert_eq!(h.run(&["run", &tagged, "-p", "day=d1"]).status.code(), Some(0));
+    assert_eq!(h.run(&["run", &plain]).status.code(), Some(0));
+    let all = h.runs(&[]);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1]["tags"], serde_json::json!(["team-a", "daily"]));
+    assert_eq!(all[0]["tags"], serde_json::json!([]));
+    let daily = h.runs(&["--tag", "daily"]);
+    assert_eq!(daily.len(), 1);
+    assert_eq!(daily[0]["workflow"], "w");
+    assert!(h.runs(&["--tag", "team"]).is_empty(), "a tag matches whole");
+    let run = daily[0]["run_id"].as_str().unwrap().to_string();
+    assert_eq!(h.show(&run)["tags"], serde_json::json!(["team-a", "daily"]));
+    let human = text(&h.run(&["runs", "show", &run]));
+    assert!(human.contains("tags      team-a, daily"), "{human}");
+    let table = text(&h.run(&["runs", "--tag", "team-a"]));
+    assert!(table.lines().next().unwrap().ends_with("TAGS"), "{table}");
+    assert!(table.contains("team-a,daily"), "{table}");
+}
+
+#[test]
+fn a_fixed_param_cannot_change_on_resume_or_restart() {
+    let h = Home::new();
+    let wf = h.file("wf.mflow", TAGGED);
+    assert_eq!(h.run(&["run", &wf, "-p", "day=d1"]).status.code(), Some(1));
+    let run = h.newest();
+    // Both fixed params are reported, each with E0422; nothing runs.
+    let out = h.run(&["resume", &run, "-p", "day=d2", "-p", "n=2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let all = text(&out);
+    assert!(
+        all.contains(&format!(
+            "param `day` is fixed: `resume -p` cannot change it (run `{run}` has day = \"d1\")"
+        )),
+        "{all}"
+    );
+    assert!(
+        all.contains(&format!(
+            "param `n` is fixed: `resume -p` cannot change it (run `{run}` used its default)"
+        )),
+        "{all}"
+    );
+    assert_eq!(all.matches("E0422").count(), 2, "{all}");
+    let (code, json) = h.json(&["restart", &run, "-p", "day=d2"]);
+    assert_eq!(code, 2);
+    assert_eq!(json["error"]["code"], "E0422");
+    // The same value is no change; a param that is not fixed may change.
+    std::fs::write(h.path("ok"), "").unwrap();
+    let out = h.run(&["resume", &run, "-p", "day=d1", "-p", "note=y"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(h.path("ran.txt")).unwrap(), "d1 1 y\n");
+    let out = h.run(&["restart", &run, "-p", "note=z"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(h.path("ran.txt")).unwrap(), "d1 1 y\nd1 1 z\n");
+}

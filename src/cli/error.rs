@@ -150,7 +150,7 @@ pub enum CliError {
     },
 
     /// `resume -p`/`restart -p` of a param declared `fixed`.
-    #[error("param `{name}` is fixed: `{command} -p` cannot change it (run `{run_id}` has {name} = {value})")]
+    #[error("param `{name}` is fixed: `{command} -p` cannot change it ({was})")]
     #[diagnostic(
         code(E0422),
         help(
@@ -160,8 +160,8 @@ pub enum CliError {
     FixedParam {
         name: String,
         command: String,
-        run_id: String,
-        value: String,
+        /// What the run has: "run `…` has day = "2026-11-30"", "run `…` used its default".
+        was: String,
     },
 
     /// `maestroc skip` of a step instance in a state that cannot be skipped.

@@ -6,6 +6,7 @@ mod compile;
 mod completions;
 pub mod error;
 mod explain;
+mod fixed;
 mod graph;
 mod logs;
 mod man;

@@ -51,6 +51,7 @@ pub(super) fn run(args: &RestartArgs, ctx: &Ctx) -> CliResult {
         _ => serde_json::Map::new(),
     };
     let params = resolve_params(wf, &ir.symbols, &cli_params, Some(&recorded), ctx)?;
+    super::fixed::check(wf, "restart", &run_id, &cli_params, &params, &recorded, ctx)?;
     eprintln!(
         "restarting run `{run_id}` from the beginning as a new run (version {})",
         crate::store::versions::short(&version.ir_hash)
@@ -63,7 +64,7 @@ pub(super) fn run(args: &RestartArgs, ctx: &Ctx) -> CliResult {
         params,
         file: run.file.clone(),
         version: Some(&version),
-        tags: Vec::new(),
+        tags: wf.settings.tags.clone(),
         breakpoints: args.how.breakpoints.clone(),
         restarted_from: Some(run_id),
     };

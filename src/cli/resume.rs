@@ -162,6 +162,7 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         }
     }
     let params = resolve_params(wf, &ir.symbols, &cli_params, Some(&recorded), ctx)?;
+    super::fixed::check(wf, "resume", &run.run_id, &cli_params, &params, &recorded, ctx)?;
     let changed = changed_params(wf, &params, &recorded);
     if !args.params.is_empty() {
         eprintln!(
@@ -177,7 +178,7 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         params,
         file: run.file.clone(),
         version: version.as_ref(),
-        tags: Vec::new(),
+        tags: wf.settings.tags.clone(),
         breakpoints: args.how.breakpoints.clone(),
         restarted_from: None,
     };

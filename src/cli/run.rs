@@ -89,7 +89,7 @@ pub(super) fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
         params,
         file: absolute(&args.file),
         version: Some(&version),
-        tags: Vec::new(),
+        tags: wf.settings.tags.clone(),
         breakpoints: args.how.breakpoints.clone(),
         restarted_from: None,
     };

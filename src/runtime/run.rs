@@ -165,9 +165,10 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     // Runs of one workflow share a strategy: the workflow in its file.
     let key = format!("{}::{}", launch.file, wf.name);
     let breakpoints = serde_json::Value::from(launch.breakpoints.clone()).to_string();
+    let tags = serde_json::Value::from(launch.tags.clone()).to_string();
     if resumed {
         if let (true, Some(version)) = (upgrade, launch.version) {
-            store.upgrade_version(&run_id, version)?;
+            store.upgrade_version(&run_id, version, &tags)?;
         }
         store.resume_run(&run_id, &params, &breakpoints, &changed)?;
     } else {
@@ -179,7 +180,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             params: &params,
             strategy: "parallel",
             run_dir: &run_dir.display().to_string(),
-            tags: &serde_json::Value::from(launch.tags.clone()).to_string(),
+            tags: &tags,
             restarted_from: launch.restarted_from.as_deref(),
             breakpoints: &breakpoints,
             version: launch.version,

@@ -94,13 +94,14 @@ impl Store {
         })
     }
 
-    /// Moves a run to a new version (`resume --upgrade`): its files and IR hash.
-    pub fn upgrade_version(&self, run_id: &str, version: &Version) -> Result<()> {
+    /// Moves a run to a new version (`resume --upgrade`): its files, IR hash and the
+    /// workflow's tags (a JSON list) in that version.
+    pub fn upgrade_version(&self, run_id: &str, version: &Version, tags: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute("DELETE FROM run_sources WHERE run_id = ?1", [run_id])?;
             tx.execute(
-                "UPDATE runs SET ir_hash = ?2 WHERE run_id = ?1",
-                params![run_id, version.ir_hash],
+                "UPDATE runs SET ir_hash = ?2, tags = ?3 WHERE run_id = ?1",
+                params![run_id, version.ir_hash, tags],
             )?;
             record(tx, run_id, version)
         })
