@@ -213,7 +213,10 @@ fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
             if let Some(p) = &run.paused {
                 outln!(out, "paused    {p}; `maestroc unpause {}` continues", run.run_id);
             }
-            outln!(out, "tags      {}", tags(&run.tags).join(", "));
+            let tags = tags(&run.tags);
+            if !tags.is_empty() {
+                outln!(out, "tags      {}", tags.join(", "));
+            }
             if let Some(o) = &run.outputs {
                 outln!(out, "outputs   {o}");
             }
