@@ -394,6 +394,9 @@ fn skip_marks_a_failed_or_pending_instance_skipped_and_its_dependents_run() {
     let out = h.run(&["skip", &run, "t"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("`t` has 3 instances"), "{}", text(&out));
+    let out = h.run(&["skip", &run, "t[7]"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("has no step instance `t[7]`"), "{}", text(&out));
     let out = h.run(&["skip", &run, "t[1]"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(h.show(&run)["steps"]["t[1]"]["state"], "skipped");

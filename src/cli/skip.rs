@@ -52,6 +52,16 @@ pub(super) fn run(args: &SkipArgs, ctx: &Ctx) -> CliResult {
             exit: super::error::EXIT_NOT_FOUND,
         });
     };
+    if row.is_none() && instance.contains('[') {
+        // An iteration is recorded once its loop ran; a name that is not is a mistake.
+        return Err(CliError::NotFound {
+            message: format!("run `{run_id}` has no step instance `{instance}`"),
+            help: Some(format!(
+                "an iteration has an instance once its loop ran; `maestroc runs show {run_id}` lists them"
+            )),
+            exit: super::error::EXIT_NOT_FOUND,
+        });
+    }
     if row.is_none() {
         let instances = rows
             .iter()
