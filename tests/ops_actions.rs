@@ -212,6 +212,9 @@ fn sources_are_stored_once_whatever_the_number_of_runs() {
         .map(|r| r["version"].as_str().unwrap().to_string())
         .collect();
     assert!(versions.iter().all(|v| *v == versions[0]), "{versions:?}");
+    // Named another way, the same definition is the same version.
+    assert_eq!(h.run(&["run", "wf.mflow"]).status.code(), Some(0));
+    assert_eq!(h.runs(&[])[0]["version"], versions[0].as_str());
     // An edit is a new version, and one more text.
     h.file("wf.mflow", &TWO_STEPS.replace("b-old", "b-new"));
     assert_eq!(h.run(&["run", &wf]).status.code(), Some(0));

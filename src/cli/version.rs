@@ -25,10 +25,46 @@ pub(super) fn version_of(analysis: &Analysis, ir: &Ir) -> Version {
             }
         })
         .collect();
-    let json = crate::ir::json::to_json(ir, &analysis.program, &analysis.sources);
+    let mut json = crate::ir::json::to_json(ir, &analysis.program, &analysis.sources);
+    // The IR names its files; the version is the definition, not where it was read from:
+    // `wf.mflow` and `/abs/wf.mflow` are one version, so each name becomes its content's hash.
+    let mut names = std::collections::HashMap::new();
+    for m in &analysis.modules {
+        let source = analysis.sources.get(m.file);
+        let hash = sha256_hex(source.text.as_bytes());
+        names.insert(source.name.clone(), hash.clone());
+        names.insert(m.path.clone(), hash);
+    }
+    anonymize(&mut json, &names);
     Version {
         files,
         ir_hash: sha256_hex(json.to_string().as_bytes()),
+    }
+}
+
+/// Replaces the values of `file` and `module` keys that name a source by that source's hash.
+fn anonymize(json: &mut serde_json::Value, names: &std::collections::HashMap<String, String>) {
+    match json {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if let (true, serde_json::Value::String(name)) = (key == "file" || key == "module", &*value) {
+                    if let Some(hash) = names.get(name) {
+                        *value = serde_json::Value::String(hash.clone());
+                    }
+                    continue;
+                }
+                anonymize(value, names);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                anonymize(item, names);
+            }
+        }
+        serde_json::Value::Null
+        | serde_json::Value::Bool(_)
+        | serde_json::Value::Number(_)
+        | serde_json::Value::String(_) => {}
     }
 }
 
