@@ -351,6 +351,15 @@ fn skip_with_outputs_checks_their_types_and_resume_goes_on() {
     let wf = h.file("wf.mflow", FEEDS);
     assert_eq!(h.run(&["run", &wf]).status.code(), Some(1));
     let run = h.newest();
+    // Its outputs are read after it: a plain skip would leave them without values.
+    let out = h.run(&["skip", &run, "a"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("E0423") && text(&out).contains("declares outputs (v: int)"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains(r#"--outputs '{"v": <int>}'"#), "{}", text(&out));
     let out = h.run(&["skip", &run, "a", "--outputs", r#"{"v": "many", "extra": 1}"#]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let all = text(&out);

@@ -94,12 +94,25 @@ pub(super) fn run(args: &SkipArgs, ctx: &Ctx) -> CliResult {
     let declared = output_types(&ir, step);
     let outputs = match &args.outputs {
         None => {
-            if !declared.is_empty() {
-                eprintln!(
-                    "note: `{}` declares outputs {}; steps that read them fail at the next resume (give them with `--outputs`)",
-                    step.name,
-                    describe(&declared)
-                );
+            // Steps after it read its outputs as the types it declares: without values they
+            // would read `none` where, say, an `int` is promised. Only outputs that may be
+            // `none` anyway (optional ones, those of an `on_failure ignore` step) can go.
+            let ignorable = step.on_failure == crate::ir::FailureMode::Ignore;
+            if !ignorable
+                && declared
+                    .iter()
+                    .any(|(_, ty)| !matches!(ty, crate::ir::Type::Optional(_)))
+            {
+                return Err(refuse(
+                    format!(
+                        "declares outputs {} that the steps after it may read",
+                        describe(&declared)
+                    ),
+                    Some(format!(
+                        "give them: `maestroc skip {run_id} {instance} --outputs '{}'`",
+                        example(&declared)
+                    )),
+                ));
             }
             None
         }
@@ -113,6 +126,12 @@ pub(super) fn run(args: &SkipArgs, ctx: &Ctx) -> CliResult {
     };
     eprintln!("step instance `{instance}` of run `{run_id}` {what}; `maestroc resume {run_id}` goes on past it");
     Ok(0)
+}
+
+/// A JSON object of the declared outputs with example values, for the help line.
+fn example(declared: &[(String, crate::ir::Type)]) -> String {
+    let fields: Vec<String> = declared.iter().map(|(n, t)| format!("\"{n}\": <{t}>")).collect();
+    format!("{{{}}}", fields.join(", "))
 }
 
 /// The outputs as the store records them, when `text` is a JSON object of exactly the
