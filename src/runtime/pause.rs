@@ -4,6 +4,7 @@
 //! a local copy here that every step instance consults before it starts.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use tokio::sync::watch;
@@ -15,6 +16,9 @@ pub(super) struct Pause {
     paused: watch::Sender<bool>,
     /// Steps (by name) whose first instance pauses the run before it starts.
     breakpoints: Mutex<HashSet<String>>,
+    /// Whether any breakpoint is left: most runs have none, and a million instances then
+    /// never take the lock.
+    any_breakpoint: AtomicBool,
 }
 
 impl Pause {
@@ -23,6 +27,7 @@ impl Pause {
         Self {
             paused,
             breakpoints: Mutex::new(breakpoints.iter().cloned().collect()),
+            any_breakpoint: AtomicBool::new(!breakpoints.is_empty()),
         }
     }
 
@@ -38,11 +43,18 @@ impl Pause {
 
     /// Whether `step` has a breakpoint not yet reached; it is reached now.
     fn take_breakpoint(&self, step: &str) -> bool {
+        if !self.any_breakpoint.load(Ordering::Relaxed) {
+            return false;
+        }
         let mut breakpoints = self
             .breakpoints
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        breakpoints.remove(step)
+        let hit = breakpoints.remove(step);
+        if breakpoints.is_empty() {
+            self.any_breakpoint.store(false, Ordering::Relaxed);
+        }
+        hit
     }
 }
 
