@@ -122,6 +122,77 @@ pub enum CliError {
     #[diagnostic(code(E0411), help("`maestroc help COMMAND` shows the command's arguments"))]
     Usage { message: String },
 
+    /// `resume --upgrade`: a step instance that succeeded has no step in the new version.
+    #[error("cannot upgrade run `{run_id}`: step instance `{instance}` succeeded, but `{file}` has no step `{step}` any more")]
+    #[diagnostic(
+        code(E0420),
+        help("resume without `--upgrade` to finish the run with the version it started with, or start a new run of the new version with `maestroc run`")
+    )]
+    UpgradeGone {
+        run_id: String,
+        instance: String,
+        step: String,
+        file: String,
+    },
+
+    /// `resume --upgrade`: a step instance that succeeded would now have other outputs.
+    #[error("cannot upgrade run `{run_id}`: step instance `{instance}` succeeded with outputs {before}, but its step now has {after}")]
+    #[diagnostic(
+        code(E0421),
+        help("its recorded outputs cannot feed the new version; resume without `--upgrade`, or run the step again with `--upgrade --from {step}`")
+    )]
+    UpgradeChanged {
+        run_id: String,
+        instance: String,
+        step: String,
+        before: String,
+        after: String,
+    },
+
+    /// `resume -p`/`restart -p` of a param declared `fixed`.
+    #[error("param `{name}` is fixed: `{command} -p` cannot change it ({was})")]
+    #[diagnostic(
+        code(E0422),
+        help(
+            "a fixed param keeps the value the run started with; start a new run with `maestroc run FILE -p {name}=…`"
+        )
+    )]
+    FixedParam {
+        name: String,
+        command: String,
+        /// What the run has: "run `…` has day = "2026-11-30"", "run `…` used its default".
+        was: String,
+    },
+
+    /// `maestroc skip` of a step instance in a state that cannot be skipped.
+    #[error("cannot skip step instance `{instance}` of run `{run_id}`: it {why}")]
+    #[diagnostic(code(E0423))]
+    SkipState {
+        run_id: String,
+        instance: String,
+        why: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `maestroc skip --outputs` whose JSON does not match the step's declared outputs.
+    #[error("`--outputs` for step instance `{instance}`: {message}")]
+    #[diagnostic(code(E0424))]
+    SkipOutputs {
+        instance: String,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A run recorded before runs kept their source (`show-source`).
+    #[error("run `{run_id}` was recorded before runs kept their source, so there is none to show")]
+    #[diagnostic(
+        code(E0425),
+        help("runs started with this version of maestroc record every file they load; the run's file was `{file}`")
+    )]
+    NoSource { run_id: String, file: String },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Store(#[from] StoreError),
@@ -132,7 +203,7 @@ impl CliError {
     #[must_use]
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Store(StoreError::NoRun(_)) => EXIT_NOT_FOUND,
+            CliError::Store(StoreError::NoRun(_)) | CliError::NoSource { .. } => EXIT_NOT_FOUND,
             CliError::RunState { exit, .. } | CliError::NotFound { exit, .. } => *exit,
             CliError::Internal { .. } => EXIT_INTERNAL,
             CliError::Runtime(error) => error.exit_code(),
@@ -144,6 +215,11 @@ impl CliError {
             | CliError::Output { .. }
             | CliError::UnknownCode { .. }
             | CliError::Usage { .. }
+            | CliError::UpgradeGone { .. }
+            | CliError::UpgradeChanged { .. }
+            | CliError::FixedParam { .. }
+            | CliError::SkipState { .. }
+            | CliError::SkipOutputs { .. }
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

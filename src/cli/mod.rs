@@ -6,15 +6,23 @@ mod compile;
 mod completions;
 pub mod error;
 mod explain;
+mod fixed;
 mod graph;
 mod logs;
 mod man;
 pub mod out;
+mod pause;
 mod report;
+mod restart;
 mod resume;
 mod run;
+mod run_ref;
 mod runs;
+mod show_source;
 mod signal;
+mod skip;
+mod unpause;
+mod version;
 
 use std::io::IsTerminal as _;
 
@@ -74,6 +82,16 @@ enum Command {
     Logs(logs::LogsArgs),
     /// Stop a running run from another terminal.
     Cancel(cancel::CancelArgs),
+    /// Start a run again from the beginning: its version and params, as a new run.
+    Restart(restart::RestartArgs),
+    /// Mark a failed or unstarted step instance as skipped (or succeeded with `--outputs`).
+    Skip(skip::SkipArgs),
+    /// Pause a running run from any terminal: no new step starts, running ones finish.
+    Pause(pause::PauseArgs),
+    /// Let a paused run (by `pause` or at a `--break` breakpoint) go on.
+    Unpause(unpause::UnpauseArgs),
+    /// Print the source a run ran, as recorded when it started.
+    ShowSource(show_source::ShowSourceArgs),
     /// Send or list signals (`wait signal` steps wait for them).
     Signal(signal::SignalArgs),
     /// Draw the step graph of a workflow (DOT, Mermaid or JSON).
@@ -165,6 +183,11 @@ pub fn main() -> i32 {
         Command::Runs(args) => runs::run(args),
         Command::Logs(args) => logs::run(args),
         Command::Cancel(args) => cancel::run(args),
+        Command::Restart(args) => restart::run(args, &ctx),
+        Command::Skip(args) => skip::run(args, &ctx),
+        Command::Pause(args) => pause::run(args),
+        Command::Unpause(args) => unpause::run(args),
+        Command::ShowSource(args) => show_source::run(args),
         Command::Signal(args) => signal::run(args),
         Command::Graph(args) => graph::run(args, &ctx),
         Command::Compile(args) => compile::run(args, &ctx),
@@ -196,7 +219,12 @@ impl Command {
             Command::Logs(a) => a.wants_json(),
             Command::Signal(a) => a.wants_json(),
             Command::Graph(a) => a.wants_json(),
+            Command::Restart(a) => a.wants_json(),
             Command::Compile(_)
+            | Command::Skip(_)
+            | Command::Pause(_)
+            | Command::Unpause(_)
+            | Command::ShowSource(_)
             | Command::Cancel(_)
             | Command::Explain(_)
             | Command::Completions(_)
@@ -244,7 +272,15 @@ fn write_stdout(bytes: &[u8]) -> CliResult {
 /// a second line of defence for deep but legal programs.
 fn front_end(files: Vec<String>, ctx: &Ctx) -> Result<crate::driver::Analysis, CliError> {
     let loader = crate::loader::FsLoader::with_limit(ctx.sources.max_source_size);
-    let options = ctx.sources.options();
+    front_end_with(files, loader, ctx.sources.options())
+}
+
+/// [`front_end`] reading through `loader` (a run's recorded sources) with `options`.
+fn front_end_with(
+    files: Vec<String>,
+    loader: impl crate::loader::Loader + Send + 'static,
+    options: crate::driver::Options,
+) -> Result<crate::driver::Analysis, CliError> {
     let worker = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
         .spawn(move || crate::driver::analyze_with(&loader, &files, &options));
@@ -260,6 +296,15 @@ fn front_end(files: Vec<String>, ctx: &Ctx) -> Result<crate::driver::Analysis, C
 /// problems and fails when there are errors.
 fn compile_file(file: &str, ctx: &Ctx) -> Result<(crate::driver::Analysis, crate::ir::Ir), CliError> {
     let analysis = front_end(vec![file.to_string()], ctx)?;
+    compile_analysis(file, analysis, ctx)
+}
+
+/// The second half of [`compile_file`]: reports the problems of an analysis or lowers it.
+fn compile_analysis(
+    file: &str,
+    analysis: crate::driver::Analysis,
+    ctx: &Ctx,
+) -> Result<(crate::driver::Analysis, crate::ir::Ir), CliError> {
     if let Some(u) = analysis.unreadable.first() {
         eprint!(
             "{}",

@@ -54,6 +54,10 @@ pub(super) struct HowArgs {
     /// workflows included).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_instances)]
     max_instances: u64,
+    /// Pause the run before the first instance of this step starts (`maestroc unpause
+    /// RUN` continues); may be given several times.
+    #[arg(long = "break", value_name = "STEP")]
+    pub breakpoints: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,7 +78,9 @@ pub(super) fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
     let cli_params = split_params(&args.params)?;
     let file_params = args.params_file.as_deref().map(read_params_file).transpose()?;
     let wf = ir.workflow(workflow);
+    super::version::check_breakpoints(&ir, wf, &args.how.breakpoints)?;
     let params = resolve_params(wf, &ir.symbols, &cli_params, file_params.as_ref(), ctx)?;
+    let version = super::version::version_of(&analysis, &ir);
     let launch = Launch {
         ir: &ir,
         program: &ir.symbols,
@@ -82,6 +88,10 @@ pub(super) fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
         workflow,
         params,
         file: absolute(&args.file),
+        version: Some(&version),
+        tags: wf.settings.tags.clone(),
+        breakpoints: args.how.breakpoints.clone(),
+        restarted_from: None,
     };
     start(&launch, &args.how, ctx.color, Start::New)
 }

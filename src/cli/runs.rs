@@ -26,6 +26,9 @@ pub(super) struct RunsArgs {
     /// Only runs in this state (`queued running succeeded failed cancelled timed_out`).
     #[arg(long)]
     state: Option<String>,
+    /// Only runs whose workflow carries this tag.
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
     /// At most this many runs, newest first.
     #[arg(long, default_value_t = 50)]
     limit: usize,
@@ -92,6 +95,7 @@ pub(super) fn run(args: &RunsArgs) -> CliResult {
     let filter = RunFilter {
         workflow: args.workflow.clone(),
         state: args.state.clone(),
+        tag: args.tag.clone(),
         limit: Some(args.limit),
     };
     let store = open_existing_store()?;
@@ -111,17 +115,18 @@ pub(super) fn run(args: &RunsArgs) -> CliResult {
                 return Ok(0);
             }
             out.line(&format!(
-                "{:<28} {:<24} {:<10} {:<24} {:>9}",
+                "{:<28} {:<24} {:<10} {:<24} {:>9}  TAGS",
                 "RUN", "WORKFLOW", "STATE", "STARTED", "DURATION"
             ));
             for r in &runs {
                 out.line(&format!(
-                    "{:<28} {:<24} {:<10} {:<24} {:>9}",
+                    "{:<28} {:<24} {:<10} {:<24} {:>9}  {}",
                     r.run_id,
                     r.workflow,
                     r.state,
                     r.started_at.as_deref().unwrap_or("-"),
-                    duration(r.started_at.as_deref(), r.ended_at.as_deref())
+                    duration(r.started_at.as_deref(), r.ended_at.as_deref()),
+                    tags(&r.tags).join(",")
                 ));
                 if out.is_closed() {
                     break;
@@ -144,7 +149,36 @@ fn run_json(r: &RunRow) -> serde_json::Value {
         "strategy": r.strategy,
         "resumes": r.resumes,
         "message": r.message,
+        "tags": tags(&r.tags),
+        "version": r.ir_hash,
+        "paused": r.paused,
+        "restarted_from": r.restarted_from,
     })
+}
+
+/// A run's tags from their recorded JSON list.
+pub(super) fn tags(recorded: &str) -> Vec<String> {
+    serde_json::from_str(recorded).unwrap_or_default()
+}
+
+/// `runs show`'s version line: the IR hash, the files, how to see them, and the run this
+/// one restarts.
+fn version_line(store: &Store, run: &RunRow) -> Result<String, CliError> {
+    let Some(hash) = &run.ir_hash else {
+        return Ok("none recorded (the run is older than versioned runs)".into());
+    };
+    let files = store.version(&run.run_id)?.map_or(0, |v| v.files.len());
+    let restarted = run
+        .restarted_from
+        .as_deref()
+        .map(|r| format!("; restarts run `{r}`"))
+        .unwrap_or_default();
+    Ok(format!(
+        "{} ({files} file{}: `maestroc show-source {}`){restarted}",
+        crate::store::versions::short(hash),
+        if files == 1 { "" } else { "s" },
+        run.run_id
+    ))
 }
 
 fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
@@ -175,6 +209,14 @@ fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
                 duration(run.started_at.as_deref(), run.ended_at.as_deref())
             );
             outln!(out, "params    {}", run.params);
+            outln!(out, "version   {}", version_line(store, &run)?);
+            if let Some(p) = &run.paused {
+                outln!(out, "paused    {p}; `maestroc unpause {}` continues", run.run_id);
+            }
+            let tags = tags(&run.tags);
+            if !tags.is_empty() {
+                outln!(out, "tags      {}", tags.join(", "));
+            }
             if let Some(o) = &run.outputs {
                 outln!(out, "outputs   {o}");
             }

@@ -34,10 +34,15 @@ impl Serialize for ResultObject<'_> {
         if outputs.is_null() {
             outputs = serde_json::Value::Object(serde_json::Map::new());
         }
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(Some(9))?;
         map.serialize_entry("run_id", &self.run.run_id)?;
         map.serialize_entry("workflow", &self.run.workflow)?;
         map.serialize_entry("state", &self.run.state)?;
+        // Versioned runs and operator actions (docs/cli.md, "Runs").
+        map.serialize_entry("version", &self.run.ir_hash)?;
+        map.serialize_entry("tags", &json_of(Some(&self.run.tags)))?;
+        map.serialize_entry("paused", &self.run.paused)?;
+        map.serialize_entry("restarted_from", &self.run.restarted_from)?;
         map.serialize_entry("outputs", &outputs)?;
         map.serialize_entry(
             "steps",

@@ -33,6 +33,17 @@ impl Resume {
         self.previous.get(name).filter(|r| r.state == "succeeded")
     }
 
+    /// Whether an operator skipped the instance (`maestroc skip` without outputs) and it
+    /// is not run again by `--from`.
+    #[must_use]
+    pub fn skipped(&self, name: &str, step: StepId, forced_scope: bool) -> bool {
+        !forced_scope
+            && !self.forced.contains(&step)
+            && self.previous.get(name).is_some_and(|r| {
+                r.state == "skipped" && r.message.as_deref() == Some(crate::store::control::SKIPPED_BY_OPERATOR)
+            })
+    }
+
     /// How many attempts the instance made before; new attempts are numbered after them so
     /// their logs do not overwrite the old ones.
     #[must_use]

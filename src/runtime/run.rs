@@ -19,7 +19,8 @@ use crate::ir::{BindingId, Symbols as Program, WorkflowId};
 use crate::ir::{Ir, IrStrategy, IrWorkflow};
 use crate::store::admission::{Admission, Strategy};
 use crate::store::lease::Lease;
-use crate::store::runs::{NewRun, RunRow};
+use crate::store::runs::{NewRun, ParamChange, RunRow};
+use crate::store::versions::Version;
 use crate::store::{Durability, Store};
 
 /// The directory holding run state: `$MFLOW_HOME`, else `./.mflow`, made absolute (every
@@ -49,6 +50,15 @@ pub struct Launch<'a> {
     /// The `.mflow` file as an absolute path: recorded so `resume` can find it again, and
     /// part of the key that groups runs of one workflow for its strategy.
     pub file: String,
+    /// The definition run: every file loaded and the IR's hash (recorded with a new run,
+    /// or with a resume that upgrades).
+    pub version: Option<&'a Version>,
+    /// The workflow's tags.
+    pub tags: Vec<String>,
+    /// Steps whose first instance pauses the run before it starts (`--break`).
+    pub breakpoints: Vec<String>,
+    /// The run a `maestroc restart` restarts.
+    pub restarted_from: Option<String>,
 }
 
 /// A new run, or an earlier run taken up again.
@@ -61,6 +71,10 @@ pub enum Start {
 pub struct Resumed {
     pub run: RunRow,
     pub resume: Resume,
+    /// The launch params `resume -p` changed, recorded with the resume.
+    pub changed: Vec<ParamChange>,
+    /// `resume --upgrade`: the run moves to the launch's version.
+    pub upgrade: bool,
 }
 
 /// How often a running or queued run looks for a cancel request in the store.
@@ -72,20 +86,32 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     let home = home();
     let store = Store::open(&home, Durability::from_env())?;
     let wf = launch.ir.workflow(launch.workflow);
-    let (run_id, run_dir, resume, started_at) = match start {
+    let (run_id, run_dir, resume, started_at, changed, upgrade) = match start {
         Start::New => {
             let id = new_run_id();
             let dir = home.join("runs").join(&id);
-            (id, dir, None, None)
+            (id, dir, None, None, Vec::new(), false)
         }
         Start::Resume(resumed) => {
-            let Resumed { run, mut resume } = *resumed;
+            let Resumed {
+                run,
+                mut resume,
+                changed,
+                upgrade,
+            } = *resumed;
             resume.epoch = run.resumes + 1;
             let started = run
                 .started_at
                 .as_deref()
                 .and_then(|t| t.parse::<jiff::Timestamp>().ok());
-            (run.run_id, PathBuf::from(run.run_dir), Some(resume), started)
+            (
+                run.run_id,
+                PathBuf::from(run.run_dir),
+                Some(resume),
+                started,
+                changed,
+                upgrade,
+            )
         }
     };
     let lease = Lease::acquire(&home, &run_id).map_err(|_| RuntimeError::Start {
@@ -116,6 +142,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         // `today()` is the date the run first started, however late it is resumed.
         runner.context.start = t;
     }
+    runner.pause = super::pause::Pause::new(&launch.breakpoints);
     let runner = runner;
     // A long expression is evaluated without awaiting, so the run's own signal listener
     // cannot see a signal then: a watcher thread sets the flag every evaluation looks at.
@@ -137,8 +164,13 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     let params = params_json(wf, &launch.params);
     // Runs of one workflow share a strategy: the workflow in its file.
     let key = format!("{}::{}", launch.file, wf.name);
+    let breakpoints = serde_json::Value::from(launch.breakpoints.clone()).to_string();
+    let tags = serde_json::Value::from(launch.tags.clone()).to_string();
     if resumed {
-        store.resume_run(&run_id, &params)?;
+        if let (true, Some(version)) = (upgrade, launch.version) {
+            store.upgrade_version(&run_id, version, &tags)?;
+        }
+        store.resume_run(&run_id, &params, &breakpoints, &changed)?;
     } else {
         store.create_run(&NewRun {
             run_id: &run_id,
@@ -148,6 +180,10 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             params: &params,
             strategy: "parallel",
             run_dir: &run_dir.display().to_string(),
+            tags: &tags,
+            restarted_from: launch.restarted_from.as_deref(),
+            breakpoints: &breakpoints,
+            version: launch.version,
         })?;
     }
     let started = Instant::now();
@@ -187,6 +223,8 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         }
         runner.reporter.run_started(&run_id, &wf.name, &run_dir);
         runner.event(None, RunState::Running.as_str(), None, None);
+        // A run paused while it was queued starts paused.
+        runner.poll_pause();
         let (state, outputs) = body(&runner, &inst, &mut signals).await;
         (state, outputs, None)
     });
@@ -228,7 +266,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
 }
 
 /// The launch params of a run by name, as recorded for `resume`.
-fn params_json(wf: &IrWorkflow, given: &HashMap<BindingId, Value>) -> String {
+pub fn params_json<S: std::hash::BuildHasher>(wf: &IrWorkflow, given: &HashMap<BindingId, Value, S>) -> String {
     let map: serde_json::Map<String, serde_json::Value> = wf
         .params
         .iter()
@@ -356,6 +394,7 @@ async fn body(runner: &Runner<'_>, inst: &Instance<'_>, signals: &mut Signals) -
                     interrupt = Some(RunState::Cancelled);
                     runner.cancel_all();
                 }
+                runner.poll_pause();
             }
         }
     };

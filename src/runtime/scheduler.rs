@@ -79,6 +79,8 @@ pub(super) struct Runner<'a> {
     instances_reported: AtomicBool,
     /// Set by SIGINT/SIGTERM from another thread: a long evaluation stops (`Budget`).
     pub interrupted: Arc<AtomicBool>,
+    /// Paused (`maestroc pause`, `--break`): no new step instance starts.
+    pub(super) pause: super::pause::Pause,
 }
 
 /// One running instance of a workflow (the launched one, or one called by a step).
@@ -139,6 +141,7 @@ impl<'a> Runner<'a> {
             instances: AtomicU64::new(0),
             instances_reported: AtomicBool::new(false),
             interrupted: Arc::new(AtomicBool::new(false)),
+            pause: super::pause::Pause::new(&[]),
         }
     }
 
@@ -342,6 +345,10 @@ impl<'a> Runner<'a> {
     fn record_not_started(&self, inst: &Instance<'_>, node: &Node, frame: &Frame) {
         if let Node::Step(s) = node {
             let name = format!("{}{}{}", inst.prefix, s.name, frame.suffix);
+            if self.resume.skipped(&name, s.id, inst.forced) {
+                // An operator's skip stays for the next resume.
+                return;
+            }
             if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Pending.as_str(), 0) {
                 self.store_failed(&e);
             }
@@ -354,7 +361,8 @@ impl<'a> Runner<'a> {
         let (result, satisfied) = match node {
             Node::Step(s) => {
                 let result = self.run_step(inst, s, &frame).await;
-                let satisfied = result.state == StepState::Succeeded
+                // A step skipped by `maestroc skip` lets its dependents go on.
+                let satisfied = matches!(result.state, StepState::Succeeded | StepState::Skipped)
                     || (s.on_failure == FailureMode::Ignore
                         && matches!(result.state, StepState::Failed | StepState::TimedOut));
                 (NodeResult::Step(result), satisfied)
@@ -411,6 +419,13 @@ impl<'a> Runner<'a> {
         } else {
             Some((None, None))
         };
+        // The one admission point of new instances: a paused run (or a breakpoint on this
+        // step) holds them here, after their slot, so none slips past a pause while it
+        // waited for a slot.
+        let permits = match permits {
+            Some(p) if self.wait_unpaused(&s.name, &name).await => Some(p),
+            Some(_) | None => None,
+        };
         if permits.is_none() || self.stopped() {
             if let Err(e) = self.store.defer(&self.run_id, &name, StepState::Cancelled.as_str(), 0) {
                 self.store_failed(&e);
@@ -452,6 +467,13 @@ impl<'a> Runner<'a> {
 
     /// On resume, the recorded result of a step instance that already succeeded.
     fn reuse(&self, inst: &Instance<'_>, s: &crate::ir::IrStep, name: &str) -> Option<StepResult> {
+        if self.resume.skipped(name, s.id, inst.forced) {
+            self.reporter.message(&format!("{name}: skipped (by `maestroc skip`)"));
+            return Some(StepResult {
+                state: StepState::Skipped,
+                outputs: None,
+            });
+        }
         let row = self.resume.reusable(name, s.id, inst.forced)?;
         let json: serde_json::Value = serde_json::from_str(row.outputs.as_deref().unwrap_or("{}")).ok()?;
         let declared: Vec<(String, crate::ir::Type)> = match &s.action {

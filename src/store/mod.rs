@@ -6,6 +6,7 @@
 //! has recorded survives the `maestroc` process being killed at any moment.
 
 pub mod admission;
+pub mod control;
 mod deferred;
 pub mod error;
 pub mod lease;
@@ -13,6 +14,7 @@ pub mod runs;
 pub mod schema;
 pub mod signals;
 pub mod steps;
+pub mod versions;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

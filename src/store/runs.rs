@@ -26,10 +26,21 @@ pub struct RunRow {
     pub outputs: Option<String>,
     pub message: Option<String>,
     pub resumes: i64,
+    /// The SHA-256 of the run's IR (its version); `None` for runs recorded before versions.
+    pub ir_hash: Option<String>,
+    /// The workflow's tags (JSON list of strings).
+    pub tags: String,
+    /// The run this one restarts (`maestroc restart`), if it does.
+    pub restarted_from: Option<String>,
+    /// Why and where the run is paused (`maestroc pause`, a breakpoint), when it is.
+    pub paused: Option<String>,
+    /// Steps whose instances pause the run before they start (`--break`; JSON list).
+    pub breakpoints: String,
 }
 
 const COLUMNS: &str = "run_id, workflow, file, workflow_key, state, params, strategy, created_at, \
-                       started_at, ended_at, run_dir, pid, outputs, message, resumes";
+                       started_at, ended_at, run_dir, pid, outputs, message, resumes, ir_hash, tags, \
+                       restarted_from, paused, breakpoints";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -48,6 +59,11 @@ fn row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
         outputs: r.get(12)?,
         message: r.get(13)?,
         resumes: r.get(14)?,
+        ir_hash: r.get(15)?,
+        tags: r.get(16)?,
+        restarted_from: r.get(17)?,
+        paused: r.get(18)?,
+        breakpoints: r.get(19)?,
     })
 }
 
@@ -60,6 +76,23 @@ pub struct NewRun<'a> {
     pub params: &'a str,
     pub strategy: &'a str,
     pub run_dir: &'a str,
+    /// The workflow's tags (JSON list of strings).
+    pub tags: &'a str,
+    /// The run this one restarts.
+    pub restarted_from: Option<&'a str>,
+    /// `--break` steps (JSON list of step names).
+    pub breakpoints: &'a str,
+    /// The definition it runs: the files it loaded and its IR's hash.
+    pub version: Option<&'a super::versions::Version>,
+}
+
+/// A launch param that `resume -p` changed: its name and its values as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamChange {
+    pub name: String,
+    /// `None` when the run had no value for it before (a default was used).
+    pub old: Option<String>,
+    pub new: String,
 }
 
 /// Filters of `maestroc runs`.
@@ -67,6 +100,8 @@ pub struct NewRun<'a> {
 pub struct RunFilter {
     pub workflow: Option<String>,
     pub state: Option<String>,
+    /// Only runs carrying this tag.
+    pub tag: Option<String>,
     pub limit: Option<usize>,
 }
 
@@ -81,8 +116,10 @@ impl Store {
     pub fn create_run(&self, run: &NewRun<'_>) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO runs (run_id, seq, workflow, file, workflow_key, state, params, strategy, created_at, run_dir, pid)
-                 VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs), ?2, ?3, ?4, 'queued', ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO runs (run_id, seq, workflow, file, workflow_key, state, params, strategy, created_at, run_dir, pid,
+                                   tags, restarted_from, breakpoints, ir_hash)
+                 VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs), ?2, ?3, ?4, 'queued', ?5, ?6, ?7, ?8, ?9,
+                         ?10, ?11, ?12, ?13)",
                 params![
                     run.run_id,
                     run.workflow,
@@ -92,9 +129,16 @@ impl Store {
                     run.strategy,
                     now(),
                     run.run_dir,
-                    std::process::id()
+                    std::process::id(),
+                    run.tags,
+                    run.restarted_from,
+                    run.breakpoints,
+                    run.version.map(|v| v.ir_hash.as_str()),
                 ],
             )?;
+            if let Some(version) = run.version {
+                super::versions::record(tx, run.run_id, version)?;
+            }
             Ok(())
         })
     }
@@ -115,24 +159,36 @@ impl Store {
             let mut stmt = c.prepare(&format!(
                 "SELECT {COLUMNS} FROM runs
                  WHERE (?1 IS NULL OR workflow = ?1) AND (?2 IS NULL OR state = ?2)
+                   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE json_each.value = ?4))
                  ORDER BY seq DESC LIMIT ?3"
             ))?;
             let limit = filter.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-            let rows = stmt.query_map(params![filter.workflow, filter.state, limit], row)?;
+            let rows = stmt.query_map(params![filter.workflow, filter.state, limit, filter.tag], row)?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 
     /// Marks a run as running again (resumed) by this process, with its launch params as
     /// `resume -p` left them, so a later resume starts from those.
-    pub fn resume_run(&self, run_id: &str, params: &str) -> Result<()> {
+    /// `breakpoints` are the resume's `--break` steps (JSON list); `changed` the params
+    /// `resume -p` changed, recorded with the resume's number (`param_changes`).
+    pub fn resume_run(&self, run_id: &str, params: &str, breakpoints: &str, changed: &[ParamChange]) -> Result<()> {
         self.write(|tx| {
+            let at = now();
             tx.execute(
                 "UPDATE runs SET state = 'running', started_at = COALESCE(started_at, ?2), ended_at = NULL,
-                        pid = ?3, message = NULL, cancel_requested = 0, resumes = resumes + 1, params = ?4
+                        pid = ?3, message = NULL, cancel_requested = 0, resumes = resumes + 1, params = ?4,
+                        paused = NULL, breakpoints = ?5
                  WHERE run_id = ?1",
-                params![run_id, now(), std::process::id(), params],
+                params![run_id, at, std::process::id(), params, breakpoints],
             )?;
+            for change in changed {
+                tx.execute(
+                    "INSERT INTO param_changes (run_id, resume, name, old, new, changed_at)
+                     VALUES (?1, (SELECT resumes FROM runs WHERE run_id = ?1), ?2, ?3, ?4, ?5)",
+                    params![run_id, change.name, change.old, change.new, at],
+                )?;
+            }
             Ok(())
         })
     }
@@ -141,7 +197,7 @@ impl Store {
     pub fn finish_run(&self, run_id: &str, state: &str, outputs: Option<&str>, message: Option<&str>) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "UPDATE runs SET state = ?2, ended_at = ?3, outputs = ?4, message = ?5 WHERE run_id = ?1",
+                "UPDATE runs SET state = ?2, ended_at = ?3, outputs = ?4, message = ?5, paused = NULL WHERE run_id = ?1",
                 params![run_id, state, now(), outputs, message],
             )?;
             Ok(())
@@ -189,7 +245,7 @@ impl Store {
                 n += tx.execute(
                     "UPDATE runs SET ended_at = ?2,
                             state = CASE state WHEN 'queued' THEN 'cancelled' ELSE 'failed' END,
-                            message = CASE state WHEN 'queued' THEN ?4 ELSE ?3 END
+                            message = CASE state WHEN 'queued' THEN ?4 ELSE ?3 END, paused = NULL
                      WHERE run_id = ?1 AND state IN ('running', 'queued')",
                     params![id, now(), DIED, DIED_QUEUED],
                 )?;

@@ -59,4 +59,34 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX signals_by_name ON signals (name, id);
     ",
+    // 2 (ops-actions): versioned runs (the source of every file a run loaded, stored once
+    // by content hash, and a hash of its IR), operator actions (pause, breakpoints, restart
+    // links), tags, and the params each resume changed.
+    "
+    CREATE TABLE sources (
+        hash TEXT PRIMARY KEY,
+        text TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE run_sources (
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        path   TEXT NOT NULL,
+        hash   TEXT NOT NULL REFERENCES sources (hash),
+        root   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, path)
+    ) WITHOUT ROWID;
+    ALTER TABLE runs ADD COLUMN ir_hash TEXT;
+    ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE runs ADD COLUMN restarted_from TEXT;
+    ALTER TABLE runs ADD COLUMN paused TEXT;
+    ALTER TABLE runs ADD COLUMN breakpoints TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE param_changes (
+        run_id     TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        resume     INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        old        TEXT,
+        new        TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, resume, name)
+    ) WITHOUT ROWID;
+    ",
 ];
