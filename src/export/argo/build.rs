@@ -52,7 +52,7 @@ pub fn export(ir: &Ir, root: WorkflowId, options: &Options) -> Exported {
         None
     } else {
         match yaml_serde::to_string(&manifest) {
-            Ok(t) => Some(t),
+            Ok(t) => Some(super::yaml::quote_ambiguous(&t)),
             Err(e) => {
                 b.problems.push(
                     ir.workflow(root).span.file,

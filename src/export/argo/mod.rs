@@ -4,5 +4,6 @@ pub mod build;
 pub mod expr;
 pub mod model;
 pub mod shim;
+pub mod yaml;
 
 pub use build::export;

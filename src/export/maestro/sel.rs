@@ -54,12 +54,19 @@ pub fn string_literal(s: &str) -> String {
 
 /// Translates `expr` to SEL.
 pub fn translate(env: &SelEnv<'_>, expr: &IrExpr) -> Result<String, ExportError> {
-    Sel { env, depth: 0 }.expr(expr)
+    Sel {
+        env,
+        depth: 0,
+        subst: HashMap::new(),
+    }
+    .expr(expr)
 }
 
 struct Sel<'a, 'b> {
     env: &'b SelEnv<'a>,
     depth: usize,
+    /// Parameters of inlined user functions: their arguments' SEL text.
+    subst: HashMap<BindingId, String>,
 }
 
 impl Sel<'_, '_> {
@@ -120,6 +127,9 @@ impl Sel<'_, '_> {
                 Some("make it a `const` or a param default"),
             )),
             IrExprKind::Var(b) => {
+                if let Some(text) = self.subst.get(b) {
+                    return Ok(text.clone());
+                }
                 if let Some(inner) = self.env.inline.get(b) {
                     let inner: &IrExpr = inner;
                     return Ok(format!("({})", self.expr(inner)?));
@@ -138,11 +148,23 @@ impl Sel<'_, '_> {
                 Some(Type::Map(_)) => Ok(format!("({}).get({})", self.expr(a)?, self.expr(i)?)),
                 _ => Err(refuse(span, "indexing this value", None)),
             },
-            IrExprKind::CallFn(..) => Err(refuse(
-                span,
-                "a call of a user function",
-                Some("SEL has no user functions; compute the value in a `let`"),
-            )),
+            IrExprKind::CallFn(id, args) => {
+                // SEL has no user functions: the body is inlined with its arguments.
+                let f = self.env.ir.function(*id);
+                let mut saved = Vec::new();
+                for (param, arg) in f.params.iter().zip(args) {
+                    let text = format!("({})", self.expr(arg)?);
+                    saved.push((*param, self.subst.insert(*param, text)));
+                }
+                let body = self.expr(&f.body);
+                for (param, old) in saved {
+                    match old {
+                        Some(o) => self.subst.insert(param, o),
+                        None => self.subst.remove(&param),
+                    };
+                }
+                Ok(format!("({})", body?))
+            }
             IrExprKind::CallBuiltin(b, args) => self.builtin(*b, args, span),
             IrExprKind::Unary(op, inner) => Ok(match op {
                 UnaryOp::Neg => format!("(-{})", self.expr(inner)?),
@@ -250,6 +272,12 @@ impl Sel<'_, '_> {
             Builtin::Str if matches!(first_ty, Some(Type::Int | Type::Float | Type::Bool)) => format!("(\"\" + {})", arg(0)),
             Builtin::Float if matches!(first_ty, Some(Type::Int)) => format!("({} * 1.0)", arg(0)),
             Builtin::Int if matches!(first_ty, Some(Type::Int)) => arg(0),
+            Builtin::FormatDate => match args.get(1).map(|a| &a.kind) {
+                Some(IrExprKind::Str(pattern)) => date_pattern(&arg(0), pattern).ok_or_else(|| {
+                    refuse(span, format!("the date pattern `{pattern}` (only `%Y`, `%m`, `%d` and `%%` are translated)"), None)
+                })?,
+                _ => return Err(refuse(span, "`format_date` with a computed pattern", None)),
+            },
             Builtin::Contains
             | Builtin::Str
             | Builtin::Float
@@ -268,7 +296,6 @@ impl Sel<'_, '_> {
             | Builtin::Values
             | Builtin::Join
             | Builtin::Split
-            | Builtin::FormatDate
             | Builtin::ParseDate
             | Builtin::Today
             | Builtin::DatesBetween
@@ -283,4 +310,35 @@ impl Sel<'_, '_> {
             }
         })
     }
+}
+
+/// An ISO date formatted by a strftime pattern of `%Y`, `%m`, `%d`, `%%` and plain text.
+fn date_pattern(date: &str, pattern: &str) -> Option<String> {
+    let mut pieces = vec!["\"\"".to_string()];
+    let mut text = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            text.push(c);
+            continue;
+        }
+        let (from, to) = match chars.next()? {
+            'Y' => (0, 4),
+            'm' => (5, 7),
+            'd' => (8, 10),
+            '%' => {
+                text.push('%');
+                continue;
+            }
+            _ => return None,
+        };
+        if !text.is_empty() {
+            pieces.push(string_literal(&std::mem::take(&mut text)));
+        }
+        pieces.push(format!("({date}).substring({from}, {to})"));
+    }
+    if !text.is_empty() {
+        pieces.push(string_literal(&text));
+    }
+    Some(format!("({})", pieces.join(" + ")))
 }
