@@ -607,8 +607,9 @@ impl Builder<'_> {
                 template.parallelism = self.literal_int(c, "the workflow's `concurrency`", consts);
             }
             if let Some(t) = &wf.settings.timeout {
-                template.active_deadline_seconds =
-                    self.literal_int(t, "the workflow's `timeout`", consts).map(seconds_up);
+                template.active_deadline_seconds = self
+                    .literal_int(t, "the workflow's `timeout`", consts)
+                    .map(|ms| seconds_up(ms).to_string());
             }
             if wf.settings.strategy.is_some() {
                 self.warn(
@@ -1201,7 +1202,7 @@ impl Builder<'_> {
             .timeout
             .as_ref()
             .and_then(|t| self.literal_int(t, "a step's `timeout`", consts))
-            .map(seconds_up);
+            .map(|ms| seconds_up(ms).to_string());
         let template_outputs: Vec<Parameter> = outputs
             .iter()
             .map(|o| Parameter {
@@ -1287,12 +1288,12 @@ impl Builder<'_> {
         let backoff = match &r.backoff {
             IrBackoff::Fixed(d) => Backoff {
                 duration: go_duration(self.literal_int(d, "a backoff duration", consts)?),
-                factor: 1,
+                factor: "1".into(),
                 cap: None,
             },
             IrBackoff::Exponential { base, max } => Backoff {
                 duration: go_duration(self.literal_int(base, "a backoff duration", consts)?),
-                factor: 2,
+                factor: "2".into(),
                 cap: match max {
                     Some(m) => Some(go_duration(self.literal_int(m, "a backoff limit", consts)?)),
                     None => None,

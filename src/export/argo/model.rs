@@ -129,8 +129,9 @@ pub struct Template {
     pub outputs: Option<Outputs>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
+    /// Kubernetes `IntOrString`, which Argo's schema types as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub active_deadline_seconds: Option<i64>,
+    pub active_deadline_seconds: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_strategy: Option<RetryStrategy>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,7 +235,8 @@ pub struct RetryStrategy {
 #[serde(rename_all = "camelCase")]
 pub struct Backoff {
     pub duration: String,
-    pub factor: i64,
+    /// `IntOrString`, a string in Argo's schema.
+    pub factor: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<String>,
 }
