@@ -4,6 +4,7 @@
 
 mod cli;
 mod examples;
+mod export;
 mod explain;
 mod fast_parser;
 mod hardening_cli;

@@ -1,5 +1,6 @@
-//! The diagnostics of `compile --target argo|maestro`: refusals (E0800–E0849) and
-//! approximate mappings (W0020–W0039). Each names the target, what was refused and why.
+//! The diagnostics of `compile --target argo|maestro`: refusals (errors in the E08xx
+//! range) and approximate mappings (warnings). Each names the target, what was refused
+//! and why.
 
 use miette::Diagnostic;
 use thiserror::Error;

@@ -121,7 +121,7 @@ impl StepReads for Reads<'_> {
             help: help.map(str::to_string),
         };
         if up > 0 {
-            let mut param = format!("up{up}__{step_name}__{field}");
+            let mut param = format!("out__{step_name}__{field}");
             for level in path {
                 param.push_str(&match level {
                     PathLevel::Foreach(s) => format!("__f{s}"),
