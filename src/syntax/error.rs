@@ -175,6 +175,17 @@ pub enum SyntaxError {
     },
 
     #[error("{message}")]
+    #[diagnostic(code(E0027))]
+    BadCatchup {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
     #[diagnostic(code(E0026))]
     WrittenDifferently {
         message: String,
