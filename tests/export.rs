@@ -129,6 +129,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("schedule", &[]),
     ("strategy", &[]),
     ("operators", &[]),
+    ("tags_zone", &[]),
 ];
 
 #[test]
@@ -155,6 +156,8 @@ fn export_maestro_snapshots_per_construct() {
         ("signals", &[]),
         ("while_loop", &[]),
         ("call", &["-w", "child"]),
+        ("triggers", &[]),
+        ("tags_zone", &[]),
     ] {
         let (text, _) = maestro(name, args);
         snapshot(&format!("maestro__{name}"), &text);
@@ -351,6 +354,35 @@ fn export_argo_schedule_is_a_cron_workflow() {
     assert_eq!(m["spec"]["schedules"], serde_json::json!(["0 2 * * *"]));
     assert_eq!(m["spec"]["concurrencyPolicy"], "Forbid");
     assert_eq!(m["spec"]["workflowSpec"]["entrypoint"], "main");
+}
+
+#[test]
+fn export_argo_time_zone_and_tags() {
+    let (_, m) = argo("tags_zone", &[]);
+    assert_eq!(m["kind"], "CronWorkflow");
+    assert_eq!(m["spec"]["timezone"], "Europe/Amsterdam");
+    assert_eq!(m["spec"]["schedules"], serde_json::json!(["30 2 * * *"]));
+    assert_eq!(m["metadata"]["labels"]["tags.maestroc.dev/team-data"], "true");
+    assert_eq!(m["metadata"]["labels"]["tags.maestroc.dev/daily"], "true");
+    // A signal trigger has no Argo equivalent.
+    let out = compile(&fixture("triggers"), &["--target", "argo"]);
+    assert_eq!(codes(&out.stderr), [("E0800".to_string(), 7)], "{}", out.stderr);
+}
+
+#[test]
+fn export_maestro_triggers_tags_fixed() {
+    let (_, m) = maestro("triggers", &[]);
+    let wf = &m["workflow"];
+    assert_eq!(
+        wf["time_triggers"],
+        serde_json::json!([{"cron": "30 2 * * *", "timezone": "Europe/Amsterdam", "type": "CRON"}])
+    );
+    assert_eq!(wf["tags"], serde_json::json!([{"name": "team-data"}, {"name": "daily"}]));
+    assert_eq!(
+        wf["signal_triggers"],
+        serde_json::json!([{"definitions": {"table_ready": {"match_params": {"table": {"value": "orders", "operator": "="}}}}}])
+    );
+    assert_eq!(wf["params"]["day"]["mode"], "mutable_on_start");
 }
 
 #[test]

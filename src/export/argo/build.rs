@@ -249,13 +249,40 @@ impl Builder<'_> {
         let name = dns1123(&wf.name);
         let mut labels = BTreeMap::new();
         labels.insert("workflows.maestroc.dev/workflow".to_string(), name.clone());
+        for tag in &wf.settings.tags {
+            labels.insert(format!("tags.maestroc.dev/{}", dns1123(tag)), "true".to_string());
+        }
+        for trigger in &wf.settings.triggers {
+            self.error(ExportError::Unsupported {
+                what: format!("`trigger on signal \"{}\"`", trigger.signal),
+                target: TARGET,
+                reason: "Argo Workflows has no signals; starting a workflow on an event needs Argo Events, which is not generated".into(),
+                span: trigger.span,
+                help: Some("compile to Maestro (`--target maestro`), which has signal triggers, or submit the workflow from your event source".into()),
+            });
+        }
+        if let Some(schedule) = wf.settings.schedule.as_ref().filter(|_| !self.options.template) {
+            if let crate::ir::CatchUp::All { max } = schedule.catchup {
+                self.warn(
+                    "catchup",
+                    wf.id,
+                    ExportWarning::Approximate {
+                        what: format!("`catchup all(max: {max})`"),
+                        target: TARGET,
+                        reason: "a CronWorkflow starts at most one run for the schedule times it missed".into(),
+                        span: schedule.span,
+                        help: None,
+                    },
+                );
+            }
+        }
         if self.options.template {
             if let Some(s) = &wf.settings.schedule {
                 self.warn(
                     "schedule",
                     wf.id,
                     ExportWarning::LeftOut {
-                        what: format!("the schedule `{s}`"),
+                        what: format!("the schedule `{}`", s.cron),
                         target: TARGET,
                         kind: "WorkflowTemplate",
                         span: wf.span,
@@ -284,8 +311,8 @@ impl Builder<'_> {
                     ..Metadata::default()
                 },
                 spec: ManifestSpec::Cron(Box::new(CronWorkflowSpec {
-                    schedules: vec![schedule.clone()],
-                    timezone: None,
+                    schedules: vec![schedule.cron.clone()],
+                    timezone: Some(schedule.zone.clone()),
                     concurrency_policy,
                     workflow_spec: spec,
                 })),
@@ -900,6 +927,19 @@ impl Builder<'_> {
         consts: &Consts<'_>,
     ) -> Option<DagTask> {
         let mut args: Vec<Parameter> = Vec::new();
+        if let Some(profile) = &s.profile {
+            self.warn(
+                "profile",
+                wf.id,
+                ExportWarning::LeftOut {
+                    what: format!("the executor profile `{profile}`"),
+                    target: TARGET,
+                    kind: "manifest",
+                    span: s.span,
+                    help: Some("profiles choose a local executor's settings; Argo runs every step as a pod (use `image` and `resources`)".into()),
+                },
+            );
+        }
         if let Some(emit) = &s.emit {
             self.error(ExportError::Unsupported {
                 what: "`emit signal`".into(),

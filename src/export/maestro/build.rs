@@ -214,7 +214,11 @@ impl Builder<'_> {
                     mode: None,
                 }),
             };
-            if let Some(def) = def {
+            if let Some(mut def) = def {
+                if p.fixed {
+                    // Maestro's mode for a param set at start and kept on restart.
+                    def.mode = Some("mutable_on_start".into());
+                }
                 params.insert(p.name.clone(), def);
             }
         }
@@ -256,23 +260,57 @@ impl Builder<'_> {
             .schedule
             .iter()
             .map(|s| {
-                if s.starts_with('@') {
-                    TimeTrigger {
-                        cron: None,
-                        expression: Some(s.clone()),
-                        timezone: "UTC".into(),
-                        kind: "PREDEFINED".into(),
-                    }
-                } else {
-                    TimeTrigger {
-                        cron: Some(s.clone()),
-                        expression: None,
-                        timezone: "UTC".into(),
-                        kind: "CRON".into(),
-                    }
+                if !matches!(s.catchup, crate::ir::CatchUp::Last) {
+                    self.warn(
+                        "catchup",
+                        ExportWarning::LeftOut {
+                            what: "`catchup`".into(),
+                            target: TARGET,
+                            kind: "time trigger",
+                            span: s.span,
+                            help: Some("Maestro's time triggers decide on missed times themselves".into()),
+                        },
+                    );
+                }
+                let macro_form = s.cron.starts_with('@');
+                TimeTrigger {
+                    cron: (!macro_form).then(|| s.cron.clone()),
+                    expression: macro_form.then(|| s.cron.clone()),
+                    timezone: s.zone.clone(),
+                    kind: if macro_form { "PREDEFINED" } else { "CRON" }.into(),
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut signal_triggers = Vec::new();
+        for t in &wf.settings.triggers {
+            let mut match_params = BTreeMap::new();
+            if let Some((binding, cond)) = &t.filter {
+                self.signal_matches(*binding, cond, &mut match_params);
+            }
+            // A trigger matches params against values (`{"value": …, "operator": …}`).
+            let mut matches = serde_json::Map::new();
+            for (field, m) in match_params {
+                match m.param.value {
+                    Some(value) => {
+                        matches.insert(field, serde_json::json!({"value": value, "operator": m.operator}));
+                    }
+                    None => self.error(ExportError::NotLiteral {
+                        what: format!("the value `{field}` of a signal trigger is matched against"),
+                        target: TARGET,
+                        span: t.span,
+                        help: Some("Maestro's signal triggers match params against fixed values".into()),
+                    }),
+                }
+            }
+            let mut definition = serde_json::Map::new();
+            if !matches.is_empty() {
+                definition.insert("match_params".into(), Value::Object(matches));
+            }
+            let mut definitions = serde_json::Map::new();
+            definitions.insert(t.signal.clone(), Value::Object(definition));
+            signal_triggers.push(serde_json::json!({ "definitions": definitions }));
+        }
+        let tags: Vec<Tag> = wf.settings.tags.iter().map(|t| Tag { name: t.clone() }).collect();
         let run_strategy = wf.settings.strategy.as_ref().map(|s| match s {
             IrStrategy::Parallel(n) => RunStrategy {
                 rule: "PARALLEL".into(),
@@ -305,10 +343,10 @@ impl Builder<'_> {
                 id: wf.name.clone(),
                 name: Some(wf.name.clone()),
                 description: None,
-                tags: None::<Vec<Tag>>,
+                tags: (!tags.is_empty()).then_some(tags),
                 timeout,
                 time_triggers,
-                signal_triggers: Vec::new(),
+                signal_triggers,
                 instance_step_concurrency,
                 params,
                 steps,
@@ -556,8 +594,20 @@ impl Builder<'_> {
                     },
                 );
             }
-            Action::Wait { signal, filter } => {
+            Action::Wait { signal, filter, since } => {
                 def.kind = Some("NoOp".into());
+                if let Some(since) = since {
+                    self.warn(
+                        "since",
+                        ExportWarning::Approximate {
+                            what: "`since` on a signal wait".into(),
+                            target: TARGET,
+                            reason: "Maestro's signal dependencies match any signal already received, not only those of the last period".into(),
+                            span: since.span,
+                            help: None,
+                        },
+                    );
+                }
                 let Some(name) = self.consts.string(signal) else {
                     self.error(ExportError::NotLiteral {
                         what: "the name of a waited-for signal".into(),
@@ -640,9 +690,19 @@ impl Builder<'_> {
                 return;
             }
         };
-        let IrExprKind::Field(inner, field) = &a.kind else {
-            self.error(refuse(cond.span));
-            return;
+        let (inner, field) = match &a.kind {
+            IrExprKind::Field(inner, field) => (inner, field.clone()),
+            IrExprKind::Index(inner, key) => match &key.kind {
+                IrExprKind::Str(k) => (inner, k.clone()),
+                _ => {
+                    self.error(refuse(cond.span));
+                    return;
+                }
+            },
+            _ => {
+                self.error(refuse(cond.span));
+                return;
+            }
         };
         if !matches!(inner.kind, IrExprKind::Var(v) if v == binding) {
             self.error(refuse(cond.span));
@@ -651,7 +711,7 @@ impl Builder<'_> {
         let ty = type_of(b, self.ir).unwrap_or(Type::Unknown);
         if let Some(param) = self.param(b, &ty, &HashMap::new(), b.span) {
             out.insert(
-                field.clone(),
+                field,
                 SignalMatch {
                     param,
                     operator: operator.into(),
