@@ -69,7 +69,11 @@ fn snapshot(name: &str, text: &str) {
 
 fn templates(manifest: &Value) -> &Vec<Value> {
     let spec = &manifest["spec"];
-    let spec = if spec.get("workflowSpec").is_some() { &spec["workflowSpec"] } else { spec };
+    let spec = if spec.get("workflowSpec").is_some() {
+        &spec["workflowSpec"]
+    } else {
+        spec
+    };
     spec["templates"].as_array().unwrap()
 }
 
@@ -180,7 +184,13 @@ fn export_argo_params_become_workflow_arguments() {
     assert_eq!(m["kind"], "Workflow");
     assert_eq!(m["metadata"]["generateName"], "params-");
     let params = m["spec"]["arguments"]["parameters"].as_array().unwrap();
-    let value = |n: &str| params.iter().find(|p| p["name"] == n).map(|p| p["value"].clone()).unwrap();
+    let value = |n: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == n)
+            .map(|p| p["value"].clone())
+            .unwrap()
+    };
     assert_eq!(value("name"), "orders");
     assert_eq!(value("count"), "3");
     assert_eq!(value("full"), "false");
@@ -192,7 +202,10 @@ fn export_argo_params_become_workflow_arguments() {
     assert_eq!(value("required_id"), Value::Null);
     // The let is inlined where it is read, with the const.
     let show = task(&m, "show");
-    assert_eq!(arg(show, "v1"), "{{=(((('data-eng') + '-') + inputs.parameters['name'])) }}");
+    assert_eq!(
+        arg(show, "v1"),
+        "{{=(((('data-eng') + '-') + inputs.parameters['name'])) }}"
+    );
 }
 
 #[test]
@@ -208,11 +221,18 @@ fn export_argo_run_keeps_quoting() {
     let script = t["container"]["command"][2].as_str().unwrap();
     // A scalar is one word through an environment variable; a list one single-quoted
     // word per element, quoted by the expression.
-    assert!(script.contains(r#"printf '%s\n' "$MFLOW_V1" {{inputs.parameters.v2}}"#), "{script}");
+    assert!(
+        script.contains(r#"printf '%s\n' "$MFLOW_V1" {{inputs.parameters.v2}}"#),
+        "{script}"
+    );
     assert_eq!(env_value(t, "MFLOW_V1"), "{{inputs.parameters.v1}}");
     let q = task(&m, "quote");
     assert_eq!(arg(q, "v1"), "{{=inputs.parameters['message'] }}");
-    assert!(arg(q, "v2").contains(r#"replace(string(#), "'", "'\\''")"#), "{}", arg(q, "v2"));
+    assert!(
+        arg(q, "v2").contains(r#"replace(string(#), "'", "'\\''")"#),
+        "{}",
+        arg(q, "v2")
+    );
     // The shim turns the `$MFLOW_OUTPUTS` file into one file per output.
     assert_eq!(t["outputs"]["parameters"][0]["valueFrom"]["path"], "/tmp/mflow/out/n");
 }
@@ -258,7 +278,10 @@ fn export_argo_foreach_over_a_literal_is_with_items() {
 fn export_argo_foreach_over_a_param_or_output_is_with_param() {
     let (_, m) = argo("foreach_param", &[]);
     let by_param = task(&m, "foreach-shard");
-    assert_eq!(arg(by_param, "items__shard"), "{{=toJson(jsonpath(inputs.parameters['shards'], '$')) }}");
+    assert_eq!(
+        arg(by_param, "items__shard"),
+        "{{=toJson(jsonpath(inputs.parameters['shards'], '$')) }}"
+    );
     let by_output = task(&m, "foreach-file");
     assert_eq!(
         arg(by_output, "items__file"),
@@ -279,9 +302,15 @@ fn export_argo_nested_foreach_passes_outer_outputs_in() {
         "{{=tasks['prepare'].outputs.parameters['seed'] }}"
     );
     let cell = task(&m, "cell");
-    assert_eq!(arg(cell, "v3"), "{{=string(asInt(inputs.parameters['out__prepare__seed'])) }}");
+    assert_eq!(
+        arg(cell, "v3"),
+        "{{=string(asInt(inputs.parameters['out__prepare__seed'])) }}"
+    );
     // Each level in between passes it on under the same name.
-    assert_eq!(arg(task(&m, "foreach-y"), "out__prepare__seed"), "{{=inputs.parameters['out__prepare__seed'] }}");
+    assert_eq!(
+        arg(task(&m, "foreach-y"), "out__prepare__seed"),
+        "{{=inputs.parameters['out__prepare__seed'] }}"
+    );
     assert!(templates(&m).iter().any(|t| t["name"] == "nested-foreach-y-loop"));
 }
 
@@ -335,7 +364,10 @@ fn export_argo_call_is_a_template_of_its_own() {
     assert_eq!(first["template"], "child");
     assert_eq!(arg(first, "n"), "{{=string(21) }}");
     let child = template(&m, "child");
-    assert_eq!(child["inputs"]["parameters"][0], serde_json::json!({"name": "n", "value": "1"}));
+    assert_eq!(
+        child["inputs"]["parameters"][0],
+        serde_json::json!({"name": "n", "value": "1"})
+    );
     assert_eq!(
         child["outputs"]["parameters"][1]["valueFrom"]["expression"],
         "string(asInt(tasks['work'].outputs.parameters['doubled']))"
@@ -377,7 +409,10 @@ fn export_maestro_triggers_tags_fixed() {
         wf["time_triggers"],
         serde_json::json!([{"cron": "30 2 * * *", "timezone": "Europe/Amsterdam", "type": "CRON"}])
     );
-    assert_eq!(wf["tags"], serde_json::json!([{"name": "team-data"}, {"name": "daily"}]));
+    assert_eq!(
+        wf["tags"],
+        serde_json::json!([{"name": "team-data"}, {"name": "daily"}])
+    );
     assert_eq!(
         wf["signal_triggers"],
         serde_json::json!([{"definitions": {"table_ready": {"match_params": {"table": {"value": "orders", "operator": "="}}}}}])
@@ -411,7 +446,9 @@ fn export_argo_operators_translate() {
     let ops = task(&m, "ops");
     let t = template(&m, "operators-ops");
     let expr = |var: &str| {
-        let param = env_value(t, var).trim_start_matches("{{inputs.parameters.").trim_end_matches("}}");
+        let param = env_value(t, var)
+            .trim_start_matches("{{inputs.parameters.")
+            .trim_end_matches("}}");
         arg(ops, param).to_string()
     };
     let a = "asInt(inputs.parameters['a'])";
@@ -446,7 +483,10 @@ fn export_argo_operators_translate() {
         ("SLT", format!("{{{{=string(({s} < 'b')) }}}}")),
         ("UPPER", format!("{{{{=upper({s}) }}}}")),
         ("LEN", format!("{{{{=string(len({s})) }}}}")),
-        ("DATE", "{{=('2026-11-23'[0:4] + '2026-11-23'[5:7] + '2026-11-23'[8:10]) }}".to_string()),
+        (
+            "DATE",
+            "{{=('2026-11-23'[0:4] + '2026-11-23'[5:7] + '2026-11-23'[8:10]) }}".to_string(),
+        ),
     ];
     for (var, want) in cases {
         assert_eq!(expr(var), want, "{var}");
@@ -504,7 +544,8 @@ fn export_argo_names_are_dns1123() {
     let m: Value = yaml_serde::from_str(&out.stdout).unwrap();
     let dns = |s: &str| {
         s.len() <= 63
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
     };
@@ -517,7 +558,10 @@ fn export_argo_names_are_dns1123() {
     let count = names.len();
     names.dedup();
     assert_eq!(names.len(), count, "template names are unique");
-    assert!(task_names.contains(&"load-x") && task_names.contains(&"load-x-2"), "{task_names:?}");
+    assert!(
+        task_names.contains(&"load-x") && task_names.contains(&"load-x-2"),
+        "{task_names:?}"
+    );
 }
 
 /// `(code, line)` of each diagnostic in human output.
@@ -528,7 +572,11 @@ fn codes(stderr: &str) -> Vec<(String, usize)> {
         if let Some(rest) = line.strip_prefix("error[").or_else(|| line.strip_prefix("warning[")) {
             code = rest.split(']').next().map(str::to_string);
         } else if let (Some(c), Some(pos)) = (code.as_ref(), line.find(".mflow:")) {
-            let n = line[pos + 7..].split(':').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            let n = line[pos + 7..]
+                .split(':')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
             out.push((c.clone(), n));
             code = None;
         }
@@ -542,10 +590,19 @@ fn export_refusals_have_codes_and_spans() {
     assert_eq!(out.code, 2);
     assert!(out.stdout.is_empty());
     assert_eq!(codes(&out.stderr), [("E0800".to_string(), 3)], "{}", out.stderr);
-    assert!(out.stderr.contains("help: use a `foreach` over a bounded `range(…)`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("help: use a `foreach` over a bounded `range(…)`"),
+        "{}",
+        out.stderr
+    );
 
     let out = compile(&fixture("signals"), &["--target", "argo"]);
-    assert_eq!(codes(&out.stderr), [("E0800".to_string(), 6), ("E0800".to_string(), 11)], "{}", out.stderr);
+    assert_eq!(
+        codes(&out.stderr),
+        [("E0800".to_string(), 6), ("E0800".to_string(), 11)],
+        "{}",
+        out.stderr
+    );
 
     let out = compile(&fixture("run_quoting"), &["--target", "maestro"]);
     assert_eq!(codes(&out.stderr), [("E0805".to_string(), 8)], "{}", out.stderr);
@@ -563,7 +620,11 @@ fn export_a_step_without_image_needs_default_image() {
     for target in ["argo", "maestro"] {
         let out = compile(path, &["--target", target]);
         assert_eq!(out.code, 2);
-        assert!(out.stderr.contains("error[E0801]: step `a` has no container image"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("error[E0801]: step `a` has no container image"),
+            "{}",
+            out.stderr
+        );
         let out = compile(path, &["--target", target, "--default-image", "alpine:3"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert!(out.stdout.contains("alpine:3"));
@@ -572,7 +633,10 @@ fn export_a_step_without_image_needs_default_image() {
 
 #[test]
 fn export_deny_warnings_fails_on_approximations() {
-    let out = compile("examples/fan_out_fan_in.mflow", &["--target", "argo", "--default-image", "a"]);
+    let out = compile(
+        "examples/fan_out_fan_in.mflow",
+        &["--target", "argo", "--default-image", "a"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("warning[W0020]"));
     let out = compile(
@@ -626,7 +690,10 @@ fn export_maestro_maps_constructs() {
         m["workflow"]["time_triggers"],
         serde_json::json!([{"cron": "0 2 * * *", "timezone": "UTC", "type": "CRON"}])
     );
-    assert_eq!(m["properties"]["run_strategy"], serde_json::json!({"rule": "FIRST_ONLY"}));
+    assert_eq!(
+        m["properties"]["run_strategy"],
+        serde_json::json!({"rule": "FIRST_ONLY"})
+    );
 
     let (_, m) = maestro("signals", &[]);
     let steps = &m["workflow"]["steps"];
@@ -648,7 +715,11 @@ fn export_maestro_maps_constructs() {
     assert_eq!(codes(&out.stderr), [("E0806".to_string(), 18)], "{}", out.stderr);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("call.mflow");
-    std::fs::write(&file, "workflow child { param n: int  step s {} }\nworkflow parent {\n  step c { call child(n: 2) }\n}\n").unwrap();
+    std::fs::write(
+        &file,
+        "workflow child { param n: int  step s {} }\nworkflow parent {\n  step c { call child(n: 2) }\n}\n",
+    )
+    .unwrap();
     let out = compile(file.to_str().unwrap(), &["-w", "parent", "--target", "maestro"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let m: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -686,11 +757,19 @@ fn export_maestro_definitions_match_maestro_samples_and_round_trip() {
     files.sort();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        for w in text.lines().filter_map(|l| l.strip_prefix("workflow ")).filter_map(|l| l.split_whitespace().next()) {
+        for w in text
+            .lines()
+            .filter_map(|l| l.strip_prefix("workflow "))
+            .filter_map(|l| l.split_whitespace().next())
+        {
             let rel = file.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
             let out = compile(&rel, &["-w", w, "--target", "maestro", "--default-image", "alpine:3"]);
             if out.code != 0 {
-                assert!(out.stderr.contains("error[E08"), "{rel} {w}: refused without an E08xx code:\n{}", out.stderr);
+                assert!(
+                    out.stderr.contains("error[E08"),
+                    "{rel} {w}: refused without an E08xx code:\n{}",
+                    out.stderr
+                );
                 continue;
             }
             let v: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -727,7 +806,9 @@ impl Keys {
 
     fn collect_steps(&mut self, steps: &Value) {
         for s in steps.as_array().into_iter().flatten() {
-            let Some((kind, body)) = s.as_object().and_then(|o| o.iter().next()) else { continue };
+            let Some((kind, body)) = s.as_object().and_then(|o| o.iter().next()) else {
+                continue;
+            };
             self.step_kinds.push(kind.clone());
             self.step.extend(body.as_object().unwrap().keys().cloned());
             if let Some(t) = body["type"].as_str() {
@@ -741,7 +822,10 @@ impl Keys {
 fn check_shape(v: &Value, samples: &Keys, what: &str) {
     let has = |keys: &[String], k: &str| keys.iter().any(|s| s == k);
     for k in v.as_object().unwrap().keys() {
-        assert!(has(&samples.top, k), "{what}: top-level `{k}` is not in Maestro's samples");
+        assert!(
+            has(&samples.top, k),
+            "{what}: top-level `{k}` is not in Maestro's samples"
+        );
     }
     assert!(v["properties"]["owner"].is_string(), "{what}: properties.owner");
     let wf = &v["workflow"];
@@ -761,7 +845,10 @@ fn check_params(params: &Value, what: &str) {
     for (name, p) in params.as_object().into_iter().flatten() {
         assert!(p["type"].is_string(), "{what}: param {name} has no type");
         for k in p.as_object().unwrap().keys() {
-            assert!(["value", "expression", "type", "mode"].contains(&k.as_str()), "{what}: param {name}.{k}");
+            assert!(
+                ["value", "expression", "type", "mode"].contains(&k.as_str()),
+                "{what}: param {name}.{k}"
+            );
         }
     }
 }
@@ -776,14 +863,20 @@ fn check_steps(steps: &Value, samples: &Keys, what: &str) {
         let o = s.as_object().unwrap();
         assert_eq!(o.len(), 1, "{what}: a step entry has one key");
         let (kind, body) = o.iter().next().unwrap();
-        assert!(samples.step_kinds.contains(kind) || kind == "while", "{what}: step kind {kind}");
+        assert!(
+            samples.step_kinds.contains(kind) || kind == "while",
+            "{what}: step kind {kind}"
+        );
         for k in body.as_object().unwrap().keys() {
             // Fields of Maestro's `AbstractStep`/`TypedStep`/`WhileStep` classes.
             let class_field = ["failure_mode", "retry_policy", "signal_outputs", "condition"].contains(&k.as_str());
             assert!(samples.step.contains(k) || class_field, "{what}: step field {k}");
         }
         if let Some(t) = body["type"].as_str() {
-            assert!(samples.step_types.iter().any(|s| s == t) || t == "kubernetes", "{what}: step type {t}");
+            assert!(
+                samples.step_types.iter().any(|s| s == t) || t == "kubernetes",
+                "{what}: step type {t}"
+            );
         }
         for (to, cond) in body["transition"]["successors"].as_object().into_iter().flatten() {
             assert!(cond.is_string(), "{what}: transition condition is a string");

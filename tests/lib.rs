@@ -4,8 +4,8 @@
 
 mod cli;
 mod examples;
-mod export;
 mod explain;
+mod export;
 mod fast_parser;
 mod hardening_cli;
 mod hardening_processes;

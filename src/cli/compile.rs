@@ -81,9 +81,7 @@ pub(super) fn run(args: &CompileArgs, ctx: &Ctx) -> CliResult {
     let errors = exported.problems.error_count();
     let warnings = exported.problems.len() - errors;
     match exported.text {
-        Some(text) if errors == 0 && !(args.deny_warnings && warnings > 0) => {
-            super::write_stdout(text.as_bytes())
-        }
+        Some(text) if errors == 0 && !(args.deny_warnings && warnings > 0) => super::write_stdout(text.as_bytes()),
         _ => Err(CliError::Compile {
             file: args.file.clone(),
             errors: errors.max(warnings),

@@ -2,6 +2,7 @@
 //! ends need them for settings the targets take as constants (counts, durations).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use serde_json::Value;
 
@@ -65,16 +66,27 @@ impl<'a> Consts<'a> {
                 }
                 Some(Value::Object(map))
             }
-            IrExprKind::Unary(UnaryOp::Neg, inner) => match self.value_at(inner, d)? {
-                Value::Number(n) => n
-                    .as_i64()
-                    .and_then(i64::checked_neg)
-                    .map(Value::from)
-                    .or_else(|| n.as_f64().and_then(|f| serde_json::Number::from_f64(-f)).map(Value::Number)),
-                _ => None,
-            },
+            IrExprKind::Unary(UnaryOp::Neg, inner) => {
+                let Value::Number(n) = self.value_at(inner, d)? else {
+                    return None;
+                };
+                n.as_i64().and_then(i64::checked_neg).map(Value::from).or_else(|| {
+                    n.as_f64()
+                        .and_then(|f| serde_json::Number::from_f64(-f))
+                        .map(Value::Number)
+                })
+            }
             IrExprKind::Var(b) => self.values.get(b).and_then(|e| self.value_at(e, d)),
-            _ => None,
+            IrExprKind::Interp(_)
+            | IrExprKind::Step { .. }
+            | IrExprKind::Field(..)
+            | IrExprKind::Index(..)
+            | IrExprKind::CallFn(..)
+            | IrExprKind::CallBuiltin(..)
+            | IrExprKind::Unary(UnaryOp::Not, _)
+            | IrExprKind::Binary(..)
+            | IrExprKind::If(..)
+            | IrExprKind::Comprehension { .. } => None,
         }
     }
 
@@ -87,9 +99,10 @@ impl<'a> Consts<'a> {
     /// A string known at compile time.
     #[must_use]
     pub fn string(&self, expr: &IrExpr) -> Option<String> {
-        match self.value(expr)? {
-            Value::String(s) => Some(s),
-            _ => None,
+        if let Value::String(s) = self.value(expr)? {
+            Some(s)
+        } else {
+            None
         }
     }
 }
@@ -129,13 +142,13 @@ pub fn go_duration(ms: i64) -> String {
     let m = s / 60;
     s %= 60;
     if h > 0 {
-        out.push_str(&format!("{h}h"));
+        let _ = write!(out, "{h}h");
     }
     if m > 0 {
-        out.push_str(&format!("{m}m"));
+        let _ = write!(out, "{m}m");
     }
     if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
+        let _ = write!(out, "{s}s");
     }
     out
 }

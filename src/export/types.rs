@@ -37,10 +37,7 @@ pub fn type_of(expr: &IrExpr, ir: &Ir) -> Option<Type> {
             }))
         }
         IrExprKind::Field(inner, name) => field_type(&type_of(inner, ir)?, name),
-        IrExprKind::Index(inner, _) => match type_of(inner, ir)? {
-            Type::List(t) | Type::Map(t) => Some(*t),
-            _ => None,
-        },
+        IrExprKind::Index(inner, _) => element(type_of(inner, ir)?),
         IrExprKind::CallFn(id, _) => type_of(&ir.function(*id).body, ir),
         IrExprKind::CallBuiltin(b, args) => builtin_type(*b, args, ir),
         IrExprKind::Unary(op, inner) => match op {
@@ -60,7 +57,24 @@ fn field_type(t: &Type, name: &str) -> Option<Type> {
         Type::Record(fields) => fields.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone()),
         Type::List(inner) => field_type(inner, name).map(Type::list),
         Type::Optional(inner) => field_type(inner, name).map(Type::optional),
-        _ => None,
+        Type::Int
+        | Type::Float
+        | Type::Bool
+        | Type::String
+        | Type::Duration
+        | Type::Date
+        | Type::Map(_)
+        | Type::Unknown
+        | Type::Error => None,
+    }
+}
+
+/// The element type of a list or a map.
+fn element(t: Type) -> Option<Type> {
+    if let Type::List(e) | Type::Map(e) = t {
+        Some(*e)
+    } else {
+        None
     }
 }
 
@@ -102,24 +116,13 @@ fn builtin_type(b: Builtin, args: &[IrExpr], ir: &Ir) -> Option<Type> {
         | Builtin::ToJson
         | Builtin::Raw => Some(Type::String),
         Builtin::Env => Some(Type::optional(Type::String)),
-        Builtin::Split => Some(Type::list(Type::String)),
-        Builtin::Keys => Some(Type::list(Type::String)),
+        Builtin::Split | Builtin::Keys => Some(Type::list(Type::String)),
         Builtin::Range => Some(Type::list(Type::Int)),
         Builtin::Today | Builtin::ParseDate => Some(Type::Date),
         Builtin::DatesBetween => Some(Type::list(Type::Date)),
-        Builtin::Sum | Builtin::Min | Builtin::Max => match first()? {
-            Type::List(t) => Some(*t),
-            _ => None,
-        },
+        Builtin::Sum | Builtin::Min | Builtin::Max | Builtin::Flatten => element(first()?),
         Builtin::Sort | Builtin::Unique | Builtin::Reverse => first(),
-        Builtin::Values => match first()? {
-            Type::Map(t) => Some(Type::list(*t)),
-            _ => None,
-        },
-        Builtin::Flatten => match first()? {
-            Type::List(inner) => Some(*inner),
-            _ => None,
-        },
+        Builtin::Values => element(first()?).map(Type::list),
         Builtin::Zip | Builtin::Enumerate => None,
     }
 }

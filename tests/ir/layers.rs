@@ -143,7 +143,18 @@ fn export_reads_the_ir_and_below_only() {
     // runtime, the CLI, the driver, the parser or the run store.
     let found = mentions(
         "export",
-        &["crate::runtime", "crate::cli", "crate::driver", "crate::syntax", "crate::store", "crate::check::"],
+        &[
+            "crate::runtime",
+            "crate::cli",
+            "crate::driver",
+            "crate::syntax",
+            "crate::store",
+            "crate::check::",
+        ],
     );
-    assert!(found.is_empty(), "export imports only `ir` and below:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "export imports only `ir` and below:\n{}",
+        found.join("\n")
+    );
 }

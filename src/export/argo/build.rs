@@ -8,6 +8,7 @@
 //! enclosing bodies' steps that it reads. See `docs/export.md`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use petgraph::graph::NodeIndex;
 use petgraph::Direction;
@@ -111,7 +112,14 @@ struct Reads<'b> {
 }
 
 impl StepReads for Reads<'_> {
-    fn read(&mut self, step: StepId, up: u32, path: &[PathLevel], field: &str, span: Span) -> Result<String, ExportError> {
+    fn read(
+        &mut self,
+        step: StepId,
+        up: u32,
+        path: &[PathLevel],
+        field: &str,
+        span: Span,
+    ) -> Result<String, ExportError> {
         let step_name = self.ir.symbols.step(step).name.clone();
         let refuse = |reason: &str, help: Option<&str>| ExportError::OutputRead {
             step: step_name.clone(),
@@ -123,11 +131,11 @@ impl StepReads for Reads<'_> {
         if up > 0 {
             let mut param = format!("out__{step_name}__{field}");
             for level in path {
-                param.push_str(&match level {
-                    PathLevel::Foreach(s) => format!("__f{s}"),
-                    PathLevel::While(s) => format!("__w{s}"),
-                    PathLevel::Branch(s, n) => format!("__b{s}_{n}"),
-                });
+                let _ = match level {
+                    PathLevel::Foreach(s) => write!(param, "__f{s}"),
+                    PathLevel::While(s) => write!(param, "__w{s}"),
+                    PathLevel::Branch(s, n) => write!(param, "__b{s}_{n}"),
+                };
             }
             let need = Need {
                 step,
@@ -330,7 +338,7 @@ impl Builder<'_> {
         }
     }
 
-    /// Run strategy → `synchronization` (and, for a CronWorkflow, `concurrencyPolicy`).
+    /// Run strategy → `synchronization` (and, for a `CronWorkflow`, `concurrencyPolicy`).
     fn strategy(
         &mut self,
         wf: &IrWorkflow,
@@ -495,16 +503,19 @@ impl Builder<'_> {
                     node_tasks.insert(n, vec![t]);
                 }
                 Node::Foreach(f) => {
-                    let var = f.vars.first().map_or("loop".to_string(), |(b, _)| {
-                        self.ir.symbols.binding(*b).name.clone()
-                    });
+                    let var = f
+                        .vars
+                        .first()
+                        .map_or("loop".to_string(), |(b, _)| self.ir.symbols.binding(*b).name.clone());
                     let t = task_names.unique(&format!("foreach-{var}"));
                     scope_tasks.insert(f.id.0, t.clone());
                     node_tasks.insert(n, vec![t]);
                 }
                 Node::If(i) => {
                     let count = i.branches.len() + usize::from(i.else_body.is_some());
-                    let ts = (0..count).map(|k| task_names.unique(&format!("if-{}-{k}", i.id.0))).collect();
+                    let ts = (0..count)
+                        .map(|k| task_names.unique(&format!("if-{}-{k}", i.id.0)))
+                        .collect();
                     node_tasks.insert(n, ts);
                 }
                 Node::While(w) => {
@@ -655,10 +666,7 @@ impl Builder<'_> {
         self.templates.push(template);
         // A body's needs with `up` 1 are reads of its parent body; the parent reads them
         // one level closer.
-        BodyOut {
-            template: name,
-            needs,
-        }
+        BodyOut { template: name, needs }
     }
 
     /// Passes an inner template's needs in from this template: `{{=…}}` of each.
@@ -748,10 +756,7 @@ impl Builder<'_> {
             .body
             .graph
             .node_weights()
-            .filter_map(|n| match n {
-                Node::Step(s) => Some(s),
-                _ => None,
-            })
+            .filter_map(|n| if let Node::Step(s) = n { Some(s) } else { None })
             .flat_map(|s| {
                 self.ir
                     .symbols
@@ -765,7 +770,11 @@ impl Builder<'_> {
         for (k, (var, list)) in items.iter().enumerate().rev() {
             loop_scope.inputs.retain(|(b, _)| b != var);
             let var_name = self.ir.symbols.binding(*var).name.clone();
-            let loop_name = self.names.unique(&format!("{}-{base}-loop{}", wf.name, if k == 0 { String::new() } else { format!("-{k}") }));
+            let loop_name = self.names.unique(&format!(
+                "{}-{base}-loop{}",
+                wf.name,
+                if k == 0 { String::new() } else { format!("-{k}") }
+            ));
             let mut args = Self::forward(&loop_scope);
             // Loop variables of outer levels are inputs of this one.
             args.push(Parameter {
@@ -837,7 +846,9 @@ impl Builder<'_> {
             }
             self.templates.push(Template {
                 name: loop_name.clone(),
-                inputs: (!loop_inputs.is_empty()).then_some(Inputs { parameters: loop_inputs }),
+                inputs: (!loop_inputs.is_empty()).then_some(Inputs {
+                    parameters: loop_inputs,
+                }),
                 outputs: (!outputs.is_empty()).then_some(Outputs { parameters: outputs }),
                 parallelism: if k == 0 { parallelism } else { None },
                 dag: Some(Dag {
@@ -950,7 +961,10 @@ impl Builder<'_> {
             });
         }
         let template = match &s.action {
-            Action::Call { workflow, args: call_args } => {
+            Action::Call {
+                workflow,
+                args: call_args,
+            } => {
                 let callee = self.ir.workflow(*workflow);
                 let template = match self.workflows.get(workflow) {
                     Some(t) => t.clone(),
@@ -1123,7 +1137,10 @@ impl Builder<'_> {
                                 // One shell word per element: quoted by the expression and
                                 // put into the script as it is (only quoted words).
                                 if *raw || !inner.is_scalar() {
-                                    self.error(ExportError::ListInRun { target: TARGET, span: expr.span });
+                                    self.error(ExportError::ListInRun {
+                                        target: TARGET,
+                                        span: expr.span,
+                                    });
                                     continue;
                                 }
                                 let mut t = Translator::new(env, reads);
@@ -1139,7 +1156,7 @@ impl Builder<'_> {
                                             value: Some(tag(&shell_words(&list))),
                                             ..Parameter::default()
                                         });
-                                        text.push_str(&format!("{{{{inputs.parameters.{name}}}}}"));
+                                        let _ = write!(text, "{{{{inputs.parameters.{name}}}}}");
                                     }
                                     Err(e) => self.error(e),
                                 }
@@ -1165,14 +1182,17 @@ impl Builder<'_> {
                                         help: None,
                                     },
                                 );
-                                text.push_str(&format!("${var}"));
+                                let _ = write!(text, "${var}");
                             } else {
-                                text.push_str(&format!("\"${var}\""));
+                                let _ = write!(text, "\"${var}\"");
                             }
                         }
                     }
                 }
-                (vec!["sh".to_string(), "-c".to_string(), shim::script(&text, &outputs)], Vec::new())
+                (
+                    vec!["sh".to_string(), "-c".to_string(), shim::script(&text, &outputs)],
+                    Vec::new(),
+                )
             }
             Action::Exec(list) => {
                 let IrExprKind::List(items) = &list.kind else {
@@ -1180,7 +1200,9 @@ impl Builder<'_> {
                         what: "the argument list of `exec`".into(),
                         target: TARGET,
                         span: list.span,
-                        help: Some("write the list `[\"prog\", arg, …]` in the step; its elements may be computed".into()),
+                        help: Some(
+                            "write the list `[\"prog\", arg, …]` in the step; its elements may be computed".into(),
+                        ),
                     });
                     return None;
                 };
@@ -1191,7 +1213,9 @@ impl Builder<'_> {
                             what: "the number of arguments of `exec`".into(),
                             target: TARGET,
                             span: item.span,
-                            help: Some("Argo's container args are fixed; pass the list with `join(…)` or `to_json(…)`".into()),
+                            help: Some(
+                                "Argo's container args are fixed; pass the list with `join(…)` or `to_json(…)`".into(),
+                            ),
                         });
                         continue;
                     }
@@ -1217,7 +1241,12 @@ impl Builder<'_> {
                     };
                     (vec![program], it.collect())
                 } else {
-                    let mut cmd = vec!["sh".to_string(), "-c".to_string(), shim::script("\"$@\"", &outputs), "mflow-shim".to_string()];
+                    let mut cmd = vec![
+                        "sh".to_string(),
+                        "-c".to_string(),
+                        shim::script("\"$@\"", &outputs),
+                        "mflow-shim".to_string(),
+                    ];
                     cmd.extend(argv);
                     (cmd, Vec::new())
                 }
@@ -1291,7 +1320,8 @@ impl Builder<'_> {
                         ExportWarning::Approximate {
                             what: "the `gpu` resource".into(),
                             target: TARGET,
-                            reason: "it is requested as `nvidia.com/gpu`; other vendors name the resource differently".into(),
+                            reason: "it is requested as `nvidia.com/gpu`; other vendors name the resource differently"
+                                .into(),
                             span: value.span,
                             help: None,
                         },
@@ -1366,4 +1396,3 @@ impl Builder<'_> {
         })
     }
 }
-

@@ -7,6 +7,7 @@
 //! print, durations as milliseconds, lists, maps and records as JSON.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::base::span::Span;
 use crate::export::error::ExportError;
@@ -18,7 +19,14 @@ const TARGET: &str = "Argo";
 /// How a step output is read where an expression is: the expr-lang text of its wire
 /// string, or a refusal.
 pub trait StepReads {
-    fn read(&mut self, step: StepId, up: u32, path: &[PathLevel], field: &str, span: Span) -> Result<String, ExportError>;
+    fn read(
+        &mut self,
+        step: StepId,
+        up: u32,
+        path: &[PathLevel],
+        field: &str,
+        span: Span,
+    ) -> Result<String, ExportError>;
 }
 
 /// What the translator knows about the template an expression is in.
@@ -65,7 +73,9 @@ pub fn string_literal(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '{' => out.push_str("\\u007b"),
             '}' => out.push_str("\\u007d"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -135,9 +145,8 @@ impl<'a, 'r> Translator<'a, 'r> {
 
     /// The wire string of `expr` (what a parameter of its type carries).
     pub fn wire(&mut self, expr: &IrExpr) -> Result<String, ExportError> {
-        let ty = type_of(expr, self.env.ir).ok_or_else(|| {
-            unsupported(expr.span, "its type cannot be worked out for Argo", None)
-        })?;
+        let ty = type_of(expr, self.env.ir)
+            .ok_or_else(|| unsupported(expr.span, "its type cannot be worked out for Argo", None))?;
         if let IrExprKind::Interp(parts) = &expr.kind {
             return self.interp(parts);
         }
@@ -219,7 +228,7 @@ impl<'a, 'r> Translator<'a, 'r> {
                     let access = self.steps.read(*step, *up, path, name, span)?;
                     let ty = type_of(expr, self.env.ir)
                         .ok_or_else(|| unsupported(span, "its type cannot be worked out for Argo", None))?;
-                    return Ok(self.decode_output(&ty, &access, path));
+                    return Ok(Self::decode_output(&ty, &access, path));
                 }
                 Ok(format!("({})[{}]", self.expr(inner)?, string_literal(name)))
             }
@@ -272,8 +281,11 @@ impl<'a, 'r> Translator<'a, 'r> {
 
     /// A gathered output (read through a loop) is a JSON list of wire strings; a plain
     /// one is a wire string.
-    fn decode_output(&self, ty: &Type, access: &str, path: &[PathLevel]) -> String {
-        if path.iter().any(|l| matches!(l, PathLevel::Foreach(_) | PathLevel::While(_))) {
+    fn decode_output(ty: &Type, access: &str, path: &[PathLevel]) -> String {
+        if path
+            .iter()
+            .any(|l| matches!(l, PathLevel::Foreach(_) | PathLevel::While(_)))
+        {
             if let Type::List(inner) = ty {
                 let elem = decode(inner, "#");
                 if elem == "#" {
@@ -308,7 +320,11 @@ impl<'a, 'r> Translator<'a, 'r> {
                 Some("Argo's closures see only their own element (`#`)"),
             ));
         }
-        Err(unsupported(span, format!("`{name}` is not available in this template"), None))
+        Err(unsupported(
+            span,
+            format!("`{name}` is not available in this template"),
+            None,
+        ))
     }
 
     fn binary(&mut self, op: BinaryOp, a: &IrExpr, b: &IrExpr, span: Span) -> Result<String, ExportError> {
@@ -388,8 +404,13 @@ impl<'a, 'r> Translator<'a, 'r> {
                 _ => return Err(unsupported(span, "`str` of this type", None)),
             },
             Builtin::FormatDate => match args.get(1).map(|a| &a.kind) {
-                Some(IrExprKind::Str(pattern)) => date_pattern(&arg(0), pattern)
-                    .ok_or_else(|| unsupported(span, format!("the date pattern `{pattern}` (only `%Y`, `%m`, `%d` and `%%` are translated)"), None))?,
+                Some(IrExprKind::Str(pattern)) => date_pattern(&arg(0), pattern).ok_or_else(|| {
+                    unsupported(
+                        span,
+                        format!("the date pattern `{pattern}` (only `%Y`, `%m`, `%d` and `%%` are translated)"),
+                        None,
+                    )
+                })?,
                 _ => return Err(unsupported(span, "`format_date` with a computed pattern", None)),
             },
             Builtin::Values

@@ -5,6 +5,8 @@
 //! command's exit status is the step's. See `docs/export.md`.
 
 /// The directory the shim writes one file per output into.
+use std::fmt::Write as _;
+
 pub const OUT_DIR: &str = "/tmp/mflow/out";
 
 /// The shim around `command` (shell text), for a step declaring `outputs`.
@@ -22,9 +24,10 @@ pub fn script(command: &str, outputs: &[&str]) -> String {
         for name in outputs {
             // Output names are MFlow identifiers (`[A-Za-z_][A-Za-z0-9_]*`): safe as a
             // case pattern and as a file name.
-            s.push_str(&format!(
-                "    {name}=*) printf '%s' \"${{line#{name}=}}\" > {OUT_DIR}/{name} ;;\n"
-            ));
+            let _ = writeln!(
+                s,
+                "    {name}=*) printf '%s' \"${{line#{name}=}}\" > {OUT_DIR}/{name} ;;"
+            );
         }
         s.push_str("  esac\ndone < \"$MFLOW_OUTPUTS\"\n");
     }

@@ -80,7 +80,9 @@ fn is_ambiguous(v: &str) -> bool {
     // Sexagesimal numbers (`1:30`) and numbers with `_` (`1_000`), octal (`0755`).
     let digits = v.trim_start_matches(['-', '+']);
     if !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '_' || c == '.')
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '_' || c == '.')
         && digits.starts_with(|c: char| c.is_ascii_digit())
         && (digits.contains(':') || digits.contains('_') || (digits.starts_with('0') && digits.len() > 1))
     {
@@ -95,7 +97,8 @@ mod tests {
 
     #[test]
     fn yaml_1_1_lookalikes_are_quoted() {
-        let y = "a:\n- name: day\n  value: 2026-11-23\n- yes\n- 1:30\n- 1_000\n- plain\nb: |\n  2026-11-23\n  on\nc: off\n";
+        let y =
+            "a:\n- name: day\n  value: 2026-11-23\n- yes\n- 1:30\n- 1_000\n- plain\nb: |\n  2026-11-23\n  on\nc: off\n";
         assert_eq!(
             quote_ambiguous(y),
             "a:\n- name: day\n  value: '2026-11-23'\n- 'yes'\n- '1:30'\n- '1_000'\n- plain\nb: |\n  2026-11-23\n  on\nc: 'off'\n"

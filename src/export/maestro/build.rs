@@ -2,11 +2,12 @@
 //!
 //! Params, consts and lets are Maestro params (values, or SEL expressions evaluated at
 //! run start); each body node is a step; dependencies are `transition.successors`; an
-//! `if` is a NoOp decision step whose successors carry the branch conditions; `foreach`
+//! `if` is a `NoOp` decision step whose successors carry the branch conditions; `foreach`
 //! and `while` are Maestro's loop steps; a `call` is a subworkflow step; commands run as
 //! Maestro's `kubernetes` step. See `docs/export.md`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use petgraph::graph::NodeIndex;
 use petgraph::Direction;
@@ -69,7 +70,9 @@ pub fn maestro_type(ty: &Type) -> Option<&'static str> {
             Type::Float => "DOUBLE_ARRAY",
             Type::Bool => "BOOLEAN_ARRAY",
             Type::String | Type::Date => "STRING_ARRAY",
-            _ => return None,
+            Type::List(_) | Type::Map(_) | Type::Record(_) | Type::Optional(_) | Type::Unknown | Type::Error => {
+                return None
+            }
         },
         Type::Map(inner) if matches!(inner.as_ref(), Type::String) => "STRING_MAP",
         Type::Map(_) | Type::Record(_) => "MAP",
@@ -86,10 +89,23 @@ fn map_value(value: &Value, ty: &Type) -> Option<Value> {
         let entry_ty = match ty {
             Type::Map(t) => t.as_ref().clone(),
             Type::Record(fields) => fields.iter().find(|(n, _)| n == k)?.1.clone(),
-            _ => return None,
+            Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::String
+            | Type::Duration
+            | Type::Date
+            | Type::List(_)
+            | Type::Optional(_)
+            | Type::Unknown
+            | Type::Error => return None,
         };
         let kind = maestro_type(&entry_ty)?;
-        let inner = if kind == "MAP" { map_value(v, &entry_ty)? } else { v.clone() };
+        let inner = if kind == "MAP" {
+            map_value(v, &entry_ty)?
+        } else {
+            v.clone()
+        };
         out.insert(k.clone(), serde_json::json!({"value": inner, "type": kind}));
     }
     Some(Value::Object(out))
@@ -167,7 +183,13 @@ impl Builder<'_> {
 
     /// A param definition for `e` of type `ty`: its value when known now, else a SEL
     /// expression.
-    fn param(&mut self, e: &IrExpr, ty: &Type, inline: &HashMap<BindingId, &IrExpr>, span: Span) -> Option<ParamDefinition> {
+    fn param(
+        &mut self,
+        e: &IrExpr,
+        ty: &Type,
+        inline: &HashMap<BindingId, &IrExpr>,
+        span: Span,
+    ) -> Option<ParamDefinition> {
         let Some(kind) = maestro_type(ty) else {
             self.error(ExportError::Expression {
                 target: TARGET,
@@ -251,7 +273,9 @@ impl Builder<'_> {
                     target: TARGET,
                     kind: "workflow definition",
                     span: o.value.span,
-                    help: Some("Maestro keeps each step's params; read the outputs from the steps that produce them".into()),
+                    help: Some(
+                        "Maestro keeps each step's params; read the outputs from the steps that produce them".into(),
+                    ),
                 },
             );
         }
@@ -388,7 +412,10 @@ impl Builder<'_> {
                             }
                         }
                     }
-                    let concurrency = f.concurrency.as_ref().and_then(|c| self.literal_int(c, "a `foreach` concurrency"));
+                    let concurrency = f
+                        .concurrency
+                        .as_ref()
+                        .and_then(|c| self.literal_int(c, "a `foreach` concurrency"));
                     let inner = self.body(wf, &f.body, &inline);
                     let mut params = BTreeMap::new();
                     params.insert(
@@ -438,10 +465,9 @@ impl Builder<'_> {
                         }
                     }
                     for s in &mut inner {
-                        if let Some(t) = transition_mut(s) {
-                            if t.successors.is_empty() {
-                                t.successors.insert(next_id.clone(), "true".into());
-                            }
+                        let t = transition_mut(s);
+                        if t.successors.is_empty() {
+                            t.successors.insert(next_id.clone(), "true".into());
                         }
                     }
                     inner.push(Step::Step(StepDef {
@@ -455,9 +481,13 @@ impl Builder<'_> {
                         ExportWarning::Approximate {
                             what: "a `while` loop".into(),
                             target: TARGET,
-                            reason: "Maestro's while step has no iteration limit; the loop runs while its condition holds".into(),
+                            reason:
+                                "Maestro's while step has no iteration limit; the loop runs while its condition holds"
+                                    .into(),
                             span: w.span,
-                            help: Some("make the condition itself bound the loop, like `… and page < max_pages`".into()),
+                            help: Some(
+                                "make the condition itself bound the loop, like `… and page < max_pages`".into(),
+                            ),
                         },
                     );
                     let mut params = BTreeMap::new();
@@ -527,8 +557,12 @@ impl Builder<'_> {
         }
         // Dependencies → transitions.
         for e in body.graph.edge_indices() {
-            let Some((a, b)) = body.graph.edge_endpoints(e) else { continue };
-            let (Some(from), Some(to)) = (placed.get(&a), placed.get(&b)) else { continue };
+            let Some((a, b)) = body.graph.edge_endpoints(e) else {
+                continue;
+            };
+            let (Some(from), Some(to)) = (placed.get(&a), placed.get(&b)) else {
+                continue;
+            };
             let exits = from.exits.clone();
             let entries = to.entries.clone();
             for x in &exits {
@@ -690,19 +724,20 @@ impl Builder<'_> {
                 return;
             }
         };
-        let (inner, field) = match &a.kind {
-            IrExprKind::Field(inner, field) => (inner, field.clone()),
-            IrExprKind::Index(inner, key) => match &key.kind {
-                IrExprKind::Str(k) => (inner, k.clone()),
-                _ => {
-                    self.error(refuse(cond.span));
-                    return;
-                }
-            },
-            _ => {
-                self.error(refuse(cond.span));
-                return;
+        let read = if let IrExprKind::Field(inner, field) = &a.kind {
+            Some((inner, field.clone()))
+        } else if let IrExprKind::Index(inner, key) = &a.kind {
+            if let IrExprKind::Str(k) = &key.kind {
+                Some((inner, k.clone()))
+            } else {
+                None
             }
+        } else {
+            None
+        };
+        let Some((inner, field)) = read else {
+            self.error(refuse(cond.span));
+            return;
         };
         if !matches!(inner.kind, IrExprKind::Var(v) if v == binding) {
             self.error(refuse(cond.span));
@@ -752,7 +787,12 @@ impl Builder<'_> {
                 },
             );
         }
-        backoff.kind = if exponent.is_some() { "EXPONENTIAL_BACKOFF" } else { "FIXED_BACKOFF" }.into();
+        backoff.kind = if exponent.is_some() {
+            "EXPONENTIAL_BACKOFF"
+        } else {
+            "FIXED_BACKOFF"
+        }
+        .into();
         if error {
             backoff.error_retry_backoff_in_secs = Some(secs(base));
             backoff.error_retry_exponent = exponent;
@@ -783,7 +823,13 @@ impl Builder<'_> {
         Some(format!("${{{name}}}"))
     }
 
-    fn kubernetes(&mut self, wf: &IrWorkflow, s: &IrStep, inline: &HashMap<BindingId, &IrExpr>, def: &mut StepDef) -> Option<()> {
+    fn kubernetes(
+        &mut self,
+        wf: &IrWorkflow,
+        s: &IrStep,
+        inline: &HashMap<BindingId, &IrExpr>,
+        def: &mut StepDef,
+    ) -> Option<()> {
         let image = match &s.image {
             Some(i) => self.value_ref(i, inline, def),
             None => match &self.options.default_image {
@@ -822,7 +868,9 @@ impl Builder<'_> {
                                 });
                                 continue;
                             }
-                            let Some(v) = self.value_ref(expr, inline, def) else { continue };
+                            let Some(v) = self.value_ref(expr, inline, def) else {
+                                continue;
+                            };
                             let var = format!("MFLOW_V{}", env.len());
                             env.insert(var.clone(), Value::String(v));
                             if *raw {
@@ -836,9 +884,9 @@ impl Builder<'_> {
                                         help: None,
                                     },
                                 );
-                                text.push_str(&format!("$${var}"));
+                                let _ = write!(text, "$${var}");
                             } else {
-                                text.push_str(&format!("\"$${var}\""));
+                                let _ = write!(text, "\"$${var}\"");
                             }
                         }
                     }
@@ -861,7 +909,12 @@ impl Builder<'_> {
                         argv.push(v);
                     }
                 }
-                let mut cmd = vec!["/bin/sh".into(), "-c".into(), shim("\"$$@\"", &outputs), "mflow-shim".into()];
+                let mut cmd = vec![
+                    "/bin/sh".into(),
+                    "-c".into(),
+                    shim("\"$$@\"", &outputs),
+                    "mflow-shim".into(),
+                ];
                 cmd.extend(argv);
                 cmd
             }
@@ -901,7 +954,10 @@ impl Builder<'_> {
             },
             None => command,
         };
-        k8s.insert("command".into(), serde_json::json!({"value": command, "type": "STRING_ARRAY"}));
+        k8s.insert(
+            "command".into(),
+            serde_json::json!({"value": command, "type": "STRING_ARRAY"}),
+        );
         k8s.insert("env".into(), serde_json::json!({"value": env, "type": "STRING_MAP"}));
         for (name, value) in &s.resources {
             if !matches!(name.as_str(), "cpu" | "memory" | "gpu") {
@@ -967,15 +1023,16 @@ fn shim(command: &str, outputs: &[(String, &'static str)]) -> String {
         s.push_str("now=$$(date +%s)000\nprintf '%s{\"params\":{' \"$$MAESTRO_OUTPUT_START\"\n");
         for (i, (name, kind)) in outputs.iter().enumerate() {
             let comma = if i == 0 { "" } else { "," };
-            s.push_str(&format!(
-                "v=$$(sed -n 's/^{name}=//p' \"$$MFLOW_OUTPUTS\" | tail -n 1)\n"
-            ));
+            let _ = writeln!(s, "v=$$(sed -n 's/^{name}=//p' \"$$MFLOW_OUTPUTS\" | tail -n 1)");
             if *kind == "STRING" {
-                s.push_str("v=\"$$(printf '%s' \"$$v\" | sed 's/\\\\/\\\\\\\\/g; s/\"/\\\\\"/g')\"\nv=\"\\\"$$v\\\"\"\n");
+                s.push_str(
+                    "v=\"$$(printf '%s' \"$$v\" | sed 's/\\\\/\\\\\\\\/g; s/\"/\\\\\"/g')\"\nv=\"\\\"$$v\\\"\"\n",
+                );
             }
-            s.push_str(&format!(
-                "printf '{comma}\"{name}\":{{\"value\":%s,\"type\":\"{kind}\",\"evaluated_result\":%s,\"evaluated_time\":%s}}' \"$$v\" \"$$v\" \"$$now\"\n"
-            ));
+            let _ = writeln!(
+                s,
+                "printf '{comma}\"{name}\":{{\"value\":%s,\"type\":\"{kind}\",\"evaluated_result\":%s,\"evaluated_time\":%s}}' \"$$v\" \"$$v\" \"$$now\""
+            );
         }
         s.push_str("printf '}}%s\\n' \"$$MAESTRO_OUTPUT_END\"\n");
     }
@@ -990,20 +1047,21 @@ fn def_id(step: &Step) -> String {
     }
 }
 
-fn transition_mut(step: &mut Step) -> Option<&mut Transition> {
-    Some(match step {
+fn transition_mut(step: &mut Step) -> &mut Transition {
+    match step {
         Step::Step(d) | Step::Subworkflow(d) => &mut d.transition,
         Step::Foreach(l) | Step::While(l) => &mut l.transition,
-    })
+    }
 }
 
 /// Adds `from → to` (unconditional) unless a conditional transition is already there.
 fn link(steps: &mut [Step], from: &str, to: &str) {
     for s in steps.iter_mut() {
         if def_id(s) == from {
-            if let Some(t) = transition_mut(s) {
-                t.successors.entry(to.to_string()).or_insert_with(|| "true".into());
-            }
+            transition_mut(s)
+                .successors
+                .entry(to.to_string())
+                .or_insert_with(|| "true".into());
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `params.getFromForeach('loop', 'step', 'name')`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::base::span::Span;
 use crate::export::error::ExportError;
@@ -44,7 +45,9 @@ pub fn string_literal(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -99,7 +102,11 @@ impl Sel<'_, '_> {
                         IrStrPart::Lit(s) => pieces.push(string_literal(s)),
                         IrStrPart::Value { expr, .. } => {
                             if matches!(self.ty(expr), Some(Type::List(_) | Type::Map(_) | Type::Record(_))) {
-                                return Err(refuse(expr.span, "a list, map or record interpolated into a string", None));
+                                return Err(refuse(
+                                    expr.span,
+                                    "a list, map or record interpolated into a string",
+                                    None,
+                                ));
                             }
                             pieces.push(format!("({})", self.expr(expr)?));
                         }
@@ -114,7 +121,12 @@ impl Sel<'_, '_> {
                         Type::Float => "double",
                         Type::Bool => "boolean",
                         Type::String | Type::Date => "String",
-                        _ => return Err(refuse(span, "a list of lists, maps or records", None)),
+                        Type::List(_)
+                        | Type::Map(_)
+                        | Type::Record(_)
+                        | Type::Optional(_)
+                        | Type::Unknown
+                        | Type::Error => return Err(refuse(span, "a list of lists, maps or records", None)),
                     },
                     _ => return Err(refuse(span, "a list whose element type is not known", None)),
                 };
@@ -136,7 +148,11 @@ impl Sel<'_, '_> {
                 }
                 Ok(self.env.ir.symbols.binding(*b).name.clone())
             }
-            IrExprKind::Step { .. } => Err(refuse(span, "a step's whole output record", Some("read one output, like `step.name`"))),
+            IrExprKind::Step { .. } => Err(refuse(
+                span,
+                "a step's whole output record",
+                Some("read one output, like `step.name`"),
+            )),
             IrExprKind::Field(inner, name) => {
                 if let IrExprKind::Step { step, path, .. } = &inner.kind {
                     return self.step_output(*step, path, name, span);
@@ -176,7 +192,13 @@ impl Sel<'_, '_> {
         }
     }
 
-    fn step_output(&mut self, step: StepId, path: &[PathLevel], field: &str, span: Span) -> Result<String, ExportError> {
+    fn step_output(
+        &mut self,
+        step: StepId,
+        path: &[PathLevel],
+        field: &str,
+        span: Span,
+    ) -> Result<String, ExportError> {
         let name = self.env.ir.symbols.step(step).name.clone();
         let out_refuse = |reason: &str| ExportError::OutputRead {
             step: name.clone(),
@@ -186,10 +208,16 @@ impl Sel<'_, '_> {
             help: None,
         };
         if self.env.calls.contains_key(&step) {
-            return Err(out_refuse("Maestro does not hand a subworkflow's outputs back to its step"));
+            return Err(out_refuse(
+                "Maestro does not hand a subworkflow's outputs back to its step",
+            ));
         }
         match path {
-            [] => Ok(format!("params.getFromStep({}, {})", string_literal(&name), string_literal(field))),
+            [] => Ok(format!(
+                "params.getFromStep({}, {})",
+                string_literal(&name),
+                string_literal(field)
+            )),
             [PathLevel::Foreach(s)] => match self.env.loops.get(s) {
                 Some(l) => Ok(format!(
                     "params.getFromForeach({}, {}, {})",
@@ -208,10 +236,17 @@ impl Sel<'_, '_> {
 
     fn binary(&mut self, op: BinaryOp, a: &IrExpr, b: &IrExpr, span: Span) -> Result<String, ExportError> {
         let (ta, tb) = (self.ty(a), self.ty(b));
-        if matches!(ta, Some(Type::Date)) || matches!(tb, Some(Type::Date)) {
-            if !matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Coalesce) {
-                return Err(refuse(span, "date arithmetic", Some("compute the date in a step, or pass it as a param")));
-            }
+        let date = matches!(ta, Some(Type::Date)) || matches!(tb, Some(Type::Date));
+        let arithmetic = matches!(
+            op,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem
+        );
+        if date && arithmetic {
+            return Err(refuse(
+                span,
+                "date arithmetic",
+                Some("compute the date in a step, or pass it as a param"),
+            ));
         }
         if matches!(ta, Some(Type::List(_))) && op == BinaryOp::Add {
             return Err(refuse(span, "list concatenation", None));
@@ -224,15 +259,10 @@ impl Sel<'_, '_> {
             BinaryOp::And => format!("({x} && {y})"),
             BinaryOp::Eq if text_like => format!("({x}).equals({y})"),
             BinaryOp::Ne if text_like => format!("(!({x}).equals({y}))"),
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge if text_like => {
-                let sym = match op {
-                    BinaryOp::Lt => "<",
-                    BinaryOp::Le => "<=",
-                    BinaryOp::Gt => ">",
-                    _ => ">=",
-                };
-                format!("(({x}).compareTo({y}) {sym} 0)")
-            }
+            BinaryOp::Lt if text_like => format!("(({x}).compareTo({y}) < 0)"),
+            BinaryOp::Le if text_like => format!("(({x}).compareTo({y}) <= 0)"),
+            BinaryOp::Gt if text_like => format!("(({x}).compareTo({y}) > 0)"),
+            BinaryOp::Ge if text_like => format!("(({x}).compareTo({y}) >= 0)"),
             BinaryOp::Eq => format!("({x} == {y})"),
             BinaryOp::Ne => format!("({x} != {y})"),
             BinaryOp::Lt => format!("({x} < {y})"),
@@ -269,12 +299,18 @@ impl Sel<'_, '_> {
             Builtin::Replace => format!("({}).replace({}, {})", arg(0), arg(1), arg(2)),
             Builtin::Contains if matches!(first_ty, Some(Type::String)) => format!("({}).contains({})", arg(0), arg(1)),
             Builtin::Str if matches!(first_ty, Some(Type::String | Type::Date)) => arg(0),
-            Builtin::Str if matches!(first_ty, Some(Type::Int | Type::Float | Type::Bool)) => format!("(\"\" + {})", arg(0)),
+            Builtin::Str if matches!(first_ty, Some(Type::Int | Type::Float | Type::Bool)) => {
+                format!("(\"\" + {})", arg(0))
+            }
             Builtin::Float if matches!(first_ty, Some(Type::Int)) => format!("({} * 1.0)", arg(0)),
             Builtin::Int if matches!(first_ty, Some(Type::Int)) => arg(0),
             Builtin::FormatDate => match args.get(1).map(|a| &a.kind) {
                 Some(IrExprKind::Str(pattern)) => date_pattern(&arg(0), pattern).ok_or_else(|| {
-                    refuse(span, format!("the date pattern `{pattern}` (only `%Y`, `%m`, `%d` and `%%` are translated)"), None)
+                    refuse(
+                        span,
+                        format!("the date pattern `{pattern}` (only `%Y`, `%m`, `%d` and `%%` are translated)"),
+                        None,
+                    )
                 })?,
                 _ => return Err(refuse(span, "`format_date` with a computed pattern", None)),
             },
