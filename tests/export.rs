@@ -888,3 +888,54 @@ fn check_steps(steps: &Value, samples: &Keys, what: &str) {
         }
     }
 }
+
+#[test]
+fn export_kind_template_is_for_argo_only() {
+    let out = compile(&fixture("strategy"), &["--target", "maestro", "--kind", "template"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("`--kind template` is an Argo manifest kind"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn export_large_and_deep_workflows_compile_without_trouble() {
+    // 400 chained steps, and loops nested 12 deep reading a step at the top.
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = String::from("workflow big {\n");
+    for i in 0..400 {
+        src.push_str(&format!(
+            "  step s_{i} {{ image \"a\"  run \"echo {i}\"  outputs {{ n: int }}"
+        ));
+        if i > 0 {
+            src.push_str(&format!("  after s_{}", i - 1));
+        }
+        src.push_str(" }\n");
+    }
+    src.push_str("}\nworkflow deep {\n  step top { image \"a\"  run \"echo n=1 >> \\\"$MFLOW_OUTPUTS\\\"\"  outputs { n: int } }\n");
+    for d in 0..12 {
+        src.push_str(&format!("{}foreach v{d} in [1, 2] {{\n", "  ".repeat(d + 1)));
+    }
+    src.push_str(&format!(
+        "{}step leaf {{ image \"a\"  run \"echo ${{top.n}} ${{v11}}\" }}\n",
+        "  ".repeat(13)
+    ));
+    for d in (0..12).rev() {
+        src.push_str(&format!("{}}}\n", "  ".repeat(d + 1)));
+    }
+    src.push_str("}\n");
+    let file = dir.path().join("big.mflow");
+    std::fs::write(&file, src).unwrap();
+    for (w, target) in [
+        ("big", "argo"),
+        ("big", "maestro"),
+        ("deep", "argo"),
+        ("deep", "maestro"),
+    ] {
+        let out = compile(file.to_str().unwrap(), &["-w", w, "--target", target]);
+        assert_eq!(out.code, 0, "{w} {target}: {}", out.stderr);
+    }
+}

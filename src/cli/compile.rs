@@ -63,6 +63,11 @@ pub(super) fn run(args: &CompileArgs, ctx: &Ctx) -> CliResult {
         out.finish()?;
         return Ok(0);
     };
+    if target == Target::Maestro && args.kind == Kind::Template {
+        return Err(CliError::Usage {
+            message: "`--kind template` is an Argo manifest kind; Maestro has one kind of definition".into(),
+        });
+    }
     let workflow = super::pick_workflow(&analysis, args.workflow.as_deref())?;
     let options = crate::export::Options {
         default_image: args.default_image.clone(),
