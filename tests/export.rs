@@ -902,6 +902,7 @@ fn export_kind_template_is_for_argo_only() {
 }
 
 #[test]
+#[allow(clippy::format_push_string, reason = "builds a test source")]
 fn export_large_and_deep_workflows_compile_without_trouble() {
     // 400 chained steps, and loops nested 12 deep reading a step at the top.
     let dir = tempfile::tempdir().unwrap();
