@@ -334,6 +334,34 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_noise() {
+        // Deterministic noise over the characters cron uses, and some it does not.
+        let alphabet: Vec<char> = "0123456789*/-,? LW#@abcJANMONsun \t\u{e9}".chars().collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let len = u64::try_from(alphabet.len()).unwrap_or(1);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for k in 0..(state % 24) {
+                let i = (state.rotate_left(u32::try_from(k).unwrap_or(0) * 5) ^ k) % len;
+                text.push(alphabet[usize::try_from(i).unwrap_or(0)]);
+            }
+            if let Err(e) = validate(&text) {
+                assert!(e.start <= e.end && e.end <= text.len(), "{text:?}: {e:?}");
+                assert!(
+                    text.is_char_boundary(e.start) && text.is_char_boundary(e.end),
+                    "{text:?}"
+                );
+            }
+        }
+        for big in ["0 0 99999999999 * *", "*/99999999999 * * * *", "0-99999999999 * * * *"] {
+            assert!(validate(big).is_err(), "{big}");
+        }
+    }
+
+    #[test]
     fn parse_gives_croner_pattern() {
         let cron = parse("@daily").expect("valid");
         assert_eq!(cron.pattern.hours.values(), vec![0]);

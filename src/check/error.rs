@@ -368,6 +368,16 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    #[error("empty signal name")]
+    #[diagnostic(
+        code(E0218),
+        help("name the signal that starts a run, like `trigger on signal \"table_ready\"`")
+    )]
+    EmptySignal {
+        #[label("no name")]
+        span: Span,
+    },
+
     #[error("{message}")]
     #[diagnostic(code(E0118))]
     CallsTooDeep {
@@ -409,6 +419,20 @@ pub enum CheckError {
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum CheckWarning {
+    #[error("this trigger adds nothing: every `{signal}` signal already starts a run")]
+    #[diagnostic(
+        code(W0006),
+        severity(Warning),
+        help("a signal starts at most one run of a workflow, however many of its triggers match; remove this trigger or give the other one a `where`")
+    )]
+    RedundantTrigger {
+        signal: String,
+        #[label("never needed")]
+        span: Span,
+        #[label("this trigger has no `where`")]
+        first: Span,
+    },
+
     #[error("{kind} `{name}` is never used")]
     #[diagnostic(code(W0001), severity(Warning))]
     Unused {

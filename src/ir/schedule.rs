@@ -98,6 +98,39 @@ pub fn next_fire_times(cron: &str, zone: &str, after: Timestamp, count: usize) -
     Ok(out)
 }
 
+/// The fire times of `schedule` in `(since, now]` that its catch-up policy says to start
+/// runs for, oldest first: none for `none`, the latest for `last`, the latest `max` for
+/// `all(max)`. `since` is the last instant the schedule was served (or its last run);
+/// the search walks back from `now`, so a long outage costs at most `max` steps.
+pub fn due_fire_times(schedule: &IrSchedule, since: Timestamp, now: Timestamp) -> Result<Vec<Zoned>, ScheduleError> {
+    let keep = match schedule.catchup {
+        CatchUp::None => return Ok(Vec::new()),
+        CatchUp::Last => 1,
+        CatchUp::All { max } => usize::try_from(max).unwrap_or(usize::MAX),
+    };
+    let parsed = crate::check::cron::parse(&schedule.cron).map_err(|e| ScheduleError::Cron {
+        cron: schedule.cron.clone(),
+        reason: e.message,
+    })?;
+    let tz = jiff::tz::TimeZone::get(&schedule.zone).map_err(|_| ScheduleError::Zone(schedule.zone.clone()))?;
+    let mut out = Vec::new();
+    let mut at = Wall(now.to_zoned_datetime(tz));
+    let mut inclusive = true;
+    while out.len() < keep {
+        let Ok(prev) = parsed.find_previous_occurrence(&at, inclusive) else {
+            break;
+        };
+        if prev.0.timestamp() <= since {
+            break;
+        }
+        out.push(prev.0.clone());
+        at = prev;
+        inclusive = false;
+    }
+    out.reverse();
+    Ok(out)
+}
+
 /// A [`Zoned`] as croner's date-time (croner's own jiff support is for jiff 0.2).
 #[derive(Clone, Debug)]
 struct Wall(Zoned);
@@ -249,6 +282,60 @@ mod tests {
                 "2026-11-01T02:30-05:00"
             ]
         );
+    }
+
+    fn due(catchup: CatchUp, since: &str, now: &str) -> Vec<String> {
+        let schedule = IrSchedule {
+            cron: "0 * * * *".into(),
+            zone: "Europe/Amsterdam".into(),
+            catchup,
+            span: Span::default(),
+        };
+        let since: Timestamp = since.parse().expect("timestamp");
+        let now: Timestamp = now.parse().expect("timestamp");
+        due_fire_times(&schedule, since, now)
+            .expect("due times")
+            .iter()
+            .map(|z| z.strftime("%H:%M%:z").to_string())
+            .collect()
+    }
+
+    #[test]
+    fn catch_up_policies_pick_the_missed_times() {
+        // Served until 09:10 UTC, back at 13:00 UTC: 10:00, 11:00, 12:00 and 13:00 UTC
+        // (11:00 … 14:00 in Amsterdam, CET+1 in January) were due.
+        let (since, now) = ("2026-01-10T09:10:00Z", "2026-01-10T13:00:00Z");
+        assert!(due(CatchUp::None, since, now).is_empty());
+        assert_eq!(due(CatchUp::Last, since, now), ["14:00+01:00"]);
+        assert_eq!(
+            due(CatchUp::All { max: 3 }, since, now),
+            ["12:00+01:00", "13:00+01:00", "14:00+01:00"]
+        );
+        assert_eq!(
+            due(CatchUp::All { max: 10 }, since, now),
+            ["11:00+01:00", "12:00+01:00", "13:00+01:00", "14:00+01:00"]
+        );
+        // Nothing was missed.
+        assert!(due(CatchUp::Last, "2026-01-10T13:00:00Z", "2026-01-10T13:30:00Z").is_empty());
+    }
+
+    #[test]
+    fn catch_up_after_a_long_outage_is_bounded() {
+        // An every-minute schedule missed for ten years: the latest two, found quickly.
+        let schedule = IrSchedule {
+            cron: "* * * * *".into(),
+            zone: "UTC".into(),
+            catchup: CatchUp::All { max: 2 },
+            span: Span::default(),
+        };
+        let since: Timestamp = "2016-01-01T00:00:00Z".parse().expect("timestamp");
+        let now: Timestamp = "2026-01-01T00:00:30Z".parse().expect("timestamp");
+        let got: Vec<String> = due_fire_times(&schedule, since, now)
+            .expect("due")
+            .iter()
+            .map(|z| z.strftime("%Y-%m-%d %H:%M").to_string())
+            .collect();
+        assert_eq!(got, ["2025-12-31 23:59", "2026-01-01 00:00"]);
     }
 
     #[test]

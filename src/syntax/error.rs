@@ -175,8 +175,8 @@ pub enum SyntaxError {
     },
 
     #[error("{message}")]
-    #[diagnostic(code(E0027))]
-    BadCatchup {
+    #[diagnostic(code(E0026))]
+    WrittenDifferently {
         message: String,
         #[label("{label}")]
         span: Span,
@@ -186,8 +186,8 @@ pub enum SyntaxError {
     },
 
     #[error("{message}")]
-    #[diagnostic(code(E0026))]
-    WrittenDifferently {
+    #[diagnostic(code(E0027))]
+    BadCatchup {
         message: String,
         #[label("{label}")]
         span: Span,

@@ -17,7 +17,26 @@ pub fn explain(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
         .or_else(|| dashed_strategy(file, text, pos))
         .or_else(|| positional_call_argument(file, text, pos))
         .or_else(|| fixed_not_param(file, text, pos))
+        .or_else(|| where_after_since(file, text, pos))
         .or_else(|| misplaced_word(file, text, pos))
+}
+
+/// `wait signal "x" since 1h where …`: the condition comes first.
+fn where_after_since(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
+    if word_at(text, pos) != "where" {
+        return None;
+    }
+    let line = text[..pos].rsplit('\n').next().unwrap_or("");
+    let wait = line.rfind("wait")?;
+    if !line[wait..].contains(" since ") {
+        return None;
+    }
+    Some(SyntaxError::WrittenDifferently {
+        message: "`where` comes before `since` in `wait signal`".into(),
+        span: Span::new(file, pos, pos + "where".len()),
+        label: "move this before `since`".into(),
+        help: Some("write `wait signal \"name\" where condition since 1h`".into()),
+    })
 }
 
 /// `let x = 1 fixed`: only a param can be `fixed`.

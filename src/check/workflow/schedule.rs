@@ -37,15 +37,7 @@ impl Checker<'_> {
         if let Ok(tz) = jiff::tz::TimeZone::get(zone) {
             return tz.iana_name().unwrap_or(zone).to_string();
         }
-        let names: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_string()).collect();
-        let help = did_you_mean(zone, names.iter().map(String::as_str)).or_else(|| {
-            Some("write an IANA time zone name like \"Europe/Amsterdam\", \"America/New_York\" or \"UTC\"".into())
-        });
-        self.error(CheckError::UnknownZone {
-            zone: zone.to_string(),
-            span,
-            help,
-        });
+        self.error(crate::check::zone::unknown(zone, span));
         DEFAULT_ZONE.to_string()
     }
 

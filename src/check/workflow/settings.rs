@@ -3,6 +3,7 @@
 
 #[allow(clippy::wildcard_imports)] // the parent's imports and helpers
 use super::*;
+use crate::check::tree::TTrigger;
 
 impl Checker<'_> {
     /// Workflow-level settings: each at most once, each well-typed. Returns the workflow's
@@ -12,6 +13,7 @@ impl Checker<'_> {
         self.defaults = StepDefaults::default();
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let owner = format!("workflow `{}`", wf.name.name);
+        let mut trigger_spans: Vec<Span> = Vec::new();
         for stmt in &wf.body {
             let key = match &stmt.kind {
                 StmtKind::Concurrency(_) => "`concurrency`",
@@ -24,6 +26,7 @@ impl Checker<'_> {
                 StmtKind::Trigger(t) => {
                     let t = self.check_trigger(t, env, module);
                     settings.triggers.push(t);
+                    trigger_spans.push(stmt.span);
                     continue;
                 }
                 StmtKind::Param { .. }
@@ -84,7 +87,28 @@ impl Checker<'_> {
                 | StmtKind::Error { .. } => {}
             }
         }
+        self.redundant_triggers(&settings.triggers, &trigger_spans);
         settings
+    }
+
+    /// W0006: a trigger on a signal that another trigger, without `where`, already takes.
+    fn redundant_triggers(&mut self, triggers: &[TTrigger], spans: &[Span]) {
+        for (i, t) in triggers.iter().enumerate() {
+            let unconditional = triggers
+                .iter()
+                .enumerate()
+                .find(|(j, u)| *j != i && u.signal == t.signal && u.filter.is_none());
+            // Of two unconditional ones only the later is reported.
+            if let Some((j, u)) = unconditional {
+                if t.filter.is_some() || j < i {
+                    self.warning(CheckWarning::RedundantTrigger {
+                        signal: t.signal.clone(),
+                        span: spans.get(i).copied().unwrap_or(t.span),
+                        first: u.span,
+                    });
+                }
+            }
+        }
     }
 
     pub(in crate::check) fn positive_int(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) -> TExpr {

@@ -12,6 +12,9 @@ use crate::syntax::ast::Trigger;
 
 impl Checker<'_> {
     pub(in crate::check) fn check_trigger(&mut self, t: &Trigger, env: &WfEnv, module: ModuleId) -> TTrigger {
+        if t.signal.trim().is_empty() {
+            self.error(CheckError::EmptySignal { span: t.signal_span });
+        }
         let filter = t
             .filter
             .as_ref()
