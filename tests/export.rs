@@ -940,3 +940,84 @@ fn export_large_and_deep_workflows_compile_without_trouble() {
         assert_eq!(out.code, 0, "{w} {target}: {}", out.stderr);
     }
 }
+
+/// The Argo container's script, run by `sh` the way the pod would after Argo's
+/// substitutions: a hostile value stays one word, a list is one word per element, and the
+/// shim turns `$MFLOW_OUTPUTS` lines into the files Argo reads.
+#[test]
+fn export_argo_shim_runs_under_sh() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("shim.mflow");
+    std::fs::write(
+        &file,
+        "workflow shim {\n  param message: string = \"x\"\n  param files: list<string> = [\"a\"]\n  step s {\n    image \"a\"\n    run \"printf '[%s]' ${message} ${files} > \\\"$WORDS\\\"; echo n=${len(files)} >> \\\"$MFLOW_OUTPUTS\\\"; echo note=two words >> \\\"$MFLOW_OUTPUTS\\\"\"\n    outputs { n: int, note: string }\n  }\n}\n",
+    )
+    .unwrap();
+    let out = compile(file.to_str().unwrap(), &["--target", "argo"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let m: Value = yaml_serde::from_str(&out.stdout).unwrap();
+    let script = template(&m, "shim-s")["container"]["command"][2]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // What Argo substitutes: the list parameter, quoted by the expression
+    // (`'` + element with `'` as `'\''` + `'`, joined by spaces).
+    let files = ["a b.txt", "c'd.txt", "$(touch pwned)"];
+    let words: Vec<String> = files
+        .iter()
+        .map(|f| format!("'{}'", f.replace('\'', "'\\''")))
+        .collect();
+    let script = script.replace("{{inputs.parameters.v2}}", &words.join(" "));
+    assert_eq!(
+        env_value(template(&m, "shim-s"), "MFLOW_V2"),
+        "{{inputs.parameters.v3}}"
+    );
+    let words_file = dir.path().join("words");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir.path())
+        .env("MFLOW_V1", "it's; rm -rf / $(whoami)")
+        // `len(files)`, as the task computes it into the next variable.
+        .env("MFLOW_V2", "3")
+        .env("WORDS", &words_file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        std::fs::read_to_string(&words_file).unwrap(),
+        "[it's; rm -rf / $(whoami)][a b.txt][c'd.txt][$(touch pwned)]"
+    );
+    assert!(!dir.path().join("pwned").exists());
+    assert_eq!(std::fs::read_to_string("/tmp/mflow/out/n").unwrap(), "3");
+    assert_eq!(std::fs::read_to_string("/tmp/mflow/out/note").unwrap(), "two words");
+}
+
+/// The Maestro kubernetes step's script after Maestro's interpolation (`$$` → `$`,
+/// `${vN}` → the param's value): the outputs come out as Maestro output params.
+#[test]
+fn export_maestro_shim_prints_output_params() {
+    let (_, m) = maestro("if_else", &[]);
+    let check = &m["workflow"]["steps"][0]["step"];
+    let script = check["params"]["kubernetes"]["value"]["command"]["value"][2]
+        .as_str()
+        .unwrap()
+        .replace("$$", "$");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env("MAESTRO_OUTPUT_START", "<<START>>")
+        .env("MAESTRO_OUTPUT_END", "<<END>>")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = stdout
+        .split("<<START>>")
+        .nth(1)
+        .and_then(|r| r.split("<<END>>").next())
+        .unwrap();
+    let v: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["params"]["rows"]["value"], 12);
+    assert_eq!(v["params"]["rows"]["type"], "LONG");
+}
