@@ -1020,6 +1020,13 @@ fn shim(command: &str, outputs: &[(String, &'static str)]) -> String {
     s.push_str("\n)\nstatus=$$?\n");
     if !outputs.is_empty() {
         s.push_str("[ \"$$status\" -eq 0 ] || exit \"$$status\"\n");
+        // A declared output that was not written fails the step, as under `maestroc run`.
+        for (name, _) in outputs {
+            let _ = writeln!(
+                s,
+                "grep -q '^{name}=' \"$$MFLOW_OUTPUTS\" || {{ echo 'maestroc: the command did not write output `{name}` to $$MFLOW_OUTPUTS' >&2; exit 1; }}"
+            );
+        }
         s.push_str("now=$$(date +%s)000\nprintf '%s{\"params\":{' \"$$MAESTRO_OUTPUT_START\"\n");
         for (i, (name, kind)) in outputs.iter().enumerate() {
             let comma = if i == 0 { "" } else { "," };
