@@ -5,6 +5,7 @@
 mod cli;
 mod examples;
 mod explain;
+mod export;
 mod fast_parser;
 mod hardening_cli;
 mod hardening_processes;

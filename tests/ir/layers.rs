@@ -136,3 +136,25 @@ fn the_program_has_no_span_keyed_tables() {
         "`Program` should not key anything by span"
     );
 }
+
+#[test]
+fn export_reads_the_ir_and_below_only() {
+    // `src/export` (compile --target) reads the IR and what it re-exports; never the
+    // runtime, the CLI, the driver, the parser or the run store.
+    let found = mentions(
+        "export",
+        &[
+            "crate::runtime",
+            "crate::cli",
+            "crate::driver",
+            "crate::syntax",
+            "crate::store",
+            "crate::check::",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "export imports only `ir` and below:\n{}",
+        found.join("\n")
+    );
+}
