@@ -14,6 +14,7 @@ mod report;
 mod resume;
 mod run;
 mod runs;
+mod serve;
 mod signal;
 
 use std::io::IsTerminal as _;
@@ -86,6 +87,8 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), or write one per command with `--out DIR`.
     Man(man::ManArgs),
+    /// Fire schedules and signal triggers, and serve the HTTP API and web view of runs.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -171,6 +174,7 @@ pub fn main() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Serve(args) => serve::run(args, &ctx),
     };
     match result {
         Ok(code) => code,
@@ -200,7 +204,8 @@ impl Command {
             | Command::Cancel(_)
             | Command::Explain(_)
             | Command::Completions(_)
-            | Command::Man(_) => false,
+            | Command::Man(_)
+            | Command::Serve(_) => false,
         }
     }
 }

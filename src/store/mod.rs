@@ -12,7 +12,9 @@ pub mod lease;
 pub mod runs;
 pub mod schema;
 pub mod signals;
+pub mod pages;
 pub mod steps;
+pub mod triggers;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
