@@ -56,7 +56,7 @@ fn token(args: &ServeArgs) -> Result<Option<String>, ServeError> {
     Ok(Some(token))
 }
 
-/// Prints why `serve` could not start or go on (its own error kinds, E0900–E0909); the
+/// Prints why `serve` could not start or go on (its own error kinds, the E090x codes); the
 /// exit status is 2 for what the command line or its files got wrong, 1 otherwise.
 fn fail(e: &ServeError, ctx: &Ctx) -> CliResult {
     eprint!("{}", crate::diagnostics::render::render(e, None, &ctx.render()));

@@ -1,5 +1,5 @@
-//! What can stop `maestroc serve` from starting or serving (E0900–E0909), and the errors
-//! its HTTP API answers with (E0910–E0919; docs/api.md, "Errors").
+//! What can stop `maestroc serve` from starting or serving (the E090x codes), and the errors
+//! its HTTP API answers with (the E091x codes; docs/api.md, "Errors").
 
 use miette::Diagnostic;
 use thiserror::Error;
