@@ -174,7 +174,7 @@ pub fn main() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
-        Command::Serve(args) => serve::run(args, &ctx),
+        Command::Serve(args) => Ok(serve::run(args, &ctx)),
     };
     match result {
         Ok(code) => code,

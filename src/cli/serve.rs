@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::error::CliResult;
 use super::Ctx;
 use crate::serve::{Config, ServeError};
 
@@ -58,17 +57,19 @@ fn token(args: &ServeArgs) -> Result<Option<String>, ServeError> {
 
 /// Prints why `serve` could not start or go on (its own error kinds, the E090x codes); the
 /// exit status is 2 for what the command line or its files got wrong, 1 otherwise.
-fn fail(e: &ServeError, ctx: &Ctx) -> CliResult {
+fn fail(e: &ServeError, ctx: &Ctx) -> i32 {
     eprint!("{}", crate::diagnostics::render::render(e, None, &ctx.render()));
-    Ok(match e {
-        ServeError::NeedsToken { .. } | ServeError::Token { .. } | ServeError::NoFiles { .. } | ServeError::Bind { .. } => {
-            super::error::EXIT_USAGE
-        }
+    match e {
+        ServeError::NeedsToken { .. }
+        | ServeError::Token { .. }
+        | ServeError::NoFiles { .. }
+        | ServeError::Bind { .. } => super::error::EXIT_USAGE,
         ServeError::Store(_) | ServeError::Start(_) => 1,
-    })
+    }
 }
 
-pub(super) fn run(args: &ServeArgs, ctx: &Ctx) -> CliResult {
+/// Serves until stopped; the exit status.
+pub(super) fn run(args: &ServeArgs, ctx: &Ctx) -> i32 {
     let token = match token(args) {
         Ok(t) => t,
         Err(e) => return fail(&e, ctx),
@@ -95,7 +96,7 @@ pub(super) fn run(args: &ServeArgs, ctx: &Ctx) -> CliResult {
         },
     };
     match crate::serve::serve(config) {
-        Ok(code) => Ok(code),
+        Ok(code) => code,
         Err(e) => fail(&e, ctx),
     }
 }

@@ -3,6 +3,7 @@
 //! keeps being served (W0040) until it checks again.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -126,7 +127,10 @@ impl Catalog {
                 entry.last.errors
             )
         } else {
-            format!("error: {file} does not check ({} error(s)); it is not served\n{diagnostics}", entry.last.errors)
+            format!(
+                "error: {file} does not check ({} error(s)); it is not served\n{diagnostics}",
+                entry.last.errors
+            )
         })
     }
 }
@@ -176,7 +180,7 @@ fn check_on_this_thread(file: &str, options: &SourceOptions) -> (CheckReport, Op
     };
     let mut diagnostics = crate::diagnostics::render::human(&analysis.sources, &analysis.problems, &render);
     for u in &analysis.unreadable {
-        diagnostics.push_str(&format!("error: cannot read `{}`: {}\n", u.path, u.error.reason()));
+        let _ = writeln!(diagnostics, "error: cannot read `{}`: {}", u.path, u.error.reason());
     }
     let errors = analysis.problems.error_count() + analysis.unreadable.len();
     let report = CheckReport {

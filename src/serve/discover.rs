@@ -41,7 +41,10 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         // `file_type` of a symlink is the link's: symlinked directories are not followed,
         // so a link cycle cannot make the walk endless.
         let Ok(kind) = std::fs::symlink_metadata(&path).map(|m| m.file_type()) else {

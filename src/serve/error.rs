@@ -42,10 +42,14 @@ pub enum ServeError {
 }
 
 fn bind_help(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::AddrInUse => "another process listens there; choose another port with `--listen 127.0.0.1:PORT`".into(),
-        std::io::ErrorKind::PermissionDenied => "ports below 1024 need privileges; choose a port above 1024".into(),
-        std::io::ErrorKind::AddrNotAvailable => "this machine has no such address; use 127.0.0.1 or one of its own addresses".into(),
-        _ => "check the address, or choose another with `--listen ADDR:PORT`".into(),
+    let kind = e.kind();
+    if kind == std::io::ErrorKind::AddrInUse {
+        "another process listens there; choose another port with `--listen 127.0.0.1:PORT`".into()
+    } else if kind == std::io::ErrorKind::PermissionDenied {
+        "ports below 1024 need privileges; choose a port above 1024".into()
+    } else if kind == std::io::ErrorKind::AddrNotAvailable {
+        "this machine has no such address; use 127.0.0.1 or one of its own addresses".into()
+    } else {
+        "check the address, or choose another with `--listen ADDR:PORT`".into()
     }
 }

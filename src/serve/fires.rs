@@ -36,7 +36,13 @@ const MAX_SCAN: usize = 1_000_000;
 /// was first seen) up to `now`, as the catch-up policy keeps them, and how many it skipped.
 /// The tick that is due right now (within `on_time` of it) always fires: catch-up governs
 /// only ticks missed while no `serve` was running.
-pub fn due(schedule: &dyn Next, after: Timestamp, now: Timestamp, policy: Catchup, on_time: jiff::SignedDuration) -> (Vec<Timestamp>, u64) {
+pub fn due(
+    schedule: &dyn Next,
+    after: Timestamp,
+    now: Timestamp,
+    policy: Catchup,
+    on_time: jiff::SignedDuration,
+) -> (Vec<Timestamp>, u64) {
     let mut missed: std::collections::VecDeque<Timestamp> = std::collections::VecDeque::new();
     let keep = match policy {
         Catchup::None => 0,

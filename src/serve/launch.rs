@@ -46,7 +46,7 @@ pub struct Launcher {
 }
 
 /// How long a new process may take to record its run.
-const RECORD_TIMEOUT: Duration = Duration::from_secs(60);
+const RECORD_TIMEOUT: Duration = Duration::from_mins(1);
 
 impl Launcher {
     pub fn new(exe: PathBuf, home: PathBuf, sources: SourceOptions, store: Arc<Store>) -> Self {
@@ -80,7 +80,8 @@ impl Launcher {
             Err(e) => return Started::Failed(format!("cannot create {}: {e}", log.display())),
         };
         let mut cmd = tokio::process::Command::new(&self.exe);
-        cmd.arg("--max-source-size").arg(self.sources.max_source_bytes.to_string());
+        cmd.arg("--max-source-size")
+            .arg(self.sources.max_source_bytes.to_string());
         if let Some(root) = &self.sources.imports.project_root {
             cmd.arg("--project-root").arg(root);
         }
@@ -156,7 +157,9 @@ impl Launcher {
         let live = self.live.clone();
         tokio::spawn(async move {
             let _ = child.wait().await;
-            live.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&pid);
+            live.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(&pid);
             let _ = std::fs::remove_file(&log);
         });
         outcome
@@ -187,7 +190,7 @@ fn tail(log: &std::path::Path) -> String {
     let Ok(mut f) = std::fs::File::open(log) else {
         return "the run's process ended without recording a run".into();
     };
-    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let len = f.metadata().map_or(0, |m| m.len());
     let _ = f.seek(std::io::SeekFrom::Start(len.saturating_sub(4096)));
     let mut bytes = Vec::new();
     let _ = f.take(4096).read_to_end(&mut bytes);

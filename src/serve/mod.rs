@@ -74,7 +74,10 @@ pub fn serve(config: Config) -> Result<i32, ServeError> {
                 .join(", "),
         });
     }
-    let store = Arc::new(crate::store::Store::open(&config.home, crate::store::Durability::from_env())?);
+    let store = Arc::new(crate::store::Store::open(
+        &config.home,
+        crate::store::Durability::from_env(),
+    )?);
     let nanos = jiff::Timestamp::now().subsec_nanosecond();
     let owner = format!("serve-{}-{nanos:09}", std::process::id());
     let lease = crate::store::lease::Lease::acquire(&config.home, &owner)
@@ -89,14 +92,32 @@ pub fn serve(config: Config) -> Result<i32, ServeError> {
     result
 }
 
-async fn run(config: Config, addr: SocketAddr, store: Arc<crate::store::Store>, owner: String) -> Result<i32, ServeError> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind {
-        addr: config.listen.clone(),
-        source,
-    })?;
+async fn run(
+    config: Config,
+    addr: SocketAddr,
+    store: Arc<crate::store::Store>,
+    owner: String,
+) -> Result<i32, ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen.clone(),
+            source,
+        })?;
     let local = listener.local_addr().map_err(|e| ServeError::Start(e.to_string()))?;
-    let launcher = launch::Launcher::new(config.exe.clone(), config.home.clone(), config.sources.clone(), store.clone());
-    let app = Arc::new(App::new(store, launcher, config.token.clone(), local.to_string(), owner));
+    let launcher = launch::Launcher::new(
+        config.exe.clone(),
+        config.home.clone(),
+        config.sources.clone(),
+        store.clone(),
+    );
+    let app = Arc::new(App::new(
+        store,
+        launcher,
+        config.token.clone(),
+        local.to_string(),
+        owner,
+    ));
     // Signals are listened to before anything is served, so none is missed.
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| ServeError::Start(e.to_string()))?;
@@ -136,7 +157,9 @@ async fn run(config: Config, addr: SocketAddr, store: Arc<crate::store::Store>, 
         _ = interrupt.recv() => { app.log("second signal: stopping now"); 0 }
     };
     if cancelled > 0 {
-        app.log(&format!("cancelled {cancelled} run(s); `maestroc resume RUN_ID` takes them up again"));
+        app.log(&format!(
+            "cancelled {cancelled} run(s); `maestroc resume RUN_ID` takes them up again"
+        ));
     }
     let _ = stop_tx.send(());
     // Open event streams end on their own (they watch `stopping`); a client that does not

@@ -14,14 +14,13 @@ pub fn decide(
     let pairs: Vec<(String, String)> = wf
         .params
         .iter()
-        .filter_map(|p| payload.get(&p.name).map(|v| (p.name.clone(), super::api::actions::as_text(v))))
+        .filter_map(|p| {
+            payload
+                .get(&p.name)
+                .map(|v| (p.name.clone(), super::api::actions::as_text(v)))
+        })
         .collect();
-    crate::runtime::params::resolve(wf, &ir.symbols, &pairs, None).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|e| e.message)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    crate::runtime::params::resolve(wf, &ir.symbols, &pairs, None)
+        .map_err(|errors| errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; "))?;
     Ok(pairs)
 }

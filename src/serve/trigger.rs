@@ -67,7 +67,7 @@ pub async fn run(app: Shared) {
         }
         tokio::select! {
             () = tokio::time::sleep(POLL) => {}
-            _ = adopt.tick() => adopt_orphans(&app).await,
+            _ = adopt.tick() => adopt_orphans(&app),
         }
         if app.is_stopping() {
             return;
@@ -173,7 +173,10 @@ fn signals(app: &Shared, t: &Armed, row: &TriggerRow) -> Result<(), crate::store
                 app.log(&format!("signal {name} (#{}) starts {}", s.id, t.workflow));
                 spawn_launch(app, t, tick, params);
             }
-            Some(why) => app.log(&format!("warning[W0042]: signal {name} (#{}) does not start {}: {why}", s.id, t.workflow)),
+            Some(why) => app.log(&format!(
+                "warning[W0042]: signal {name} (#{}) does not start {}: {why}",
+                s.id, t.workflow
+            )),
         }
     }
     Ok(())
@@ -215,13 +218,16 @@ async fn launch_fire(app: &Shared, key: &str, tick: &str, req: &Request) {
         }
         Started::Failed(why) => {
             let _ = app.store.settle_fire(key, tick, "failed", None, Some(&why));
-            app.log(&format!("error[E0920]: the run of {} for {tick} could not be started: {why}", req.workflow));
+            app.log(&format!(
+                "error[E0920]: the run of {} for {tick} could not be started: {why}",
+                req.workflow
+            ));
         }
     }
 }
 
 /// Takes over fires whose `serve` died after claiming them and before starting their run.
-async fn adopt_orphans(app: &Shared) {
+fn adopt_orphans(app: &Shared) {
     let Ok(pending) = app.store.pending_fires(&app.owner) else {
         return;
     };
@@ -234,10 +240,19 @@ async fn adopt_orphans(app: &Shared) {
         }
         let catalog_entry = armed(app).into_iter().find(|a| a.key == f.trigger);
         let Some(t) = catalog_entry else {
-            let _ = app.store.settle_fire(&f.trigger, &f.tick, "failed", None, Some("its workflow is no longer served"));
+            let _ = app.store.settle_fire(
+                &f.trigger,
+                &f.tick,
+                "failed",
+                None,
+                Some("its workflow is no longer served"),
+            );
             continue;
         };
-        app.log(&format!("taking over fire {} of {} from {}, which stopped", f.tick, t.workflow, f.owner));
+        app.log(&format!(
+            "taking over fire {} of {} from {}, which stopped",
+            f.tick, t.workflow, f.owner
+        ));
         let params = match (&t.spec, f.signal_id) {
             (TriggerSpec::Signal { index, .. }, Some(id)) => app
                 .store

@@ -35,7 +35,11 @@ pub async fn load_all(app: &Shared, paths: &[PathBuf], options: &SourceOptions, 
     }
     for name in &names {
         let text = crate::loader::read_source(name, options.max_source_bytes).ok();
-        let unchanged = app.catalog().files.get(name).is_some_and(|f| f.text == text && f.text.is_some());
+        let unchanged = app
+            .catalog()
+            .files
+            .get(name)
+            .is_some_and(|f| f.text == text && f.text.is_some());
         if unchanged && !force {
             continue;
         }
@@ -43,8 +47,14 @@ pub async fn load_all(app: &Shared, paths: &[PathBuf], options: &SourceOptions, 
         let Ok(outcome) = tokio::task::spawn_blocking(move || catalog::check(&file, &opts)).await else {
             continue;
         };
-        let was = app.catalog().files.get(name).map(|f| (f.last.ok, f.last.diagnostics.clone()));
-        let same = was.as_ref().is_some_and(|(ok, d)| *ok == outcome.report.ok && *d == outcome.report.diagnostics);
+        let was = app
+            .catalog()
+            .files
+            .get(name)
+            .map(|f| (f.last.ok, f.last.diagnostics.clone()));
+        let same = was
+            .as_ref()
+            .is_some_and(|(ok, d)| *ok == outcome.report.ok && *d == outcome.report.diagnostics);
         let line = app.catalog_mut().record(name, outcome);
         if let Some(line) = line {
             if !same || !unchanged {
@@ -66,7 +76,10 @@ pub async fn run(app: Shared, paths: Vec<PathBuf>, options: SourceOptions) {
     let mut watcher = match watcher {
         Ok(w) => Some(w),
         Err(e) => {
-            app.log(&format!("cannot watch files ({e}); looking for changes every {}s", RESCAN.as_secs()));
+            app.log(&format!(
+                "cannot watch files ({e}); looking for changes every {}s",
+                RESCAN.as_secs()
+            ));
             None
         }
     };
@@ -77,10 +90,17 @@ pub async fn run(app: Shared, paths: Vec<PathBuf>, options: SourceOptions) {
             let (target, mode) = if abs.is_dir() {
                 (abs, notify::RecursiveMode::Recursive)
             } else {
-                (abs.parent().map_or_else(|| abs.clone(), std::path::Path::to_path_buf), notify::RecursiveMode::NonRecursive)
+                (
+                    abs.parent().map_or_else(|| abs.clone(), std::path::Path::to_path_buf),
+                    notify::RecursiveMode::NonRecursive,
+                )
             };
             if let Err(e) = w.watch(&target, mode) {
-                app.log(&format!("cannot watch {} ({e}); looking for changes every {}s", target.display(), RESCAN.as_secs()));
+                app.log(&format!(
+                    "cannot watch {} ({e}); looking for changes every {}s",
+                    target.display(),
+                    RESCAN.as_secs()
+                ));
             }
         }
     }

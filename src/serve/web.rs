@@ -20,7 +20,16 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route(
             "/",
-            get(|| async { ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_SECURITY_POLICY, POLICY)], INDEX).into_response() }),
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                        (header::CONTENT_SECURITY_POLICY, POLICY),
+                    ],
+                    INDEX,
+                )
+                    .into_response()
+            }),
         )
         .route(
             "/app.js",

@@ -9,10 +9,10 @@ pub mod admission;
 mod deferred;
 pub mod error;
 pub mod lease;
+pub mod pages;
 pub mod runs;
 pub mod schema;
 pub mod signals;
-pub mod pages;
 pub mod steps;
 pub mod triggers;
 

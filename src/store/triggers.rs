@@ -92,7 +92,16 @@ impl Store {
                 "INSERT OR IGNORE INTO trigger_fires
                    (trigger, tick, kind, signal_id, claimed_at, owner, outcome, message)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![f.trigger, f.tick, f.kind, f.signal_id, now(), f.owner, f.outcome, f.message],
+                params![
+                    f.trigger,
+                    f.tick,
+                    f.kind,
+                    f.signal_id,
+                    now(),
+                    f.owner,
+                    f.outcome,
+                    f.message
+                ],
             )?;
             Ok(n == 1)
         })

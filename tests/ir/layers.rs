@@ -136,3 +136,11 @@ fn the_program_has_no_span_keyed_tables() {
         "`Program` should not key anything by span"
     );
 }
+
+#[test]
+fn serve_imports_the_runtime_and_below_but_not_the_cli() {
+    // `serve` (issue 14) sits beside `cli`: it may use the runtime, the store, the IR and the
+    // front end, never the command line (its runs are `maestroc run` processes instead).
+    let found = mentions("serve", &["crate::cli", "super::super::cli"]);
+    assert!(found.is_empty(), "serve must not import cli:\n{}", found.join("\n"));
+}

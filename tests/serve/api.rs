@@ -30,10 +30,16 @@ fn workflows_list_params_strategy_and_check_result() {
     assert_eq!(wf["params"][0]["name"], "who");
     assert_eq!(wf["params"][1]["type"], "int");
     let files = v["files"].as_array().unwrap();
-    let broken = files.iter().find(|f| f["file"].as_str().unwrap().ends_with("broken.mflow")).unwrap();
+    let broken = files
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("broken.mflow"))
+        .unwrap();
     assert_eq!(broken["check"]["ok"], false);
     assert!(broken["serving"].is_null(), "{broken}");
-    assert!(broken["check"]["diagnostics"].as_str().unwrap().contains("error["), "{broken}");
+    assert!(
+        broken["check"]["diagnostics"].as_str().unwrap().contains("error["),
+        "{broken}"
+    );
     assert!(s.log().contains("broken.mflow does not check"), "{}", s.log());
 }
 
@@ -43,8 +49,13 @@ fn a_file_that_stops_checking_keeps_its_previous_version_serving() {
     let file = p.write("hello.mflow", HELLO);
     let s = p.serve(&[]);
     std::fs::write(&file, "workflow hello { step greet { run 1 + } }\n").unwrap();
-    let v = s.wait_json("/api/workflows", Duration::from_secs(20), |v| v["workflows"][0]["current"] == false);
-    assert_eq!(v["workflows"][0]["name"], "hello", "the good version is still listed: {v}");
+    let v = s.wait_json("/api/workflows", Duration::from_secs(20), |v| {
+        v["workflows"][0]["current"] == false
+    });
+    assert_eq!(
+        v["workflows"][0]["name"], "hello",
+        "the good version is still listed: {v}"
+    );
     assert_eq!(v["files"][0]["check"]["ok"], false);
     assert!(s.log().contains("warning[W0040]"), "{}", s.log());
     // Starting it now is refused with the reason, not started from a broken file.
@@ -53,8 +64,14 @@ fn a_file_that_stops_checking_keeps_its_previous_version_serving() {
     assert_eq!(a.json()["error"]["code"], "E0915");
     // Fixed again: served again.
     std::fs::write(&file, HELLO.replace("hello ${who}", "hi ${who}")).unwrap();
-    s.wait_json("/api/workflows", Duration::from_secs(20), |v| v["workflows"][0]["current"] == true);
-    assert!(s.log().contains("serving") || s.log().contains("reloaded"), "{}", s.log());
+    s.wait_json("/api/workflows", Duration::from_secs(20), |v| {
+        v["workflows"][0]["current"] == true
+    });
+    assert!(
+        s.log().contains("serving") || s.log().contains("reloaded"),
+        "{}",
+        s.log()
+    );
 }
 
 #[test]
@@ -62,7 +79,10 @@ fn start_checks_params_exactly_like_dash_p() {
     let p = Project::new();
     let file = p.write("hello.mflow", HELLO);
     let s = p.serve(&[]);
-    let a = s.post("/api/runs", r#"{"workflow": "hello", "params": {"whom": "x", "times": "many"}}"#);
+    let a = s.post(
+        "/api/runs",
+        r#"{"workflow": "hello", "params": {"whom": "x", "times": "many"}}"#,
+    );
     assert_eq!(a.status, 422, "{}", a.body);
     let e = &a.json()["error"];
     assert_eq!(e["code"], "E0401");
@@ -74,17 +94,31 @@ fn start_checks_params_exactly_like_dash_p() {
         .unwrap();
     let cli_err = String::from_utf8_lossy(&cli.stderr).to_string();
     let mut messages = vec![e["message"].as_str().unwrap().to_string()];
-    messages.extend(e["errors"].as_array().unwrap().iter().map(|x| x["message"].as_str().unwrap().to_string()));
+    messages.extend(
+        e["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["message"].as_str().unwrap().to_string()),
+    );
     assert_eq!(messages.len(), 2, "{e}");
     for m in &messages {
-        assert!(cli_err.contains(m.as_str()), "`{m}` is not what run -p says:\n{cli_err}");
+        assert!(
+            cli_err.contains(m.as_str()),
+            "`{m}` is not what run -p says:\n{cli_err}"
+        );
     }
     assert!(e["help"].as_str().unwrap().contains("who"), "{e}");
 
-    let a = s.post("/api/runs", r#"{"workflow": "hello", "params": {"who": "api", "times": 3}}"#);
+    let a = s.post(
+        "/api/runs",
+        r#"{"workflow": "hello", "params": {"who": "api", "times": 3}}"#,
+    );
     assert_eq!(a.status, 201, "{}", a.body);
     let id = a.json()["run_id"].as_str().unwrap().to_string();
-    let run = s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(30), |v| v["state"] == "succeeded");
+    let run = s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(30), |v| {
+        v["state"] == "succeeded"
+    });
     assert_eq!(run["params"]["who"], "api");
     assert_eq!(run["params"]["times"], 3);
     assert_eq!(run["steps"]["greet"]["states"]["succeeded"], 1);
@@ -128,11 +162,21 @@ fn runs_are_filtered_and_paged() {
     let s = p.serve(&[]);
     let mut ids = Vec::new();
     for i in 0..3 {
-        let a = s.post("/api/runs", &format!(r#"{{"workflow": "hello", "params": {{"times": {i}}}}}"#));
+        let a = s.post(
+            "/api/runs",
+            &format!(r#"{{"workflow": "hello", "params": {{"times": {i}}}}}"#),
+        );
         ids.push(a.json()["run_id"].as_str().unwrap().to_string());
     }
-    let slow = s.post("/api/runs", r#"{"workflow": "slow"}"#).json()["run_id"].as_str().unwrap().to_string();
-    s.wait_json("/api/runs?workflow=hello&state=succeeded", Duration::from_secs(30), |v| v["runs"].as_array().unwrap().len() == 3);
+    let slow = s.post("/api/runs", r#"{"workflow": "slow"}"#).json()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.wait_json(
+        "/api/runs?workflow=hello&state=succeeded",
+        Duration::from_secs(30),
+        |v| v["runs"].as_array().unwrap().len() == 3,
+    );
     let page1 = s.get("/api/runs?workflow=hello&limit=2").json();
     assert_eq!(page1["runs"].as_array().unwrap().len(), 2);
     assert_eq!(page1["runs"][0]["run_id"], ids[2].as_str(), "newest first");
@@ -151,22 +195,33 @@ fn cancel_then_resume_from_the_api() {
     let p = Project::new();
     p.write("slow.mflow", SLOW);
     let s = p.serve(&[]);
-    let id = s.post("/api/runs", r#"{"workflow": "slow"}"#).json()["run_id"].as_str().unwrap().to_string();
-    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| v["steps"]["nap"]["states"]["running"] == 1);
+    let id = s.post("/api/runs", r#"{"workflow": "slow"}"#).json()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| {
+        v["steps"]["nap"]["states"]["running"] == 1
+    });
     let a = s.post(&format!("/api/runs/{id}/resume"), "");
     assert_eq!(a.status, 409, "a running run cannot be resumed: {}", a.body);
     assert_eq!(a.json()["error"]["code"], "E0912");
     let a = s.post(&format!("/api/runs/{id}/cancel"), "");
     assert_eq!(a.status, 202, "{}", a.body);
-    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| v["state"] == "cancelled");
+    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| {
+        v["state"] == "cancelled"
+    });
     let a = s.post(&format!("/api/runs/{id}/cancel"), "");
     assert_eq!(a.status, 409);
     let a = s.post(&format!("/api/runs/{id}/resume"), "");
     assert_eq!(a.status, 202, "{}", a.body);
-    let run = s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| v["state"] == "running");
+    let run = s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| {
+        v["state"] == "running"
+    });
     assert_eq!(run["resumes"], 1);
     assert_eq!(s.post(&format!("/api/runs/{id}/cancel"), "").status, 202);
-    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| v["state"] == "cancelled");
+    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| {
+        v["state"] == "cancelled"
+    });
 }
 
 #[test]
@@ -174,12 +229,18 @@ fn signals_sent_through_the_api_are_in_the_store() {
     let p = Project::new();
     p.write("hello.mflow", HELLO);
     let s = p.serve(&[]);
-    let a = s.post("/api/signals", r#"{"name": "data_ready", "payload": {"day": "2026-12-01", "rows": 12}}"#);
+    let a = s.post(
+        "/api/signals",
+        r#"{"name": "data_ready", "payload": {"day": "2026-12-01", "rows": 12}}"#,
+    );
     assert_eq!(a.status, 201, "{}", a.body);
     let listed = p.cli().args(["signal", "list", "--format", "json"]).output().unwrap();
     let line: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(line["name"], "data_ready");
-    assert_eq!(line["payload"]["rows"], "12", "fields are kept as text, as `signal send` keeps them");
+    assert_eq!(
+        line["payload"]["rows"], "12",
+        "fields are kept as text, as `signal send` keeps them"
+    );
 }
 
 #[test]
@@ -187,7 +248,10 @@ fn progress_streams_as_server_sent_events() {
     let p = Project::new();
     p.write("hello.mflow", HELLO);
     let s = p.serve(&[]);
-    let id = s.post("/api/runs", r#"{"workflow": "hello"}"#).json()["run_id"].as_str().unwrap().to_string();
+    let id = s.post("/api/runs", r#"{"workflow": "hello"}"#).json()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let text = s.events(&format!("/api/runs/{id}/events"), "event: end", Duration::from_secs(30));
     assert!(text.contains("text/event-stream"), "{text}");
     assert!(text.contains("event: run"), "{text}");
@@ -205,12 +269,20 @@ fn a_step_log_streams_while_the_step_writes_it() {
         "workflow ticker {\n  step tick { run \"for i in 1 2 3; do echo tick $i; sleep 0.5; done\" }\n}\n",
     );
     let s = p.serve(&[]);
-    let id = s.post("/api/runs", r#"{"workflow": "ticker"}"#).json()["run_id"].as_str().unwrap().to_string();
-    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| v["attempts"].as_array().is_some_and(|a| !a.is_empty()));
+    let id = s.post("/api/runs", r#"{"workflow": "ticker"}"#).json()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(20), |v| {
+        v["attempts"].as_array().is_some_and(|a| !a.is_empty())
+    });
     let started = std::time::Instant::now();
     let a = s.get(&format!("/api/runs/{id}/logs?step=tick&follow=true"));
     assert_eq!(a.body, "tick 1\ntick 2\ntick 3\n");
-    assert!(started.elapsed() > Duration::from_millis(400), "the answer followed the step to its end");
+    assert!(
+        started.elapsed() > Duration::from_millis(400),
+        "the answer followed the step to its end"
+    );
 }
 
 #[test]
@@ -234,7 +306,10 @@ fn the_openapi_description_names_every_route() {
         ("post", "/api/signals"),
         ("get", "/api/status"),
     ] {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path} is not described");
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is not described"
+        );
     }
     // The documented routes are served (a path the router does not know is a 404 without our error body).
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/api.md")).unwrap();
@@ -251,7 +326,10 @@ fn the_web_view_and_its_assets_are_served_from_the_binary() {
     let page = s.get("/");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("<script src=\"/app.js\""));
-    assert!(page.headers.to_ascii_lowercase().contains("content-security-policy: default-src 'self'"));
+    assert!(page
+        .headers
+        .to_ascii_lowercase()
+        .contains("content-security-policy: default-src 'self'"));
     assert!(s.get("/app.js").body.contains("EventSource"));
     assert!(s.get("/style.css").body.contains(".node"));
 }
@@ -261,17 +339,29 @@ fn pages_of_other_origins_and_other_host_names_are_refused() {
     let p = Project::new();
     p.write("slow.mflow", SLOW);
     let s = p.serve(&[]);
-    let a = s.request("POST", "/api/runs", Some(r#"{"workflow": "slow"}"#), &["Origin: http://evil.example"]);
+    let a = s.request(
+        "POST",
+        "/api/runs",
+        Some(r#"{"workflow": "slow"}"#),
+        &["Origin: http://evil.example"],
+    );
     assert_eq!(a.status, 403, "{}", a.body);
     assert_eq!(a.json()["error"]["code"], "E0914");
     // DNS rebinding: a loopback server answers loopback names only.
     let mut raw = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
-    std::io::Write::write_all(&mut raw, b"GET /api/runs HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").unwrap();
+    std::io::Write::write_all(
+        &mut raw,
+        b"GET /api/runs HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
     let mut text = String::new();
     std::io::Read::read_to_string(&mut raw, &mut text).unwrap();
     assert!(text.starts_with("HTTP/1.1 403"), "{text}");
     assert!(s.get("/api/runs").status == 200);
-    assert!(s.get("/api/runs?limit=1").json()["runs"].as_array().unwrap().is_empty(), "nothing was started");
+    assert!(
+        s.get("/api/runs?limit=1").json()["runs"].as_array().unwrap().is_empty(),
+        "nothing was started"
+    );
 }
 
 #[test]
@@ -304,7 +394,12 @@ fn a_token_is_required_off_loopback_and_checked_when_given() {
     let a = s.get("/api/runs");
     assert_eq!(a.status, 401);
     assert_eq!(a.json()["error"]["code"], "E0913");
-    let a = s.request("GET", "/api/runs", None, &["Authorization: Bearer wrong-token-0123456789"]);
+    let a = s.request(
+        "GET",
+        "/api/runs",
+        None,
+        &["Authorization: Bearer wrong-token-0123456789"],
+    );
     assert_eq!(a.status, 401);
     let a = s.request("GET", "/api/runs", None, &[&format!("Authorization: Bearer {token}")]);
     assert_eq!(a.status, 200, "{}", a.body);

@@ -39,7 +39,9 @@ impl Project {
     /// `maestroc ARGS` with this project's store.
     pub(super) fn cli(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("maestroc").unwrap();
-        cmd.env("NO_COLOR", "1").env("MFLOW_HOME", self.home()).current_dir(self.dir.path());
+        cmd.env("NO_COLOR", "1")
+            .env("MFLOW_HOME", self.home())
+            .current_dir(self.dir.path());
         cmd
     }
 
@@ -53,7 +55,11 @@ impl Project {
         cmd.arg("serve")
             .arg(self.dir.path().join("flows"))
             .args(["--listen", "127.0.0.1:0"])
-            .args(if args.contains(&"--grace") { &[][..] } else { &["--grace", "1"][..] })
+            .args(if args.contains(&"--grace") {
+                &[][..]
+            } else {
+                &["--grace", "1"][..]
+            })
             .args(args)
             .env("NO_COLOR", "1")
             .env("MFLOW_HOME", self.home())
@@ -82,16 +88,15 @@ impl Project {
             if let Some(i) = text.find("listening on http://127.0.0.1:") {
                 let rest = &text[i + "listening on http://127.0.0.1:".len()..];
                 let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
-                return Server {
-                    child,
-                    port,
-                    log,
-                };
+                return Server { child, port, log };
             }
             if let Ok(Some(status)) = child.try_wait() {
                 panic!("serve exited ({status}) before listening:\n{text}");
             }
-            assert!(started.elapsed() < Duration::from_secs(60), "serve did not listen:\n{text}");
+            assert!(
+                started.elapsed() < Duration::from_mins(1),
+                "serve did not listen:\n{text}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -130,14 +135,29 @@ impl Server {
     /// One request; `headers` are extra header lines.
     pub(super) fn request(&self, method: &str, path: &str, body: Option<&str>, headers: &[&str]) -> Answer {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", self.port);
+        s.set_read_timeout(Some(Duration::from_mins(1))).unwrap();
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
+            self.port
+        );
         for h in headers {
             req.push_str(h);
             req.push_str("\r\n");
         }
         if let Some(b) = body {
-            req.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", b.len()));
+            req.push_str(
+                "Content-Type: application/json
+",
+            );
+            req.push_str(
+                &[
+                    "Content-Length: ",
+                    &b.len().to_string(),
+                    "
+",
+                ]
+                .concat(),
+            );
         }
         req.push_str("\r\n");
         if let Some(b) = body {
@@ -172,7 +192,10 @@ impl Server {
     pub(super) fn events(&self, path: &str, until: &str, limit: Duration) -> String {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
-        let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n", self.port);
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n",
+            self.port
+        );
         s.write_all(req.as_bytes()).unwrap();
         let started = Instant::now();
         let mut got = Vec::new();
@@ -195,14 +218,23 @@ impl Server {
     }
 
     /// Polls `GET path` until `ok` holds of its JSON, for at most `limit`.
-    pub(super) fn wait_json(&self, path: &str, limit: Duration, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    pub(super) fn wait_json(
+        &self,
+        path: &str,
+        limit: Duration,
+        ok: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
         let started = Instant::now();
         loop {
             let v = self.get(path).json();
             if ok(&v) {
                 return v;
             }
-            assert!(started.elapsed() < limit, "timed out on {path}: {v}\nlog:\n{}", self.log());
+            assert!(
+                started.elapsed() < limit,
+                "timed out on {path}: {v}\nlog:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -216,7 +248,11 @@ impl Server {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return status;
             }
-            assert!(started.elapsed() < Duration::from_secs(90), "serve did not stop:\n{}", self.log());
+            assert!(
+                started.elapsed() < Duration::from_secs(90),
+                "serve did not stop:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

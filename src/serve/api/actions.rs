@@ -31,7 +31,9 @@ fn body<T>(given: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 pub fn as_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other @ (Value::Null | Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_)) => {
+            other.to_string()
+        }
     }
 }
 
@@ -43,17 +45,28 @@ fn find(app: &Shared, name: &str) -> Result<(std::sync::Arc<crate::serve::catalo
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "E0915",
-                format!("`{}` does not check now, so workflow `{}` cannot start", wf.file, wf.name),
+                format!(
+                    "`{}` does not check now, so workflow `{}` cannot start",
+                    wf.file, wf.name
+                ),
             )
-            .help("fix the file (`GET /api/workflows` shows its diagnostics); runs start from the file as it is on disk"));
+            .help(
+                "fix the file (`GET /api/workflows` shows its diagnostics); runs start from the file as it is on disk",
+            ));
         }
         return Ok((loaded, wf.file.clone(), wf.name.clone()));
     }
     let names: Vec<String> = catalog.workflows().map(|(_, w)| w.name.clone()).collect();
     let several = names.iter().filter(|n| *n == name).count() > 1;
-    let mut e = ApiError::new(StatusCode::NOT_FOUND, "E0911", format!("there is no workflow `{name}` served here"));
+    let mut e = ApiError::new(
+        StatusCode::NOT_FOUND,
+        "E0911",
+        format!("there is no workflow `{name}` served here"),
+    );
     e.help = if several {
-        Some(format!("several files define `{name}`: name one as `FILE::{name}` (see `GET /api/workflows`)"))
+        Some(format!(
+            "several files define `{name}`: name one as `FILE::{name}` (see `GET /api/workflows`)"
+        ))
     } else {
         crate::diagnostics::suggest::did_you_mean(name, names.iter().map(String::as_str))
             .or_else(|| Some("`GET /api/workflows` lists the workflows".into()))
@@ -69,7 +82,11 @@ pub async fn start(
     let (loaded, file, name) = find(&app, &b.workflow)?;
     let pairs: Vec<(String, String)> = b.params.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
     let Some(wf) = loaded.workflows.iter().find(|w| w.name == name) else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "E0911", format!("there is no workflow `{name}` served here")));
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "E0911",
+            format!("there is no workflow `{name}` served here"),
+        ));
     };
     // The very check `maestroc run -p` makes, on the version being served.
     if let Err(errors) = crate::runtime::params::resolve(loaded.ir.workflow(wf.id), &loaded.ir.symbols, &pairs, None) {
@@ -78,7 +95,9 @@ pub async fn start(
         let mut e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "E0401",
-            first.as_ref().map_or_else(|| "the launch params cannot be used".into(), |f| f.message.clone()),
+            first
+                .as_ref()
+                .map_or_else(|| "the launch params cannot be used".into(), |f| f.message.clone()),
         );
         e.help = first.and_then(|f| f.help);
         e.more = list.map(|p| (p.message, p.help)).collect();
@@ -107,11 +126,18 @@ pub async fn cancel(State(app): State<Shared>, Path(id): Path<String>) -> Result
     let run = app.store.run(&id)?;
     if app.store.request_cancel(&id)? {
         app.log(&format!("asked run {id} to stop (API)"));
-        return Ok((StatusCode::ACCEPTED, Json(json!({"run_id": id, "state": run.state, "cancel_requested": true}))));
+        return Ok((
+            StatusCode::ACCEPTED,
+            Json(json!({"run_id": id, "state": run.state, "cancel_requested": true})),
+        ));
     }
     if matches!(run.state.as_str(), "failed" | "timed_out") {
-        app.store
-            .finish_run(&id, "cancelled", None, Some("given up from the API (`POST /api/runs/{id}/cancel`)"))?;
+        app.store.finish_run(
+            &id,
+            "cancelled",
+            None,
+            Some("given up from the API (`POST /api/runs/{id}/cancel`)"),
+        )?;
         return Ok((StatusCode::OK, Json(json!({"run_id": id, "state": "cancelled"}))));
     }
     Err(ApiError::new(
@@ -182,8 +208,10 @@ pub async fn signal(
         .help("send `{\"name\": \"NAME\", \"payload\": {\"key\": \"value\"}}`"));
     }
     if b.payload.keys().any(|k| k.trim().is_empty()) {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "E0917", "a payload field has no key")
-            .help("write each payload field as `\"key\": \"value\"`"));
+        return Err(
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "E0917", "a payload field has no key")
+                .help("write each payload field as `\"key\": \"value\"`"),
+        );
     }
     let payload: serde_json::Map<String, Value> = b
         .payload
@@ -195,7 +223,10 @@ pub async fn signal(
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "E0917",
-            format!("the signal's payload is {} bytes; at most {MAX_PAYLOAD} are kept", text.len()),
+            format!(
+                "the signal's payload is {} bytes; at most {MAX_PAYLOAD} are kept",
+                text.len()
+            ),
         ));
     }
     let id = app.store.send_signal(&b.name, &text)?;

@@ -34,8 +34,7 @@ fn host_name(host: &str) -> &str {
 
 fn is_loopback_name(host: &str) -> bool {
     let name = host_name(host);
-    name.eq_ignore_ascii_case("localhost")
-        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 pub async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response {
@@ -71,9 +70,13 @@ pub async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Respo
                 .map(str::to_string)
                 .or_else(|| query_token(req.uri().query()));
             if !given.is_some_and(|g| same(g.trim().as_bytes(), token.as_bytes())) {
-                return ApiError::new(StatusCode::UNAUTHORIZED, "E0913", "this API needs the server's bearer token")
-                    .help("send `Authorization: Bearer TOKEN` with the token `serve` was started with")
-                    .into_response();
+                return ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "E0913",
+                    "this API needs the server's bearer token",
+                )
+                .help("send `Authorization: Bearer TOKEN` with the token `serve` was started with")
+                .into_response();
             }
         }
     }

@@ -39,14 +39,26 @@ impl ApiError {
 
     /// No run with this id (E0404, as `maestroc runs show`).
     pub fn no_run(id: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "E0404", format!("there is no run `{id}` in this run store"))
-            .help("`GET /api/runs` lists the runs")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "E0404",
+            format!("there is no run `{id}` in this run store"),
+        )
+        .help("`GET /api/runs` lists the runs")
     }
 
     pub fn store(e: &crate::store::StoreError) -> Self {
         match e {
             crate::store::StoreError::NoRun(id) => Self::no_run(id),
-            other => Self::new(StatusCode::INTERNAL_SERVER_ERROR, "E0601", other.to_string()),
+            other @ (crate::store::StoreError::CreateHome { .. }
+            | crate::store::StoreError::Open { .. }
+            | crate::store::StoreError::TooNew { .. }
+            | crate::store::StoreError::UnknownVersion { .. }
+            | crate::store::StoreError::Migrate { .. }
+            | crate::store::StoreError::Sql(_)
+            | crate::store::StoreError::Io(_)) => {
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "E0601", other.to_string())
+            }
         }
     }
 }

@@ -70,7 +70,8 @@ pub async fn run(
             if ended == 1 {
                 return Some((Ok(Event::default().event("end").data(id.clone())), (app, id, last, 2)));
             }
-            let finished = detail["ended_at"].is_string() && detail["state"] != "running" && detail["state"] != "queued";
+            let finished =
+                detail["ended_at"].is_string() && detail["state"] != "running" && detail["state"] != "queued";
             // The running time changes every read; it is not a change of the run.
             let duration = detail["duration_ms"].take();
             let text = detail.to_string();

@@ -1,5 +1,5 @@
 //! The HTTP API under `/api/` (docs/api.md). Every route is one entry of [`ROUTES`], from
-//! which both the router and the OpenAPI description (`GET /api/openapi.json`) are made,
+//! which both the router and the `OpenAPI` description (`GET /api/openapi.json`) are made,
 //! so the description cannot drift from what is served.
 
 pub mod actions;
@@ -18,7 +18,7 @@ use super::app::Shared;
 /// One route: how it is called, what it answers, and its handler.
 pub struct Route {
     pub method: &'static str,
-    /// With `{name}` path parameters (axum's and OpenAPI's syntax alike).
+    /// With `{name}` path parameters (the syntax of axum and `OpenAPI` alike).
     pub path: &'static str,
     pub summary: &'static str,
     /// `(name, type, description)` of each query parameter.

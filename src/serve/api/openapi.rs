@@ -1,4 +1,4 @@
-//! `GET /api/openapi.json`: the OpenAPI 3.1 description, made from [`super::ROUTES`].
+//! `GET /api/openapi.json`: the `OpenAPI` 3.1 description, made from [`super::ROUTES`].
 
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -24,7 +24,10 @@ pub fn document() -> Value {
             } else {
                 json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}})
             };
-            responses.insert(status.to_string(), json!({"description": description, "content": content}));
+            responses.insert(
+                status.to_string(),
+                json!({"description": description, "content": content}),
+            );
         }
         responses.insert(
             "401".into(),

@@ -35,7 +35,10 @@ fn millis(from: Option<&str>, to: Option<&str>) -> Option<i64> {
 
 pub fn run_json(r: &RunRow) -> Value {
     let now = crate::store::now();
-    let end = r.ended_at.as_deref().or(if r.state == "running" { Some(now.as_str()) } else { None });
+    let end = r
+        .ended_at
+        .as_deref()
+        .or(if r.state == "running" { Some(now.as_str()) } else { None });
     json!({
         "run_id": r.run_id,
         "workflow": r.workflow,
@@ -90,7 +93,10 @@ pub struct RunsQuery {
 /// Runs on one page at most.
 const MAX_PAGE: usize = 500;
 
-pub async fn list(State(app): State<Shared>, query: Result<Query<RunsQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(app): State<Shared>,
+    query: Result<Query<RunsQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     if let Some(s) = &q.state {
         if !STATES.contains(&s.as_str()) {
@@ -118,9 +124,12 @@ const SHOWN_PER_NODE: usize = 20;
 /// Attempts listed in a run's timeline.
 const MAX_ATTEMPTS: usize = 2000;
 
+/// Of one graph node's instances: counts by state, the first few, and how many.
+type NodeSummary = (BTreeMap<String, u64>, Vec<Value>, u64);
+
 pub fn detail(app: &Shared, id: &str) -> Result<Value, ApiError> {
     let run = app.store.run(id)?;
-    let mut nodes: BTreeMap<String, (BTreeMap<String, u64>, Vec<Value>, u64)> = BTreeMap::new();
+    let mut nodes: BTreeMap<String, NodeSummary> = BTreeMap::new();
     let mut errors = Vec::new();
     app.store.each_step(id, |rows| {
         for s in rows {
@@ -146,10 +155,7 @@ pub fn detail(app: &Shared, id: &str) -> Result<Value, ApiError> {
     out["steps"] = nodes
         .into_iter()
         .map(|(name, (states, instances, total))| {
-            (
-                name,
-                json!({"total": total, "states": states, "instances": instances}),
-            )
+            (name, json!({"total": total, "states": states, "instances": instances}))
         })
         .collect::<serde_json::Map<_, _>>()
         .into();
@@ -221,7 +227,9 @@ pub async fn logs(
     app.store.run(&id)?;
     let stream = q.stream.as_deref().unwrap_or("stdout");
     if stream != "stdout" && stream != "stderr" {
-        return Err(ApiError::bad_request(format!("`stream={stream}`: a log is `stdout` or `stderr`")));
+        return Err(ApiError::bad_request(format!(
+            "`stream={stream}`: a log is `stdout` or `stderr`"
+        )));
     }
     let attempts = app.store.attempts(&id, Some(&q.step))?;
     let chosen = match q.attempt {
@@ -237,7 +245,12 @@ pub async fn logs(
         .help("`GET /api/runs/{id}` lists the run's steps and attempts"));
     };
     let Some(prefix) = attempt.log_prefix.clone() else {
-        return Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "").into_response());
+        return Ok((
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "",
+        )
+            .into_response());
     };
     let path = std::path::PathBuf::from(format!("{prefix}.{stream}.log"));
     let follow = q.follow.unwrap_or(false);
@@ -267,8 +280,7 @@ pub async fn logs(
                 }
                 let ended = store
                     .attempts(&id, Some(&step))
-                    .map(|a| a.iter().any(|a| a.attempt == number && a.ended_at.is_some()))
-                    .unwrap_or(true);
+                    .map_or(true, |a| a.iter().any(|a| a.attempt == number && a.ended_at.is_some()));
                 if ended {
                     // What was written before the end, then the end.
                     let rest = read_from(&path, offset);
@@ -284,7 +296,10 @@ pub async fn logs(
     });
     Ok((
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         Body::from_stream(body),
     )
         .into_response())
