@@ -288,6 +288,87 @@ pub enum CheckError {
     },
 
     #[error("{message}")]
+    #[diagnostic(code(E0213))]
+    ScheduleNeverFires {
+        message: String,
+        #[label("no date matches")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is not a param of workflow `{workflow}`")]
+    #[diagnostic(code(E0122))]
+    TriggerNotParam {
+        name: String,
+        workflow: String,
+        #[label("a trigger's `where` cannot read this")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0214))]
+    BadTags {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("empty tag")]
+    #[diagnostic(code(E0215), help("a tag needs some text, like \"daily\"; remove it or fill it in"))]
+    EmptyTag {
+        #[label("this tag is empty")]
+        span: Span,
+    },
+
+    #[error("duplicate tag {tag:?}")]
+    #[diagnostic(code(E0123), help("remove one of them"))]
+    DuplicateTag {
+        tag: String,
+        #[label("tagged again here")]
+        span: Span,
+        #[label("first here")]
+        first: Span,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0216))]
+    BadProfile {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`profile` on step `{step}`, which runs no command")]
+    #[diagnostic(code(E0124))]
+    ProfileWithoutCommand {
+        step: String,
+        #[label("only `run` and `exec` steps run on an executor")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0217))]
+    BadCatchupBound {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
     #[diagnostic(code(E0118))]
     CallsTooDeep {
         message: String,

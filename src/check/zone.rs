@@ -7,7 +7,7 @@ use crate::syntax::ast::{Expr, ExprKind, Ident, StrPart};
 use crate::syntax::span::Span;
 
 /// The literal text of `e`, if it is a string without interpolation.
-fn literal(e: &Expr) -> Option<&str> {
+pub(super) fn literal(e: &Expr) -> Option<&str> {
     if let ExprKind::RawStr(s) = &e.kind {
         return Some(s);
     }

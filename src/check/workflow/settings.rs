@@ -1,5 +1,5 @@
 //! Workflow settings and the policies a step shares with them: `concurrency`, `timeout`,
-//! `retry`, `strategy`, `schedule`.
+//! `retry`, `strategy`, `schedule`, `trigger`, `tags`.
 
 #[allow(clippy::wildcard_imports)] // the parent's imports and helpers
 use super::*;
@@ -20,6 +20,12 @@ impl Checker<'_> {
                 StmtKind::OnFailure(_) => "`on_failure`",
                 StmtKind::Strategy(_) => "`strategy`",
                 StmtKind::Schedule(..) => "`schedule`",
+                StmtKind::Tags(_) => "`tags`",
+                StmtKind::Trigger(t) => {
+                    let t = self.check_trigger(t, env, module);
+                    settings.triggers.push(t);
+                    continue;
+                }
                 StmtKind::Param { .. }
                 | StmtKind::Const { .. }
                 | StmtKind::Let { .. }
@@ -63,11 +69,10 @@ impl Checker<'_> {
                         Strategy::LastOnly => TStrategy::LastOnly,
                     });
                 }
-                StmtKind::Schedule(text, span) => {
-                    self.check_cron(text, *span);
-                    settings.schedule = Some(text.clone());
-                }
-                StmtKind::Param { .. }
+                StmtKind::Schedule(s) => settings.schedule = Some(self.check_schedule(s)),
+                StmtKind::Tags(e) => settings.tags = self.check_tags(e, env),
+                StmtKind::Trigger(_)
+                | StmtKind::Param { .. }
                 | StmtKind::Const { .. }
                 | StmtKind::Let { .. }
                 | StmtKind::Output { .. }
@@ -80,29 +85,6 @@ impl Checker<'_> {
             }
         }
         settings
-    }
-
-    pub(in crate::check) fn check_cron(&mut self, text: &str, span: Span) {
-        if let Err(e) = cron::validate(text) {
-            // The span covers the quotes; point inside them when the text has no escapes.
-            let inner = span.start + 1;
-            let exact = span.len() == text.len() + 2;
-            let at = if exact {
-                Span {
-                    file: span.file,
-                    start: inner + u32::try_from(e.start).unwrap_or(0),
-                    end: inner + u32::try_from(e.end).unwrap_or(0),
-                }
-            } else {
-                span
-            };
-            self.error(CheckError::BadCron {
-                reason: e.message,
-                span: at,
-                label: "here".into(),
-                help: e.help,
-            });
-        }
     }
 
     pub(in crate::check) fn positive_int(&mut self, e: &Expr, env: &WfEnv, ctx: &mut Ctx, what: &str) -> TExpr {
