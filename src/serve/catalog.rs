@@ -219,7 +219,7 @@ fn check_on_this_thread(file: &str, options: &SourceOptions) -> (CheckReport, Op
                 .map(|p| (p.name.clone(), p.ty.to_string(), p.required))
                 .collect(),
             strategy: spec::strategy(wf),
-            triggers: spec::triggers(wf),
+            triggers: spec::triggers(wf, &|span| analysis.sources.get(span.file).slice(span).to_string()),
             graph: crate::ir::view::graph::view_json(&view),
         });
     }

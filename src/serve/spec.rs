@@ -1,7 +1,7 @@
 //! What `serve` reads from a workflow's IR: its run strategy and its triggers (a
 //! `schedule`, `trigger on signal` clauses), each with the key its fires are recorded under.
 
-use crate::ir::{IrStrategy, IrWorkflow};
+use crate::ir::{CatchUp, IrStrategy, IrWorkflow};
 
 /// Fires missed while no `serve` was running: none, the last one, or all (at most N).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,7 +17,7 @@ impl Catchup {
         match self {
             Catchup::None => "none".into(),
             Catchup::Last => "last".into(),
-            Catchup::All(n) => format!("all(max {n})"),
+            Catchup::All(n) => format!("all(max: {n})"),
         }
     }
 }
@@ -64,15 +64,26 @@ pub fn strategy(wf: &IrWorkflow) -> String {
     }
 }
 
-/// The workflow's triggers.
+/// The workflow's triggers; `text` gives the source text of a span (for showing a `where`).
 #[must_use]
-pub fn triggers(wf: &IrWorkflow) -> Vec<TriggerSpec> {
+pub fn triggers(wf: &IrWorkflow, text: &dyn Fn(crate::base::span::Span) -> String) -> Vec<TriggerSpec> {
     let mut out = Vec::new();
-    if let Some(cron) = &wf.settings.schedule {
+    if let Some(s) = &wf.settings.schedule {
         out.push(TriggerSpec::Schedule {
-            cron: cron.clone(),
-            zone: "UTC".into(),
-            catchup: Catchup::Last,
+            cron: s.cron.clone(),
+            zone: s.zone.clone(),
+            catchup: match s.catchup {
+                CatchUp::None => Catchup::None,
+                CatchUp::Last => Catchup::Last,
+                CatchUp::All { max } => Catchup::All(max),
+            },
+        });
+    }
+    for (index, t) in wf.settings.triggers.iter().enumerate() {
+        out.push(TriggerSpec::Signal {
+            name: t.signal.clone(),
+            index,
+            condition: t.filter.as_ref().map(|(_, cond)| text(cond.span)),
         });
     }
     out
