@@ -110,14 +110,29 @@ fn schedule(app: &Shared, t: &Armed, row: &TriggerRow) -> Result<(), crate::stor
         .unwrap_or(row.since.as_str())
         .parse()
         .unwrap_or_else(|_| Timestamp::now());
-    let (ticks, skipped) = fires::due(next.as_ref(), after, Timestamp::now(), *catchup, ON_TIME);
-    if skipped > 0 {
-        app.log(&format!(
-            "warning[W0041]: {} missed {skipped} fire(s) while no serve was running; catchup {} skips them",
-            t.workflow,
-            catchup.describe()
-        ));
+    let due = fires::due(next.as_ref(), after, Timestamp::now(), *catchup, ON_TIME);
+    if let Some(last) = due.last_skipped {
+        // Recorded, so the skipped ticks are not looked at again (and by one server only).
+        let text = tick_text(last);
+        let claimed = app.store.claim_fire(&NewFire {
+            trigger: &t.key,
+            tick: &text,
+            kind: "schedule",
+            signal_id: None,
+            owner: &app.owner,
+            outcome: "skipped",
+            message: Some(&format!("{} missed fire(s) skipped by catchup {}", due.skipped, catchup.describe())),
+        })?;
+        if claimed {
+            app.log(&format!(
+                "warning[W0041]: {} missed {} fire(s) while no serve was running; catchup {} skips them",
+                t.workflow,
+                due.skipped,
+                catchup.describe()
+            ));
+        }
     }
+    let ticks = due.fire;
     for tick in ticks {
         let text = tick_text(tick);
         let claimed = app.store.claim_fire(&NewFire {
