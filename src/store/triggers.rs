@@ -29,7 +29,8 @@ pub struct FireRow {
     /// The `serve` process that claimed it (the name of its lease).
     pub owner: String,
     /// `claimed` (its run is being started), `started`, `dropped` (the run strategy or a
-    /// `where` refused it; `message` says why) or `failed` (the run could not be started).
+    /// `where` refused it; `message` says why), `failed` (the run could not be started) or
+    /// `skipped` (the latest missed schedule tick its catch-up policy skipped).
     pub outcome: String,
     pub run_id: Option<String>,
     pub message: Option<String>,

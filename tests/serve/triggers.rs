@@ -158,3 +158,42 @@ fn an_every_minute_schedule_fires_once_per_minute_tick() {
     assert_eq!(fire["tick"].as_str().unwrap(), next.as_str().unwrap().replace(".000Z", ".000Z"));
     assert_eq!(fire["outcome"], "started");
 }
+
+#[test]
+fn missed_ticks_are_made_up_for_by_the_catchup_policy_once() {
+    let p = Project::new();
+    p.write(
+        "tick.mflow",
+        "workflow tick {\n  schedule \"* * * * *\" catchup all(max: 3)\n  step s { run \"echo tick\" }\n}\n",
+    );
+    // The trigger was first served ten minutes ago, and no serve ran since.
+    p.cli().args(["signal", "send", "setup"]).assert().success();
+    let key = format!("{}::tick#schedule", p.dir.path().join("flows").join("tick.mflow").display());
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(10);
+    let conn = rusqlite::Connection::open(p.home().join("state.db")).unwrap();
+    conn.execute(
+        "INSERT INTO triggers (trigger, since, since_signal) VALUES (?1, ?2, 0)",
+        rusqlite::params![key, since.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    let mut s = p.serve(&[]);
+    let v = s.wait_json("/api/runs?workflow=tick", Duration::from_secs(20), |v| v["runs"].as_array().unwrap().len() >= 3);
+    std::thread::sleep(Duration::from_millis(800));
+    let n = runs(&s, "tick").len();
+    // The three latest missed minutes, and the current minute when it is due right now.
+    assert!((3..=4).contains(&n), "{n} runs: {v}\n{}", s.log());
+    assert!(s.log().contains("warning[W0041]"), "{}", s.log());
+    assert!(s.stop().success());
+    // Restarted at once: nothing fired twice, nothing more is due.
+    let s = p.serve(&[]);
+    std::thread::sleep(Duration::from_millis(800));
+    let again = runs(&s, "tick").len();
+    assert!(again == n || again == n + 1, "fired again after a restart: {n} → {again}\n{}", s.log());
+    let wf = s.get("/api/workflows").json();
+    let fires = wf["workflows"][0]["triggers"][0]["last_fires"].as_array().unwrap().clone();
+    let mut ticks: Vec<&str> = fires.iter().map(|f| f["tick"].as_str().unwrap()).collect();
+    let before = ticks.len();
+    ticks.dedup();
+    assert_eq!(ticks.len(), before, "a tick recorded twice: {fires:?}");
+}

@@ -107,7 +107,11 @@ try {
   });
   await check("the workflows page lists the workflows", async () => {
     await call("POST", S("/url"), { url: base + "/#/workflows" });
-    await waitFor('tr[data-workflow="slow"]', "workflow slow");
+    const row = await waitFor('tr[data-workflow="slow"]', "workflow slow");
+    const text = await call("GET", S(`/element/${Object.values(row)[0]}/text`));
+    for (const want of ["0 2 * * *", "Europe/Amsterdam", "catchup none", "next:", 'on signal "nap_now"']) {
+      if (!text.includes(want)) throw new Error(`the workflows page does not show ${want}: ${text}`);
+    }
     await shot("workflows");
   });
 } catch (e) {
