@@ -58,7 +58,13 @@ pub struct Due {
 /// was first seen) up to `now`, as the catch-up policy keeps them. The tick that is due
 /// right now (within `on_time` of it) always fires: catch-up governs only ticks missed
 /// while no `serve` was running.
-pub fn due(schedule: &dyn Next, after: Timestamp, now: Timestamp, policy: Catchup, on_time: jiff::SignedDuration) -> Due {
+pub fn due(
+    schedule: &dyn Next,
+    after: Timestamp,
+    now: Timestamp,
+    policy: Catchup,
+    on_time: jiff::SignedDuration,
+) -> Due {
     let keep = match policy {
         Catchup::None => 0,
         Catchup::Last => 1,
@@ -91,7 +97,12 @@ pub fn due(schedule: &dyn Next, after: Timestamp, now: Timestamp, policy: Catchu
 }
 
 /// The ticks in `(start, now]`: those missed, and the one due now (within `on_time`).
-fn scan(schedule: &dyn Next, start: Timestamp, now: Timestamp, on_time: jiff::SignedDuration) -> (Vec<Timestamp>, Option<Timestamp>) {
+fn scan(
+    schedule: &dyn Next,
+    start: Timestamp,
+    now: Timestamp,
+    on_time: jiff::SignedDuration,
+) -> (Vec<Timestamp>, Option<Timestamp>) {
     let mut missed = Vec::new();
     let mut current = None;
     let mut at = start;
@@ -168,7 +179,12 @@ mod tests {
         let fires = upcoming(s.as_ref(), at("2026-10-24T23:45:00Z"), 4);
         assert_eq!(
             texts(&fires),
-            ["2026-10-25T00:00:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z", "2026-10-25T01:30:00Z"]
+            [
+                "2026-10-25T00:00:00Z",
+                "2026-10-25T00:30:00Z",
+                "2026-10-25T01:00:00Z",
+                "2026-10-25T01:30:00Z"
+            ]
         );
     }
 
@@ -192,7 +208,13 @@ mod tests {
             for f in &fires {
                 let local = f.to_zoned_datetime(tz.clone());
                 assert_eq!((local.hour(), local.minute()), (9, 0), "{zone}: {local}");
-                assert!(!matches!(local.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday), "{zone}: {local}");
+                assert!(
+                    !matches!(
+                        local.weekday(),
+                        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+                    ),
+                    "{zone}: {local}"
+                );
             }
             assert!(fires.windows(2).all(|w| w[0] < w[1]), "{zone}");
         }
@@ -201,7 +223,13 @@ mod tests {
     #[test]
     fn catchup_none_skips_what_was_missed_but_fires_the_tick_due_now() {
         let s = cron("* * * * *", "UTC");
-        let d = due(s.as_ref(), at("2026-12-01T10:00:00Z"), at("2026-12-01T10:10:20Z"), Catchup::None, ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-12-01T10:00:00Z"),
+            at("2026-12-01T10:10:20Z"),
+            Catchup::None,
+            ON_TIME,
+        );
         assert_eq!(texts(&d.fire), ["2026-12-01T10:10:00Z"]);
         assert_eq!(d.skipped, 9);
         assert_eq!(d.last_skipped, Some(at("2026-12-01T10:09:00Z")));
@@ -210,11 +238,23 @@ mod tests {
     #[test]
     fn catchup_last_makes_up_for_the_latest_missed_tick() {
         let s = cron("* * * * *", "UTC");
-        let d = due(s.as_ref(), at("2026-12-01T10:00:00Z"), at("2026-12-01T10:10:45Z"), Catchup::Last, ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-12-01T10:00:00Z"),
+            at("2026-12-01T10:10:45Z"),
+            Catchup::Last,
+            ON_TIME,
+        );
         // 10:10:00 is 45 s old: missed, not on time.
         assert_eq!(texts(&d.fire), ["2026-12-01T10:10:00Z"]);
         assert_eq!(d.skipped, 9);
-        let d = due(s.as_ref(), at("2026-12-01T10:00:00Z"), at("2026-12-01T10:10:05Z"), Catchup::Last, ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-12-01T10:00:00Z"),
+            at("2026-12-01T10:10:05Z"),
+            Catchup::Last,
+            ON_TIME,
+        );
         assert_eq!(texts(&d.fire), ["2026-12-01T10:09:00Z", "2026-12-01T10:10:00Z"]);
         assert_eq!(d.skipped, 8);
     }
@@ -222,11 +262,26 @@ mod tests {
     #[test]
     fn catchup_all_keeps_at_most_n() {
         let s = cron("*/5 * * * *", "UTC");
-        let d = due(s.as_ref(), at("2026-12-01T09:00:00Z"), at("2026-12-01T10:02:00Z"), Catchup::All(3), ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-12-01T09:00:00Z"),
+            at("2026-12-01T10:02:00Z"),
+            Catchup::All(3),
+            ON_TIME,
+        );
         // 10:00 is two minutes old: missed too. 09:05–09:45 are skipped.
-        assert_eq!(texts(&d.fire), ["2026-12-01T09:50:00Z", "2026-12-01T09:55:00Z", "2026-12-01T10:00:00Z"]);
+        assert_eq!(
+            texts(&d.fire),
+            ["2026-12-01T09:50:00Z", "2026-12-01T09:55:00Z", "2026-12-01T10:00:00Z"]
+        );
         assert_eq!(d.skipped, 9);
-        let d = due(s.as_ref(), at("2026-12-01T09:50:00Z"), at("2026-12-01T10:02:00Z"), Catchup::All(30), ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-12-01T09:50:00Z"),
+            at("2026-12-01T10:02:00Z"),
+            Catchup::All(30),
+            ON_TIME,
+        );
         assert_eq!(texts(&d.fire), ["2026-12-01T09:55:00Z", "2026-12-01T10:00:00Z"]);
         assert_eq!(d.skipped, 0);
         assert_eq!(d.last_skipped, None);
@@ -235,9 +290,21 @@ mod tests {
     #[test]
     fn nothing_is_due_between_ticks_and_a_fired_tick_is_not_due_again() {
         let s = cron("* * * * *", "UTC");
-        let d = due(s.as_ref(), at("2026-12-01T10:09:00Z"), at("2026-12-01T10:09:40Z"), Catchup::Last, ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-12-01T10:09:00Z"),
+            at("2026-12-01T10:09:40Z"),
+            Catchup::Last,
+            ON_TIME,
+        );
         assert!(d.fire.is_empty() && d.skipped == 0, "{d:?}");
-        let d = due(s.as_ref(), at("2026-12-01T10:10:00Z"), at("2026-12-01T10:10:01Z"), Catchup::All(5), ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-12-01T10:10:00Z"),
+            at("2026-12-01T10:10:01Z"),
+            Catchup::All(5),
+            ON_TIME,
+        );
         assert!(d.fire.is_empty(), "{d:?}");
     }
 
@@ -246,10 +313,21 @@ mod tests {
         // Down over the fall-back night in New York (2026-11-01, 02:00 EDT → 01:00 EST):
         // hourly at :15 has 01:15 twice; both are missed instants.
         let s = cron("15 * * * *", "America/New_York");
-        let d = due(s.as_ref(), at("2026-11-01T04:00:00Z"), at("2026-11-01T08:00:00Z"), Catchup::All(10), ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2026-11-01T04:00:00Z"),
+            at("2026-11-01T08:00:00Z"),
+            Catchup::All(10),
+            ON_TIME,
+        );
         assert_eq!(
             texts(&d.fire),
-            ["2026-11-01T04:15:00Z", "2026-11-01T05:15:00Z", "2026-11-01T06:15:00Z", "2026-11-01T07:15:00Z"]
+            [
+                "2026-11-01T04:15:00Z",
+                "2026-11-01T05:15:00Z",
+                "2026-11-01T06:15:00Z",
+                "2026-11-01T07:15:00Z"
+            ]
         );
     }
 
@@ -257,14 +335,29 @@ mod tests {
     fn a_year_down_is_not_walked_minute_by_minute() {
         let s = cron("* * * * *", "UTC");
         let started = std::time::Instant::now();
-        let d = due(s.as_ref(), at("2025-12-01T10:00:00Z"), at("2026-12-01T10:00:30Z"), Catchup::All(2), ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2025-12-01T10:00:00Z"),
+            at("2026-12-01T10:00:30Z"),
+            Catchup::All(2),
+            ON_TIME,
+        );
         // The two latest missed, and the tick due now.
-        assert_eq!(texts(&d.fire), ["2026-12-01T09:58:00Z", "2026-12-01T09:59:00Z", "2026-12-01T10:00:00Z"]);
+        assert_eq!(
+            texts(&d.fire),
+            ["2026-12-01T09:58:00Z", "2026-12-01T09:59:00Z", "2026-12-01T10:00:00Z"]
+        );
         assert!(d.skipped >= 57, "{d:?}");
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
         // A yearly schedule, down for three years, still finds its last missed fire.
         let s = cron("0 0 1 1 *", "UTC");
-        let d = due(s.as_ref(), at("2023-06-01T00:00:00Z"), at("2026-06-01T00:00:00Z"), Catchup::Last, ON_TIME);
+        let d = due(
+            s.as_ref(),
+            at("2023-06-01T00:00:00Z"),
+            at("2026-06-01T00:00:00Z"),
+            Catchup::Last,
+            ON_TIME,
+        );
         assert_eq!(texts(&d.fire), ["2026-01-01T00:00:00Z"]);
         // Older misses beyond the window that had enough are not counted (a lower bound).
         assert!(d.skipped <= 2, "{d:?}");

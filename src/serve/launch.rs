@@ -135,7 +135,12 @@ impl Launcher {
             if let Ok(Some(_)) = child.try_wait() {
                 // It may have recorded the run just before ending.
                 let late = match &req.resume {
-                    Some(id) => Some(id.clone()).filter(|_| false),
+                    Some(id) => self
+                        .store
+                        .run(id)
+                        .ok()
+                        .filter(|r| r.pid == Some(i64::from(pid)))
+                        .map(|r| r.run_id),
                     None => self.store.run_of_process(pid, &since).ok().flatten(),
                 };
                 break match late {

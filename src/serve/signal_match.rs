@@ -18,7 +18,11 @@ pub fn decide(
     let pairs: Vec<(String, String)> = wf
         .params
         .iter()
-        .filter_map(|p| payload.get(&p.name).map(|v| (p.name.clone(), super::api::actions::as_text(v))))
+        .filter_map(|p| {
+            payload
+                .get(&p.name)
+                .map(|v| (p.name.clone(), super::api::actions::as_text(v)))
+        })
         .collect();
     let mut globals = crate::runtime::params::resolve(wf, &ir.symbols, &pairs, None)
         .map_err(|errors| errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; "))?;
@@ -61,7 +65,9 @@ pub fn decide(
     match eval::eval_with(&env, None, cond, locals, &mut Budget::new(&limits)) {
         Ok(Value::Bool(true)) => Ok(pairs),
         Ok(_) => Err("its `where` condition is false".into()),
-        Err(f) => Err(format!("its `where` condition cannot be evaluated on this payload: {}", f.error)),
+        Err(f) => Err(format!(
+            "its `where` condition cannot be evaluated on this payload: {}",
+            f.error
+        )),
     }
 }
-

@@ -121,7 +121,11 @@ fn schedule(app: &Shared, t: &Armed, row: &TriggerRow) -> Result<(), crate::stor
             signal_id: None,
             owner: &app.owner,
             outcome: "skipped",
-            message: Some(&format!("{} missed fire(s) skipped by catchup {}", due.skipped, catchup.describe())),
+            message: Some(&format!(
+                "{} missed fire(s) skipped by catchup {}",
+                due.skipped,
+                catchup.describe()
+            )),
         })?;
         if claimed {
             app.log(&format!(
