@@ -202,14 +202,13 @@ fn an_every_minute_schedule_fires_once_per_minute_tick() {
     assert_eq!(fire["outcome"], "started");
 }
 
-#[test]
-fn missed_ticks_are_made_up_for_by_the_catchup_policy_once() {
-    let p = Project::new();
+/// A `* * * * *` schedule with `catchup all(max: 3)` whose trigger was first served ten
+/// minutes ago, with no `serve` running since.
+fn missed_ten_minutes(p: &Project) {
     p.write(
         "tick.mflow",
         "workflow tick {\n  schedule \"* * * * *\" catchup all(max: 3)\n  step s { run \"echo tick\" }\n}\n",
     );
-    // The trigger was first served ten minutes ago, and no serve ran since.
     p.cli().args(["signal", "send", "setup"]).assert().success();
     let key = format!(
         "{}::tick#schedule",
@@ -222,7 +221,37 @@ fn missed_ticks_are_made_up_for_by_the_catchup_policy_once() {
         rusqlite::params![key, since.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()],
     )
     .unwrap();
-    drop(conn);
+}
+
+#[test]
+fn two_servers_make_up_for_missed_ticks_once() {
+    let p = Project::new();
+    missed_ten_minutes(&p);
+    let a = p.serve(&[]);
+    let b = p.serve(&[]);
+    a.wait_json("/api/runs?workflow=tick", Duration::from_secs(20), |v| {
+        v["runs"].as_array().unwrap().len() >= 3
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let n = runs(&a, "tick").len();
+    assert!(
+        (3..=4).contains(&n),
+        "{n} runs
+--- a\n{}\n--- b\n{}",
+        a.log(),
+        b.log()
+    );
+    let skipped = [a.log(), b.log()]
+        .iter()
+        .filter(|l| l.contains("warning[W0041]"))
+        .count();
+    assert_eq!(skipped, 1, "one server records the skipped ticks");
+}
+
+#[test]
+fn missed_ticks_are_made_up_for_by_the_catchup_policy_once() {
+    let p = Project::new();
+    missed_ten_minutes(&p);
     let mut s = p.serve(&[]);
     let v = s.wait_json("/api/runs?workflow=tick", Duration::from_secs(20), |v| {
         v["runs"].as_array().unwrap().len() >= 3
