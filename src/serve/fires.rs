@@ -147,7 +147,7 @@ mod tests {
     }
 
     fn texts(ts: &[Timestamp]) -> Vec<String> {
-        ts.iter().map(|t| t.to_string()).collect()
+        ts.iter().map(ToString::to_string).collect()
     }
 
     const ON_TIME: SignedDuration = SignedDuration::from_secs(30);
