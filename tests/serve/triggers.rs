@@ -195,10 +195,7 @@ fn an_every_minute_schedule_fires_once_per_minute_tick() {
     assert_eq!(runs(&s, "tick").len(), 1);
     let wf = s.get("/api/workflows").json();
     let fire = &wf["workflows"][0]["triggers"][0]["last_fires"][0];
-    assert_eq!(
-        fire["tick"].as_str().unwrap(),
-        next.as_str().unwrap().replace(".000Z", ".000Z")
-    );
+    assert_eq!(fire["tick"], next, "the fire is recorded under the tick listed as next");
     assert_eq!(fire["outcome"], "started");
 }
 
