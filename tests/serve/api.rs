@@ -407,3 +407,49 @@ fn a_token_is_required_off_loopback_and_checked_when_given() {
     // The page itself holds no data; it asks for the token.
     assert_eq!(s.get("/").status, 200);
 }
+
+#[test]
+fn foreach_steps_are_summarised_per_node_and_listed_a_page_at_a_time() {
+    let p = Project::new();
+    p.write(
+        "fan.mflow",
+        "workflow fan {\n  const n: list<int> = [1, 2, 3, 4, 5]\n  foreach i in n {\n    step load { run \"echo ${i}\" }\n  }\n}\n",
+    );
+    let s = p.serve(&[]);
+    let id = s.post("/api/runs", r#"{"workflow": "fan"}"#).json()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run = s.wait_json(&format!("/api/runs/{id}"), Duration::from_secs(30), |v| {
+        v["state"] == "succeeded"
+    });
+    assert_eq!(run["steps"]["load"]["total"], 5, "{run}");
+    assert_eq!(run["steps"]["load"]["states"]["succeeded"], 5);
+    let page = s
+        .get(&format!("/api/runs/{id}/steps?node=load&offset=3&limit=10"))
+        .json();
+    assert_eq!(page["total"], 5);
+    let names: Vec<&str> = page["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["load[3]", "load[4]"]);
+}
+
+#[test]
+fn a_new_file_is_picked_up_while_serving() {
+    let p = Project::new();
+    p.write("hello.mflow", HELLO);
+    let s = p.serve(&[]);
+    p.write("sub/slow.mflow", SLOW);
+    let v = s.wait_json("/api/workflows", Duration::from_secs(20), |v| {
+        v["workflows"].as_array().unwrap().len() == 2
+    });
+    assert!(
+        v["workflows"].as_array().unwrap().iter().any(|w| w["name"] == "slow"),
+        "{v}"
+    );
+    assert!(s.log().contains("slow.mflow (1 workflow(s))"), "{}", s.log());
+}
