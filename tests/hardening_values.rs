@@ -118,8 +118,9 @@ fn inf_minus_inf_never_reaches_a_command() {
 #[test]
 fn a_malformed_signal_does_not_poison_later_waits() {
     let r = Run::new();
-    // Sent before the run: one payload without the field the `where` reads, one without
-    // the step's output, then the one that fits.
+    // Sent before the run (so the waits say `since 1h`: by default only signals received
+    // after the run started count): one payload without the field the `where` reads, one
+    // without the step's output, then the one that fits.
     for fields in [&["other=1"][..], &["day=2026-11-23"], &["day=2026-11-23", "rows=7"]] {
         let mut args = vec!["signal", "send", "ready"];
         args.extend_from_slice(fields);
@@ -127,7 +128,7 @@ fn a_malformed_signal_does_not_poison_later_waits() {
     }
     let file = r.file(
         "wf.mflow",
-        "workflow w {\n  step a {\n    wait signal \"ready\" where signal.day == \"2026-11-23\"\n    timeout 20s\n  }\n  step b {\n    wait signal \"ready\"\n    outputs { rows: int }\n    timeout 20s\n  }\n  output rows: int = b.rows\n}\n",
+        "workflow w {\n  step a {\n    wait signal \"ready\" where signal.day == \"2026-11-23\" since 1h\n    timeout 20s\n  }\n  step b {\n    wait signal \"ready\" since 1h\n    outputs { rows: int }\n    timeout 20s\n  }\n  output rows: int = b.rows\n}\n",
     );
     let (code, stdout, stderr) = r.output(&["run", &file]);
     assert_eq!(code, 0, "{stdout}{stderr}");

@@ -16,5 +16,6 @@ mod ir;
 mod ops_actions;
 mod parser_oracle;
 mod runs;
+mod serve;
 mod store;
 mod ui;

@@ -19,6 +19,7 @@ mod run;
 mod run_ref;
 mod runs;
 mod show_source;
+mod serve;
 mod signal;
 mod skip;
 mod unpause;
@@ -104,6 +105,8 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), or write one per command with `--out DIR`.
     Man(man::ManArgs),
+    /// Fire schedules and signal triggers, and serve the HTTP API and web view of runs.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -194,6 +197,7 @@ pub fn main() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Serve(args) => Ok(serve::run(args, &ctx)),
     };
     match result {
         Ok(code) => code,
@@ -228,7 +232,8 @@ impl Command {
             | Command::Cancel(_)
             | Command::Explain(_)
             | Command::Completions(_)
-            | Command::Man(_) => false,
+            | Command::Man(_)
+            | Command::Serve(_) => false,
         }
     }
 }

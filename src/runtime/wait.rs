@@ -1,6 +1,7 @@
-//! `wait signal "name" [where cond]`: waits until the run store holds a matching signal.
-//! Every signal of that name counts, whenever it was sent (before the step started too),
-//! oldest first; the step's declared outputs are read from the signal's payload.
+//! `wait signal "name" [where cond] [since D]`: waits until the run store holds a matching
+//! signal received since the run started (or, with `since D`, up to D before it started;
+//! a resumed run counts from its first start), oldest first; the step's declared outputs
+//! are read from the signal's payload.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use super::scheduler::{Instance, Runner};
 use super::step::Try;
 use super::value::Value;
 use crate::ir::BindingId;
-use crate::ir::{IrExpr, IrStep};
+use crate::ir::{Action, IrExpr, IrStep};
 
 /// How often the store is asked for new signals.
 const POLL: Duration = Duration::from_millis(200);
@@ -29,6 +30,14 @@ pub(super) async fn wait(
     let env = r.env(inst);
     let mut budget = r.budget();
     let name = eval::eval(&env, Some(frame), signal, &mut budget)?.to_text();
+    // Signals received before this instant do not count (the store keeps milliseconds).
+    let mut cutoff = jiff::Timestamp::from_millisecond(r.context.start.as_millisecond()).unwrap_or(r.context.start);
+    if let Action::Wait { since: Some(d), .. } = &s.action {
+        if let Value::Duration(ms) = eval::eval(&env, Some(frame), d, &mut budget)? {
+            let back = jiff::SignedDuration::from_millis(ms.max(0));
+            cutoff = cutoff.checked_sub(back).unwrap_or(jiff::Timestamp::MIN);
+        }
+    }
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     let mut seen = 0i64;
     let mut cancel = r.cancel_receiver();
@@ -39,6 +48,9 @@ pub(super) async fn wait(
         };
         for row in rows {
             seen = row.id;
+            if row.created_at.parse::<jiff::Timestamp>().is_ok_and(|at| at < cutoff) {
+                continue;
+            }
             let payload: Vec<(String, Value)> = match serde_json::from_str::<serde_json::Value>(&row.payload) {
                 Ok(serde_json::Value::Object(map)) => map
                     .into_iter()

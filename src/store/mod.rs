@@ -10,11 +10,13 @@ pub mod control;
 mod deferred;
 pub mod error;
 pub mod lease;
+pub mod pages;
 pub mod runs;
 pub mod schema;
 pub mod signals;
 pub mod steps;
 pub mod versions;
+pub mod triggers;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

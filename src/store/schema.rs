@@ -89,4 +89,26 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (run_id, resume, name)
     ) WITHOUT ROWID;
     ",
+    // 3 (serve, issue 14): triggers `serve` knows, each fire it claimed (a schedule tick or a
+    // signal, at most once per trigger across every `serve` process), and the run it started.
+    "
+    CREATE TABLE triggers (
+        trigger     TEXT PRIMARY KEY,
+        since       TEXT NOT NULL,
+        since_signal INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE trigger_fires (
+        trigger    TEXT NOT NULL,
+        tick       TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        signal_id  INTEGER,
+        claimed_at TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        outcome    TEXT NOT NULL,
+        run_id     TEXT,
+        message    TEXT,
+        PRIMARY KEY (trigger, tick)
+    ) WITHOUT ROWID;
+    CREATE INDEX trigger_fires_by_outcome ON trigger_fires (outcome, trigger);
+    ",
 ];

@@ -158,3 +158,11 @@ fn export_reads_the_ir_and_below_only() {
         found.join("\n")
     );
 }
+
+#[test]
+fn serve_imports_the_runtime_and_below_but_not_the_cli() {
+    // `serve` (issue 14) sits beside `cli`: it may use the runtime, the store, the IR and the
+    // front end, never the command line (its runs are `maestroc run` processes instead).
+    let found = mentions("serve", &["crate::cli", "super::super::cli"]);
+    assert!(found.is_empty(), "serve must not import cli:\n{}", found.join("\n"));
+}
