@@ -17,8 +17,8 @@ pub(super) struct CancelArgs {
 }
 
 pub(super) fn run(args: &CancelArgs) -> CliResult {
-    let store = store_with_run(&args.run_id)?;
-    let run = store.run(&args.run_id)?;
+    let (store, run_id) = store_with_run(&args.run_id)?;
+    let run = store.run(&run_id)?;
     if !store.request_cancel(&run.run_id)? {
         if matches!(run.state.as_str(), "failed" | "timed_out") {
             // Giving up on a failed run: it no longer holds a strict_sequential queue.

@@ -125,6 +125,14 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Store(#[from] StoreError),
+
+    /// A run id prefix that more than one run has.
+    #[error("`{text}` is the start of several run ids: {}", candidates.join(", "))]
+    #[diagnostic(
+        code(E0450),
+        help("type more of the id (newest first above), or `last` for the newest run")
+    )]
+    AmbiguousRun { text: String, candidates: Vec<String> },
 }
 
 impl CliError {
@@ -144,6 +152,7 @@ impl CliError {
             | CliError::Output { .. }
             | CliError::UnknownCode { .. }
             | CliError::Usage { .. }
+            | CliError::AmbiguousRun { .. }
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

@@ -5,6 +5,7 @@ use clap::Args;
 use super::error::{CliError, CliResult};
 use super::out::Out;
 use super::runs::{store_with_run, Format};
+use crate::store::views::InstanceFilter;
 
 #[derive(Debug, Args)]
 pub(super) struct LogsArgs {
@@ -36,17 +37,25 @@ impl LogsArgs {
 }
 
 pub(super) fn run(args: &LogsArgs) -> CliResult {
-    let store = store_with_run(&args.run_id)?;
-    store.run(&args.run_id)?;
-    let mut attempts = store.attempts(&args.run_id, args.step.as_deref())?;
+    let (store, run_id) = store_with_run(&args.run_id)?;
+    store.run(&run_id)?;
+    let mut attempts = store.attempts(&run_id, args.step.as_deref())?;
     if let Some(step) = &args.step {
         if attempts.is_empty() {
+            let filter = InstanceFilter {
+                step: Some(step.clone()),
+                ..InstanceFilter::default()
+            };
+            if store.count_instances(&run_id, &filter)? > 0 {
+                // A foreach step's name without an index: its instances, to pick one.
+                return super::runs_show::list_instances(&store, &run_id, &filter, args.format, Some(step));
+            }
             let names: Vec<String> = store
-                .steps(&args.run_id)
-                .map(|s| s.into_iter().map(|s| s.name).collect())
+                .step_summaries(&run_id)
+                .map(|s| s.into_iter().map(|s| s.step).collect())
                 .unwrap_or_default();
             return Err(CliError::NotFound {
-                message: format!("run `{}` has no logs for step `{step}`", args.run_id),
+                message: format!("run `{run_id}` has no logs for step `{step}`"),
                 help: crate::diagnostics::suggest::did_you_mean(step, names.iter().map(String::as_str)),
                 exit: super::error::EXIT_NOT_FOUND,
             });

@@ -3,6 +3,7 @@
 mod cancel;
 mod check;
 mod compile;
+mod complete;
 mod completions;
 pub mod error;
 mod explain;
@@ -13,8 +14,11 @@ pub mod out;
 mod report;
 mod resume;
 mod run;
+mod run_ref;
 mod runs;
+mod runs_show;
 mod signal;
+mod timeline;
 
 use std::io::IsTerminal as _;
 
@@ -132,6 +136,11 @@ impl Ctx {
 #[must_use]
 pub fn main() -> i32 {
     ignore_file_size_signal();
+    // `COMPLETE=bash maestroc` prints the dynamic completion script; the shell then calls
+    // back with `COMPLETE` set to complete run ids and workflow names from the store.
+    clap_complete::CompleteEnv::with_factory(|| <Cli as clap::CommandFactory>::command())
+        .bin("maestroc")
+        .complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -33,7 +33,7 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
     let Some(store) = open_existing_store()? else {
         return Err(crate::store::StoreError::NoRun(args.run_id.clone()).into());
     };
-    let run = store.run(&args.run_id)?;
+    let run = store.run(&super::run_ref::resolve_run(&store, &args.run_id)?)?;
     if matches!(run.state.as_str(), "running" | "queued") {
         return Err(CliError::RunState {
             message: format!("run `{}` is still {} in another process", run.run_id, run.state),
@@ -82,6 +82,7 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         | CliError::NotFound { .. }
         | CliError::RunState { .. }
         | CliError::ResumeParams { .. }
+        | CliError::AmbiguousRun { .. }
         | CliError::Output { .. }
         | CliError::Internal { .. }
         | CliError::Runtime(_)
