@@ -133,6 +133,14 @@ pub enum CliError {
         help("type more of the id (newest first above), or `last` for the newest run")
     )]
     AmbiguousRun { text: String, candidates: Vec<String> },
+
+    /// `check DIR` of a directory with no `.mflow` file under it.
+    #[error("there is no `.mflow` file under `{dir}`")]
+    #[diagnostic(
+        code(E0451),
+        help("name the files to check, or a directory holding some (hidden directories are not searched)")
+    )]
+    NoSources { dir: String },
 }
 
 impl CliError {
@@ -153,6 +161,7 @@ impl CliError {
             | CliError::UnknownCode { .. }
             | CliError::Usage { .. }
             | CliError::AmbiguousRun { .. }
+            | CliError::NoSources { .. }
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

@@ -18,6 +18,7 @@ mod run_ref;
 mod runs;
 mod runs_show;
 mod signal;
+mod sources;
 mod timeline;
 
 use std::io::IsTerminal as _;

@@ -83,6 +83,7 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         | CliError::RunState { .. }
         | CliError::ResumeParams { .. }
         | CliError::AmbiguousRun { .. }
+        | CliError::NoSources { .. }
         | CliError::Output { .. }
         | CliError::Internal { .. }
         | CliError::Runtime(_)

@@ -7,6 +7,7 @@ pub mod error;
 pub mod eval;
 pub mod events;
 pub mod frame;
+pub mod home;
 pub mod limits;
 pub mod loops;
 pub mod ops;

@@ -71,6 +71,11 @@ impl Reporter {
         }
     }
 
+    /// A line of progress: shown in human mode only.
+    pub fn message_human(&self, text: &str) {
+        self.line(text);
+    }
+
     pub fn message(&self, text: &str) {
         match &self.bar {
             Some(bar) => bar.println(text),
@@ -138,7 +143,7 @@ impl Reporter {
         };
         self.line(&format!(
             "{mark} {name} {} ({:.2}s{tries})",
-            state.as_str(),
+            state.as_str().replace('_', " "),
             elapsed.as_secs_f64()
         ));
     }
@@ -161,7 +166,8 @@ impl Reporter {
         ));
     }
 
-    pub fn run_finished(&self, state: &str, elapsed: Duration) {
+    /// The run ended in `state`; one that did not succeed ends with how to resume it.
+    pub fn run_finished(&self, run_id: &str, state: &str, elapsed: Duration) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -173,7 +179,10 @@ impl Reporter {
                 if reused == 1 { "it" } else { "they" }
             ));
         }
-        self.line(&format!("run {state} in {:.2}s", elapsed.as_secs_f64()));
+        self.line(&format!("run {} in {:.2}s", state.replace('_', " "), elapsed.as_secs_f64()));
+        if matches!(state, "failed" | "cancelled" | "timed_out") {
+            self.line(&format!("resume it with: maestroc resume {run_id}"));
+        }
     }
 
     /// Renders an evaluation failure against its source, like a compile error.
