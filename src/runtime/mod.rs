@@ -27,3 +27,4 @@ pub mod step;
 pub mod tail;
 pub mod value;
 pub mod wait;
+mod wait_hint;

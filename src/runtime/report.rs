@@ -112,8 +112,9 @@ impl Reporter {
         self.line(&format!("run {run_id} of `{workflow}` (logs in {})", dir.display()));
     }
 
-    /// A step instance finished; no-op steps that succeeded are not shown.
-    pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool) {
+    /// A step instance finished; `real` when it ran a process (counted as running), `shown`
+    /// when its success is worth a line (no-op steps that succeeded are not shown).
+    pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool, shown: bool) {
         if real {
             let _ = self
                 .running
@@ -125,7 +126,7 @@ impl Reporter {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
         self.update(name);
-        if state == StepState::Succeeded && !real {
+        if state == StepState::Succeeded && !shown {
             return;
         }
         let mark = match state {
