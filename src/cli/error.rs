@@ -141,6 +141,16 @@ pub enum CliError {
         help("name the files to check, or a directory holding some (hidden directories are not searched)")
     )]
     NoSources { dir: String },
+
+    /// `graph FILE --run RUN` where the run is of no workflow drawn from FILE.
+    #[error("run `{run_id}` is of workflow `{workflow}`, which `{file}` does not define")]
+    #[diagnostic(code(E0452), help("the run's workflow is in `{run_file}`; draw that file, or name it with `-w`"))]
+    RunNotInFile {
+        run_id: String,
+        workflow: String,
+        file: String,
+        run_file: String,
+    },
 }
 
 impl CliError {
@@ -162,6 +172,7 @@ impl CliError {
             | CliError::Usage { .. }
             | CliError::AmbiguousRun { .. }
             | CliError::NoSources { .. }
+            | CliError::RunNotInFile { .. }
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

@@ -8,6 +8,7 @@ mod completions;
 pub mod error;
 mod explain;
 mod graph;
+mod graph_states;
 mod logs;
 mod man;
 pub mod out;

@@ -84,6 +84,7 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         | CliError::ResumeParams { .. }
         | CliError::AmbiguousRun { .. }
         | CliError::NoSources { .. }
+        | CliError::RunNotInFile { .. }
         | CliError::Output { .. }
         | CliError::Internal { .. }
         | CliError::Runtime(_)
