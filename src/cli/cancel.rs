@@ -10,6 +10,8 @@ use super::runs::store_with_run;
 
 #[derive(Debug, Args)]
 pub(super) struct CancelArgs {
+    /// The run: its id, any prefix only it has, or `last` for the newest run.
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::complete::run_ids))]
     run_id: String,
     /// Return at once instead of waiting (up to 30 s) for the run to stop.
     #[arg(long)]

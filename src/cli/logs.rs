@@ -9,6 +9,8 @@ use crate::store::views::InstanceFilter;
 
 #[derive(Debug, Args)]
 pub(super) struct LogsArgs {
+    /// The run: its id, any prefix only it has, or `last` for the newest run.
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::complete::run_ids))]
     run_id: String,
     /// One step instance, like `extract` or `load[3]` (all of them when left out).
     step: Option<String>,

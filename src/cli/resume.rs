@@ -12,6 +12,8 @@ use crate::runtime::run::{Launch, Resumed, Start};
 
 #[derive(Debug, Args)]
 pub(super) struct ResumeArgs {
+    /// The run: its id, any prefix only it has, or `last` for the newest run.
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::complete::run_ids))]
     run_id: String,
     /// Also run again this step and everything that depends on it.
     #[arg(long, value_name = "STEP")]
