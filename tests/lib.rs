@@ -13,6 +13,7 @@ mod hooks;
 mod hostile;
 mod ir;
 mod parser_oracle;
+mod ops_views;
 mod runs;
 mod store;
 mod ui;
