@@ -83,9 +83,19 @@ fn runs_show_summarises_a_foreach_step_in_one_line() {
     assert_eq!(work.len(), 1, "one line for 30 iterations:\n{text}");
     let cols: Vec<&str> = work[0].split_whitespace().collect();
     assert_eq!(&cols[..6], ["work", "30", "29", "succeeded,", "1", "failed"], "{text}");
-    assert!(text.contains("after_all          1  not run (upstream failed)"), "{text}");
-    assert!(text.contains("1 instance failed:\n  work[7] (1 attempt): exited with status 3"), "{text}");
-    assert!(text.trim_end().ends_with(&format!("resume it with: maestroc resume {id}")), "{text}");
+    assert!(
+        text.contains("after_all          1  not run (upstream failed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 instance failed:\n  work[7] (1 attempt): exited with status 3"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with(&format!("resume it with: maestroc resume {id}")),
+        "{text}"
+    );
     assert!(text.lines().count() < 20, "{text}");
     // The header line is sized to the content, not padded to fixed widths.
     assert!(text.contains("\nSTEP       INSTANCES  STATES"), "{text}");
@@ -97,19 +107,29 @@ fn instances_are_listed_a_page_at_a_time() {
     let id = p.failed_loop();
     let out = p.run(&["runs", "show", &id, "--step", "work", "--limit", "10", "--offset", "5"]);
     let text = stdout(&out);
-    let names: Vec<&str> = text.lines().skip(1).filter_map(|l| l.split_whitespace().next()).collect();
+    let names: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
     assert_eq!(names.len(), 11, "{text}");
     assert!(names.contains(&"work[5]") && names.contains(&"work[14]"), "{text}");
     assert!(!names.contains(&"work[4]") && !names.contains(&"work[15]"), "{text}");
     assert!(text.contains("instances 6–15 of 30; next page: --offset 15"), "{text}");
 
     let text = stdout(&p.run(&["runs", "show", &id, "--state", "failed"]));
-    assert!(text.contains("work[7]") && text.contains("exited with status 3"), "{text}");
+    assert!(
+        text.contains("work[7]") && text.contains("exited with status 3"),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), 2, "{text}");
 
     let text = stdout(&p.run(&["runs", "show", &id, "--all", "--limit", "0"]));
     assert_eq!(text.lines().count(), 33, "header + 32 instances:\n{text}");
-    assert!(text.contains("after_all") && text.contains("not run (upstream failed)"), "{text}");
+    assert!(
+        text.contains("after_all") && text.contains("not run (upstream failed)"),
+        "{text}"
+    );
 
     let (code, json) = p.json(&["runs", "show", &id, "--state", "failed"]);
     assert_eq!(code, 0);
@@ -125,7 +145,13 @@ fn json_carries_what_the_human_view_shows() {
     let (code, run) = p.json(&["run", &file, "-p", "n=12"]);
     assert_eq!(code, 1);
     // The result of `run` says why an instance failed.
-    assert!(run["steps"]["work[7]"]["message"].as_str().unwrap().starts_with("exited with status 3"), "{run}");
+    assert!(
+        run["steps"]["work[7]"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("exited with status 3"),
+        "{run}"
+    );
     assert_eq!(run["steps"]["after_all"]["state"], "not_run");
     assert_eq!(run["steps"]["after_all"]["message"], "upstream failed");
     let id = run["run_id"].as_str().unwrap();
@@ -135,7 +161,12 @@ fn json_carries_what_the_human_view_shows() {
     for key in ["created_at", "started_at", "ended_at", "duration_ms", "file"] {
         assert!(!show[key].is_null(), "{key}: {show}");
     }
-    let work = show["summary"].as_array().unwrap().iter().find(|s| s["step"] == "work").unwrap();
+    let work = show["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "work")
+        .unwrap();
     assert_eq!(work["instances"], 12);
     assert_eq!(work["states"]["succeeded"], 11);
     assert_eq!(work["states"]["failed"], 1);
@@ -189,7 +220,12 @@ fn last_without_runs_is_not_found() {
     let out = p.run(&["run", "x.mflow"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let empty = Project::new();
-    let out = empty.cmd().env("MFLOW_HOME", p.dir.path().join("none")).args(["runs", "show", "last"]).output().unwrap();
+    let out = empty
+        .cmd()
+        .env("MFLOW_HOME", p.dir.path().join("none"))
+        .args(["runs", "show", "last"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
 
@@ -223,7 +259,10 @@ fn timeline_draws_a_bar_per_step() {
         assert!(line.contains('█'), "{text}");
     }
     let line = lines.iter().find(|l| l.starts_with("after_all")).unwrap();
-    assert!(!line.contains('█') && line.ends_with("not run (upstream failed)"), "{text}");
+    assert!(
+        !line.contains('█') && line.ends_with("not run (upstream failed)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -237,7 +276,10 @@ fn graph_run_colours_steps_by_state() {
     assert!(text.contains("class s1 failed"), "{text}");
     assert!(text.contains("class s2 not_run"), "{text}");
     let text = stdout(&p.run(&["graph", "loop.mflow", "--run", "last"]));
-    assert!(text.contains("\"s1\" [style=\"rounded,filled\", fillcolor=\"#ffcdd2\""), "{text}");
+    assert!(
+        text.contains("\"s1\" [style=\"rounded,filled\", fillcolor=\"#ffcdd2\""),
+        "{text}"
+    );
     assert!(text.trim_end().ends_with('}'));
     p.file("other.mflow", "workflow other { step a { run \"true\" } }\n");
     let out = p.run(&["graph", "other.mflow", "--run", "last"]);
@@ -252,8 +294,16 @@ fn logs_of_a_foreach_step_list_its_instances() {
     let out = p.run(&["logs", &id, "work"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with(&format!("`work` has 30 instances; name one, like `maestroc logs {id} work[0]`")), "{text}");
-    assert!(text.contains("work[29]") && text.contains("exited with status 3"), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "`work` has 30 instances; name one, like `maestroc logs {id} work[0]`"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("work[29]") && text.contains("exited with status 3"),
+        "{text}"
+    );
     // A name that is neither is still "no logs", with a suggestion.
     let out = p.run(&["logs", &id, "wrok"]);
     assert_eq!(out.status.code(), Some(1));
@@ -321,13 +371,22 @@ fn a_wait_signal_step_says_what_it_waits_for_and_how_it_ended() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("ready: waiting for signal 'ready' where day == 2026-11-30 — maestroc signal send ready day=2026-11-30"),
+        err.contains(
+            "ready: waiting for signal 'ready' where day == 2026-11-30 — maestroc signal send ready day=2026-11-30"
+        ),
         "{err}"
     );
     assert!(err.contains("✗ ready timed out ("), "{err}");
     assert!(err.contains("- next not run (upstream failed)"), "{err}");
     assert!(err.contains("run failed in"), "{err}");
-    assert!(err.trim_end().lines().last().unwrap().starts_with("resume it with: maestroc resume "), "{err}");
+    assert!(
+        err.trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("resume it with: maestroc resume "),
+        "{err}"
+    );
 
     // With the signal sent, the step's success is shown like any other step's.
     let out = p.run(&["signal", "send", "ready", "day=2026-11-30"]);

@@ -1,4 +1,4 @@
-//! Dynamic shell completion (clap_complete's engine): run ids and workflow names come
+//! Dynamic shell completion (`clap_complete`'s engine): run ids and workflow names come
 //! from the run store as the user types. Enabled with `source <(COMPLETE=bash maestroc)`
 //! (see docs/cli.md); states complete from their value enums.
 

@@ -144,7 +144,10 @@ pub enum CliError {
 
     /// `graph FILE --run RUN` where the run is of no workflow drawn from FILE.
     #[error("run `{run_id}` is of workflow `{workflow}`, which `{file}` does not define")]
-    #[diagnostic(code(E0452), help("the run's workflow is in `{run_file}`; draw that file, or name it with `-w`"))]
+    #[diagnostic(
+        code(E0452),
+        help("the run's workflow is in `{run_file}`; draw that file, or name it with `-w`")
+    )]
     RunNotInFile {
         run_id: String,
         workflow: String,

@@ -53,7 +53,11 @@ pub(super) fn node_states<'a>(view: &'a View, steps: &[StepSummary], run_state: 
     let by_step: HashMap<&str, &StepSummary> = steps.iter().map(|s| (s.step.as_str(), s)).collect();
     view.nodes
         .iter()
-        .filter_map(|n| by_step.get(n.name.as_str()).map(|s| (n.id.as_str(), overall(s, run_state))))
+        .filter_map(|n| {
+            by_step
+                .get(n.name.as_str())
+                .map(|s| (n.id.as_str(), overall(s, run_state)))
+        })
         .collect()
 }
 

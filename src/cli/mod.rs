@@ -140,7 +140,7 @@ pub fn main() -> i32 {
     ignore_file_size_signal();
     // `COMPLETE=bash maestroc` prints the dynamic completion script; the shell then calls
     // back with `COMPLETE` set to complete run ids and workflow names from the store.
-    clap_complete::CompleteEnv::with_factory(|| <Cli as clap::CommandFactory>::command())
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
         .bin("maestroc")
         .complete();
     let cli = match Cli::try_parse() {

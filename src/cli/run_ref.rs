@@ -12,12 +12,10 @@ const SHOWN: usize = 10;
 /// listing them.
 pub(crate) fn resolve_run(store: &Store, text: &str) -> Result<String, CliError> {
     if text == "last" {
-        return store.newest_run_id()?.ok_or_else(|| {
-            CliError::NotFound {
-                message: "there is no run yet, so `last` names none".into(),
-                help: Some("start one with `maestroc run FILE`".into()),
-                exit: super::error::EXIT_NOT_FOUND,
-            }
+        return store.newest_run_id()?.ok_or_else(|| CliError::NotFound {
+            message: "there is no run yet, so `last` names none".into(),
+            help: Some("start one with `maestroc run FILE`".into()),
+            exit: super::error::EXIT_NOT_FOUND,
         });
     }
     if text.is_empty() {

@@ -85,7 +85,8 @@ pub(super) fn open_existing_store() -> Result<Option<Store>, CliError> {
 /// The store and the full id of the run `text` names (an id, a unique prefix, `last`:
 /// see [`super::run_ref::resolve_run`]), or "no run `ID`" when there is no store at all.
 pub(super) fn store_with_run(text: &str) -> Result<(Store, String), CliError> {
-    let store = open_existing_store()?.ok_or_else(|| CliError::from(crate::store::StoreError::NoRun(text.to_string())))?;
+    let store =
+        open_existing_store()?.ok_or_else(|| CliError::from(crate::store::StoreError::NoRun(text.to_string())))?;
     let run_id = super::run_ref::resolve_run(&store, text)?;
     Ok((store, run_id))
 }

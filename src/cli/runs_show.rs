@@ -2,6 +2,8 @@
 //! instances it has (one line per step, counts per state, p50/max durations), and with
 //! `--all`, `--state S` or `--step NAME`, pages of its instances.
 
+use std::fmt::Write as _;
+
 use clap::{Args, ValueEnum};
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
@@ -124,7 +126,7 @@ impl Summary {
         for (label, value) in &self.fields {
             for (i, line) in value.lines().enumerate() {
                 let label = if i == 0 { label.as_str() } else { "" };
-                out.line(&format!("{label:<width$}{line}").trim_end().to_string());
+                out.line(format!("{label:<width$}{line}").trim_end());
             }
         }
         for s in &self.sections {
@@ -229,7 +231,11 @@ fn waiting(store: &Store, run_id: &str) -> Result<String, super::error::CliError
             })
             .collect::<Vec<_>>()
         })?;
-        let more = if n > 5 { format!(" and {} more", n - 5) } else { String::new() };
+        let more = if n > 5 {
+            format!(" and {} more", n - 5)
+        } else {
+            String::new()
+        };
         lines.push(format!("{state} {}{more}", names.join(", ")));
     }
     Ok(lines.join("\n"))
@@ -290,23 +296,25 @@ fn failed_section(store: &Store, run: &RunRow) -> Result<String, super::error::C
             continue;
         }
         let words = state.replace('_', " ");
-        text.push_str(&format!("{} {words}:\n", plural(n, "instance")));
+        let _ = writeln!(text, "{} {words}:", plural(n, "instance"));
         store.each_instance(&run.run_id, &filter, |rows| {
             for r in rows {
                 let why = r.message.as_deref().and_then(|m| m.lines().next()).unwrap_or("");
-                text.push_str(&format!(
-                    "  {} ({}): {why}\n",
+                let _ = writeln!(
+                    text,
+                    "  {} ({}): {why}",
                     r.name,
                     plural(u64::from(r.attempts), "attempt")
-                ));
+                );
             }
         })?;
         if n > FAILED_SHOWN {
-            text.push_str(&format!(
-                "  … {} more: maestroc runs show {} --state {state}\n",
+            let _ = writeln!(
+                text,
+                "  … {} more: maestroc runs show {} --state {state}",
                 n - FAILED_SHOWN,
                 run.run_id
-            ));
+            );
         }
     }
     Ok(text)
@@ -354,7 +362,14 @@ pub(super) fn list_instances(
             plural(total, "instance")
         ));
     }
-    let mut t = table(&["INSTANCE", "STATE", "ATTEMPTS", "STARTED", "DURATION", "OUTPUTS / ERROR"]);
+    let mut t = table(&[
+        "INSTANCE",
+        "STATE",
+        "ATTEMPTS",
+        "STARTED",
+        "DURATION",
+        "OUTPUTS / ERROR",
+    ]);
     let shown = store.each_instance(run_id, filter, |rows| {
         let mut n = 0u64;
         for r in rows {

@@ -13,7 +13,8 @@ use crate::store::Store;
 const WIDTH: i64 = 50;
 
 fn millis(t: Option<&str>) -> Option<i64> {
-    t.and_then(|t| t.parse::<jiff::Timestamp>().ok()).map(jiff::Timestamp::as_millisecond)
+    t.and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map(jiff::Timestamp::as_millisecond)
 }
 
 pub(super) fn show(store: &Store, run: &RunRow, format: Format) -> CliResult {
@@ -78,7 +79,11 @@ pub(super) fn show(store: &Store, run: &RunRow, format: Format) -> CliResult {
                 }
             })
             .collect();
-        out.line(&format!("{:<name_width$}  {bar}  {took:>8}  {}", s.step, states.join(", ")));
+        out.line(&format!(
+            "{:<name_width$}  {bar}  {took:>8}  {}",
+            s.step,
+            states.join(", ")
+        ));
         if out.is_closed() {
             break;
         }

@@ -180,7 +180,11 @@ impl Reporter {
                 if reused == 1 { "it" } else { "they" }
             ));
         }
-        self.line(&format!("run {} in {:.2}s", state.replace('_', " "), elapsed.as_secs_f64()));
+        self.line(&format!(
+            "run {} in {:.2}s",
+            state.replace('_', " "),
+            elapsed.as_secs_f64()
+        ));
         if matches!(state, "failed" | "cancelled" | "timed_out") {
             self.line(&format!("resume it with: maestroc resume {run_id}"));
         }

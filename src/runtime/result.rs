@@ -20,10 +20,19 @@ pub fn write(store: &Store, run: &RunRow, out: &mut impl Write) -> std::io::Resu
 
 /// Writes the result object with only the instances `page` selects (all when `None`),
 /// and the page's place in the whole (`"page": {"offset", "limit", "total"}`).
-pub fn write_page(store: &Store, run: &RunRow, page: Option<&InstanceFilter>, out: &mut impl Write) -> std::io::Result<()> {
+pub fn write_page(
+    store: &Store,
+    run: &RunRow,
+    page: Option<&InstanceFilter>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let summary = store.step_summaries(&run.run_id).map_err(std::io::Error::other)?;
     let total = match page {
-        Some(filter) => Some(store.count_instances(&run.run_id, filter).map_err(std::io::Error::other)?),
+        Some(filter) => Some(
+            store
+                .count_instances(&run.run_id, filter)
+                .map_err(std::io::Error::other)?,
+        ),
         None => None,
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);

@@ -244,15 +244,23 @@ fn not_run(reporter: &super::report::Reporter, store: &Store, run_id: &str, stat
         limit: Some(5),
         ..Default::default()
     };
-    let Ok(n) = store.count_instances(run_id, &filter) else { return };
+    let Ok(n) = store.count_instances(run_id, &filter) else {
+        return;
+    };
     if n == 0 {
         return;
     }
     let names = store
         .each_instance(run_id, &filter, |rows| rows.map(|r| r.name).collect::<Vec<_>>())
         .unwrap_or_default();
-    let why = super::result::instance_state("pending", state.as_str()).1.unwrap_or("not started");
-    let more = if n > 5 { format!(" and {} more", n - 5) } else { String::new() };
+    let why = super::result::instance_state("pending", state.as_str())
+        .1
+        .unwrap_or("not started");
+    let more = if n > 5 {
+        format!(" and {} more", n - 5)
+    } else {
+        String::new()
+    };
     reporter.message_human(&format!("- {}{more} not run ({why})", names.join(", ")));
 }
 

@@ -95,7 +95,7 @@ pub(super) async fn wait(
             // Said once, when no signal there already matched.
             said = true;
             let hint = super::wait_hint::describe(r, inst, frame, &name, filter);
-            r.reporter.message_human(&format!("  {}: {hint}", inst_name));
+            r.reporter.message_human(&format!("  {inst_name}: {hint}"));
             if let Err(e) = r.store.note_running(&r.run_id, inst_name, &hint) {
                 r.store_failed(&e);
             }

@@ -2,6 +2,7 @@
 //! the payload fields its `where` pins down (`signal.day == str(day)` with `day` known), and
 //! the command that sends a matching signal.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::eval;
@@ -42,14 +43,18 @@ pub(super) fn describe(
     let mut text = format!("waiting for signal '{name}'");
     if !pinned.is_empty() {
         let conds: Vec<String> = pinned.iter().map(|(k, v)| format!("{k} == {v}")).collect();
-        text.push_str(&format!(" where {}", conds.join(" and ")));
+        let _ = write!(text, " where {}", conds.join(" and "));
     }
     if other {
-        text.push_str(if pinned.is_empty() { " where its condition holds" } else { " (and more)" });
+        text.push_str(if pinned.is_empty() {
+            " where its condition holds"
+        } else {
+            " (and more)"
+        });
     }
-    text.push_str(&format!(" — maestroc signal send {quoted}"));
+    let _ = write!(text, " — maestroc signal send {quoted}");
     for (k, v) in &pinned {
-        text.push_str(&format!(" {}", super::quote::quote_word(&format!("{k}={v}"))));
+        let _ = write!(text, " {}", super::quote::quote_word(&format!("{k}={v}")));
     }
     if other {
         text.push_str(" KEY=VALUE…");

@@ -43,8 +43,7 @@ pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// An instance's duration in milliseconds, in SQL (NULL until it has both times).
-const DURATION_MS: &str =
-    "CAST(ROUND((julianday(ended_at) - julianday(started_at)) * 86400000.0) AS INTEGER)";
+const DURATION_MS: &str = "CAST(ROUND((julianday(ended_at) - julianday(started_at)) * 86400000.0) AS INTEGER)";
 
 /// One step of a run, all its instances together.
 #[derive(Debug, Clone, Default)]
@@ -117,7 +116,9 @@ impl Store {
                         r.get(8)?,
                     ));
                 }
-                let Some((s, timed, _)) = steps.last_mut() else { continue };
+                let Some((s, timed, _)) = steps.last_mut() else {
+                    continue;
+                };
                 s.states.push((r.get(1)?, count));
                 s.instances += count;
                 s.attempts += u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0);
@@ -149,7 +150,8 @@ impl Store {
             }
             let mut steps: Vec<StepSummary> = steps.into_iter().map(|(s, _, _)| s).collect();
             steps.sort_by(|a, b| {
-                (a.first_started.as_deref().unwrap_or("~"), &a.step).cmp(&(b.first_started.as_deref().unwrap_or("~"), &b.step))
+                (a.first_started.as_deref().unwrap_or("~"), &a.step)
+                    .cmp(&(b.first_started.as_deref().unwrap_or("~"), &b.step))
             });
             Ok(steps)
         })
