@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use clap::{Args, ValueEnum};
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::error::CliResult;
 use super::out::Out;
@@ -320,6 +320,40 @@ fn failed_section(store: &Store, run: &RunRow) -> Result<String, super::error::C
     Ok(text)
 }
 
+/// Rows of an instance list printed at once.
+const CHUNK: usize = 1000;
+
+/// Prints the rows gathered in `t` and empties it for the next chunk (without a header).
+/// `widths` holds the columns' widths from the first chunk on (a column is at least that
+/// wide), and may start with the name column's.
+fn flush_chunk(out: &mut Out, t: &mut Table, widths: &mut Vec<u16>) {
+    for i in [2, 4] {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    for (i, w) in widths.iter().enumerate() {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(*w)));
+        }
+    }
+    print_table(out, t);
+    let seen = t.column_max_content_widths();
+    if widths.len() < seen.len() {
+        // The first chunk: content plus one space of padding on each side.
+        let known = std::mem::take(widths);
+        *widths = seen
+            .iter()
+            .enumerate()
+            .map(|(i, w)| w.saturating_add(2).max(known.get(i).copied().unwrap_or(0)))
+            .collect();
+    }
+    let mut next = Table::new();
+    next.load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    *t = next;
+}
+
 /// Prints one page of a run's instances (`--all`, `--state`, `--step`, and `logs` of a
 /// foreach step). `picking` names the step whose logs were asked for.
 pub(super) fn list_instances(
@@ -362,14 +396,24 @@ pub(super) fn list_instances(
             plural(total, "instance")
         ));
     }
-    let mut t = table(&[
+    let header = [
         "INSTANCE",
         "STATE",
         "ATTEMPTS",
         "STARTED",
         "DURATION",
         "OUTPUTS / ERROR",
-    ]);
+    ];
+    // Rows go out CHUNK at a time, so a page of a million rows is never held; later chunks
+    // keep the first one's column widths (at least).
+    let mut t = table(&header);
+    let mut widths: Vec<u16> = Vec::new();
+    let mut pending = 0usize;
+    if filter.limit.is_none_or(|l| l > CHUNK as u64) {
+        // A long list: its name column as wide as the longest name, whichever chunk has it.
+        let widest = store.widest_instance_name(run_id, filter)?;
+        widths.push(u16::try_from(widest.saturating_add(2)).unwrap_or(u16::MAX));
+    }
     let shown = store.each_instance(run_id, filter, |rows| {
         let mut n = 0u64;
         for r in rows {
@@ -387,19 +431,21 @@ pub(super) fn list_instances(
                 seconds(duration_ms(r.started_at.as_deref(), r.ended_at.as_deref())),
                 detail,
             ]);
+            pending += 1;
+            if pending == CHUNK {
+                flush_chunk(&mut out, &mut t, &mut widths);
+                pending = 0;
+                if out.is_closed() {
+                    break;
+                }
+            }
         }
         n
     })?;
-    if let Some(c) = t.column_mut(2) {
-        c.set_cell_alignment(CellAlignment::Right);
-    }
-    if let Some(c) = t.column_mut(4) {
-        c.set_cell_alignment(CellAlignment::Right);
-    }
     if shown == 0 {
         out.line("no instances match");
-    } else {
-        print_table(&mut out, &t);
+    } else if pending > 0 {
+        flush_chunk(&mut out, &mut t, &mut widths);
     }
     let end = filter.offset + shown;
     if end < total || filter.offset > 0 {

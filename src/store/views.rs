@@ -172,6 +172,22 @@ impl Store {
         })
     }
 
+    /// The length (in characters) of the longest instance name `filter` selects (its page
+    /// aside), so a long list's name column can be sized before it is printed.
+    pub fn widest_instance_name(&self, run_id: &str, filter: &InstanceFilter) -> Result<u64> {
+        self.read(|c| {
+            let n: Option<i64> = c.query_row(
+                &format!(
+                    "SELECT max(length(name)) FROM steps WHERE run_id = ?1 AND (?2 IS NULL OR state = ?2)
+                     AND (?3 IS NULL OR name = ?3 OR {STEP_OF}(name) = ?3)"
+                ),
+                params![run_id, filter.state, filter.step],
+                |r| r.get(0),
+            )?;
+            Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+        })
+    }
+
     /// Hands the instances `filter` selects to `f` one at a time, in the order they
     /// started (loop iterations by index), one page of them.
     pub fn each_instance<T>(
