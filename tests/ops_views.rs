@@ -304,6 +304,14 @@ fn logs_of_a_foreach_step_list_its_instances() {
         text.contains("work[29]") && text.contains("exited with status 3"),
         "{text}"
     );
+    // An instance that never ran says so.
+    let out = p.run(&["logs", &id, "after_all"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("has no logs for step `after_all`: it is not run (upstream failed)"),
+        "{}",
+        stderr(&out)
+    );
     // A name that is neither is still "no logs", with a suggestion.
     let out = p.run(&["logs", &id, "wrok"]);
     assert_eq!(out.status.code(), Some(1));

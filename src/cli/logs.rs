@@ -48,7 +48,24 @@ pub(super) fn run(args: &LogsArgs) -> CliResult {
                 step: Some(step.clone()),
                 ..InstanceFilter::default()
             };
-            if store.count_instances(&run_id, &filter)? > 0 {
+            let total = store.count_instances(&run_id, &filter)?;
+            let exact: Option<String> = store.each_instance(&run_id, &filter, |rows| {
+                let mut rows = rows;
+                Iterator::find(&mut rows, |r| r.name == *step).map(|r| r.state)
+            })?;
+            if let (Some(state), 1) = (exact, total) {
+                // The instance is there but ran no process (yet).
+                let run_state = store.run(&run_id)?.state;
+                return Err(CliError::NotFound {
+                    message: format!(
+                        "run `{run_id}` has no logs for step `{step}`: it is {}",
+                        crate::runtime::result::state_words(&state, &run_state)
+                    ),
+                    help: None,
+                    exit: super::error::EXIT_NOT_FOUND,
+                });
+            }
+            if total > 0 {
                 // A foreach step's name without an index: its instances, to pick one.
                 return super::runs_show::list_instances(&store, &run_id, &filter, args.format, Some(step));
             }
