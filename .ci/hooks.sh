@@ -93,6 +93,26 @@ fi
 try_hook maestroc-check pass
 try_hook maestroc-check-system pass
 
+# The README's `.pre-commit-config.yaml`, exactly as written there (the yaml block after
+# its `pre-commit-config` marker), with `pre-commit run` as a user would.
+readme_config() {
+  local expect=$1 code=${2:-} log="$work/readme-$1.log" rc=0
+  awk '/<!-- pre-commit-config/ { on = 1; next } on && /^```yaml/ { inblock = 1; next } inblock && /^```/ { exit } inblock { print }' \
+    README.md >"$repo/.pre-commit-config.yaml"
+  git -C "$repo" add .pre-commit-config.yaml
+  (cd "$repo" && PATH="$bin:$PATH" "$pre_commit" run --all-files) >"$log" 2>&1 || rc=$?
+  if [[ $expect == pass && $rc -eq 0 ]] && grep -q "Passed" "$log"; then
+    pass "the README's pre-commit config passes on examples/"
+  elif [[ $expect == fail && $rc -ne 0 ]] && grep -q "$code" "$log"; then
+    pass "the README's pre-commit config fails on a broken file and names $code"
+  else
+    fail "the README's pre-commit config expected to $expect (exit $rc)"
+    cat "$repo/.pre-commit-config.yaml"
+    tail -n 40 "$log"
+  fi
+}
+readme_config pass
+
 cat >"$repo/broken.mflow" <<'MFLOW'
 workflow broken {
   param regions: list<string> = ["us", "eu"]
@@ -105,6 +125,7 @@ git -C "$repo" add broken.mflow
 git -C "$repo" commit --quiet -m "a broken workflow"
 try_hook maestroc-check fail E0104
 try_hook maestroc-check-system fail E0104
+readme_config fail E0104
 
 echo "== SARIF"
 # validate FILE: the multitool's report on FILE has no result of level error.

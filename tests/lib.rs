@@ -14,6 +14,7 @@ mod hooks;
 mod hostile;
 mod ir;
 mod ops_actions;
+mod ops_views;
 mod parser_oracle;
 mod runs;
 mod serve;

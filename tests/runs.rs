@@ -126,7 +126,8 @@ fn fail_after_running_lets_a_sibling_finish() {
     assert_eq!(code, 1);
     assert_eq!(json["state"], "failed");
     assert_eq!(json["steps"]["slow"]["state"], "succeeded");
-    assert_eq!(json["steps"]["later"]["state"], "pending");
+    assert_eq!(json["steps"]["later"]["state"], "not_run");
+    assert_eq!(json["steps"]["later"]["message"], "upstream failed");
     assert!(std::path::Path::new(&done).exists());
 }
 

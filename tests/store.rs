@@ -121,7 +121,7 @@ fn resume_runs_again_only_what_did_not_succeed() {
     let (code, first) = h.json(&["run", &file]);
     assert_eq!(code, 1);
     assert_eq!(first["state"], "failed");
-    assert_eq!(first["steps"]["c"]["state"], "pending");
+    assert_eq!(first["steps"]["c"]["state"], "not_run");
     let id = first["run_id"].as_str().unwrap();
 
     // Consts cannot change, unknown params are refused, before anything runs.

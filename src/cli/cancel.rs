@@ -10,6 +10,8 @@ use super::runs::store_with_run;
 
 #[derive(Debug, Args)]
 pub(super) struct CancelArgs {
+    /// The run: its id, any prefix only it has, or `last` for the newest run.
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::complete::run_ids))]
     run_id: String,
     /// Return at once instead of waiting (up to 30 s) for the run to stop.
     #[arg(long)]
@@ -17,8 +19,8 @@ pub(super) struct CancelArgs {
 }
 
 pub(super) fn run(args: &CancelArgs) -> CliResult {
-    let store = store_with_run(&args.run_id)?;
-    let run = store.run(&args.run_id)?;
+    let (store, run_id) = store_with_run(&args.run_id)?;
+    let run = store.run(&run_id)?;
     if !store.request_cancel(&run.run_id)? {
         if matches!(run.state.as_str(), "failed" | "timed_out") {
             // Giving up on a failed run: it no longer holds a strict_sequential queue.

@@ -9,7 +9,7 @@ use crate::diagnostics::render;
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
-    /// The `.mflow` files to check.
+    /// The `.mflow` files to check; a directory stands for the `.mflow` files under it.
     #[arg(required = true, value_name = "FILES")]
     files: Vec<String>,
     /// Output format: human (stderr), short, json, sarif or github (stdout).
@@ -45,7 +45,8 @@ impl CheckArgs {
 
 pub(super) fn run(args: &CheckArgs, ctx: &Ctx) -> CliResult {
     let options = &ctx.render();
-    let analysis = super::front_end(args.files.clone(), ctx)?;
+    let files = super::sources::expand(&args.files)?;
+    let analysis = super::front_end(files.clone(), ctx)?;
     let mut out = Out::new();
     let errors = analysis.problems.error_count();
     let warnings = analysis.problems.len() - errors;
@@ -57,7 +58,7 @@ pub(super) fn run(args: &CheckArgs, ctx: &Ctx) -> CliResult {
     match args.format {
         Format::Human => {
             super::report::human(&analysis, options);
-            let what = match args.files.as_slice() {
+            let what = match files.as_slice() {
                 [one] => format!("`{one}`"),
                 many => format!("{} files", many.len()),
             };

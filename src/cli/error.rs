@@ -196,6 +196,35 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Store(#[from] StoreError),
+
+    /// A run id prefix that more than one run has.
+    #[error("`{text}` is the start of several run ids: {}", candidates.join(", "))]
+    #[diagnostic(
+        code(E0450),
+        help("type more of the id (newest first above), or `last` for the newest run")
+    )]
+    AmbiguousRun { text: String, candidates: Vec<String> },
+
+    /// `check DIR` of a directory with no `.mflow` file under it.
+    #[error("there is no `.mflow` file under `{dir}`")]
+    #[diagnostic(
+        code(E0451),
+        help("name the files to check, or a directory holding some (hidden directories are not searched)")
+    )]
+    NoSources { dir: String },
+
+    /// `graph FILE --run RUN` where the run is of no workflow drawn from FILE.
+    #[error("run `{run_id}` is of workflow `{workflow}`, which `{file}` does not define")]
+    #[diagnostic(
+        code(E0452),
+        help("the run's workflow is in `{run_file}`; draw that file, or name it with `-w`")
+    )]
+    RunNotInFile {
+        run_id: String,
+        workflow: String,
+        file: String,
+        run_file: String,
+    },
 }
 
 impl CliError {
@@ -220,6 +249,9 @@ impl CliError {
             | CliError::FixedParam { .. }
             | CliError::SkipState { .. }
             | CliError::SkipOutputs { .. }
+            | CliError::AmbiguousRun { .. }
+            | CliError::NoSources { .. }
+            | CliError::RunNotInFile { .. }
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

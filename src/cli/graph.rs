@@ -11,6 +11,22 @@ use super::out::Out;
 use super::Ctx;
 use crate::ir::{dot, graph, mermaid};
 
+/// The state of each step of the run's workflow among `views`, by node id.
+fn run_states<'v>(text: &str, views: &'v [graph::View], file: &str) -> Result<Vec<(&'v str, &'static str)>, CliError> {
+    let (store, run_id) = super::runs::store_with_run(text)?;
+    let run = store.run(&run_id)?;
+    let Some(view) = views.iter().find(|v| v.workflow == run.workflow) else {
+        return Err(CliError::RunNotInFile {
+            run_id,
+            workflow: run.workflow,
+            file: file.to_string(),
+            run_file: run.file,
+        });
+    };
+    let steps = store.step_summaries(&run_id)?;
+    Ok(super::graph_states::node_states(view, &steps, &run.state))
+}
+
 #[derive(Debug, Args)]
 pub(super) struct GraphArgs {
     /// The `.mflow` file.
@@ -21,6 +37,9 @@ pub(super) struct GraphArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     format: Format,
+    /// Colour the steps by their state in this run (an id, a unique prefix, or `last`).
+    #[arg(long, value_name = "RUN", add = clap_complete::engine::ArgValueCompleter::new(super::complete::run_ids))]
+    run: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,11 +82,36 @@ pub(super) fn run(args: &GraphArgs, ctx: &Ctx) -> CliResult {
         .filter_map(|id| ir.workflows.get(id.0 as usize))
         .map(|w| graph::view(w, &analysis.program, &analysis.sources))
         .collect();
+    let states = match &args.run {
+        Some(text) => run_states(text, &views, &args.file)?,
+        None => Vec::new(),
+    };
     let mut out = Out::new();
     match args.format {
-        Format::Dot => out.text(&dot::dot(&views)),
-        Format::Mermaid => out.text(&mermaid::mermaid(&views)),
-        Format::Json => out.json(&graph::to_json(&views)),
+        Format::Dot => {
+            let text = dot::dot(&views);
+            let body = text.strip_suffix("}\n").unwrap_or(&text);
+            out.text(body);
+            if text.len() != body.len() {
+                out.text(&super::graph_states::dot(&states));
+                out.text("}\n");
+            }
+        }
+        Format::Mermaid => {
+            out.text(&mermaid::mermaid(&views));
+            out.text(&super::graph_states::mermaid(&states));
+        }
+        Format::Json => {
+            let mut json = graph::to_json(&views);
+            if args.run.is_some() {
+                let map: serde_json::Map<String, serde_json::Value> =
+                    states.iter().map(|(id, s)| ((*id).to_string(), (*s).into())).collect();
+                if let Some(obj) = json.as_object_mut() {
+                    obj.insert("states".into(), serde_json::Value::Object(map));
+                }
+            }
+            out.json(&json);
+        }
     }
     out.finish()?;
     Ok(0)

@@ -5,9 +5,12 @@ use clap::Args;
 use super::error::{CliError, CliResult};
 use super::out::Out;
 use super::runs::{store_with_run, Format};
+use crate::store::views::InstanceFilter;
 
 #[derive(Debug, Args)]
 pub(super) struct LogsArgs {
+    /// The run: its id, any prefix only it has, or `last` for the newest run.
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::complete::run_ids))]
     run_id: String,
     /// One step instance, like `extract` or `load[3]` (all of them when left out).
     step: Option<String>,
@@ -36,17 +39,42 @@ impl LogsArgs {
 }
 
 pub(super) fn run(args: &LogsArgs) -> CliResult {
-    let store = store_with_run(&args.run_id)?;
-    store.run(&args.run_id)?;
-    let mut attempts = store.attempts(&args.run_id, args.step.as_deref())?;
+    let (store, run_id) = store_with_run(&args.run_id)?;
+    store.run(&run_id)?;
+    let mut attempts = store.attempts(&run_id, args.step.as_deref())?;
     if let Some(step) = &args.step {
         if attempts.is_empty() {
+            let filter = InstanceFilter {
+                step: Some(step.clone()),
+                ..InstanceFilter::default()
+            };
+            let total = store.count_instances(&run_id, &filter)?;
+            let exact: Option<String> = store.each_instance(&run_id, &filter, |rows| {
+                let mut rows = rows;
+                Iterator::find(&mut rows, |r| r.name == *step).map(|r| r.state)
+            })?;
+            if let (Some(state), 1) = (exact, total) {
+                // The instance is there but ran no process (yet).
+                let run_state = store.run(&run_id)?.state;
+                return Err(CliError::NotFound {
+                    message: format!(
+                        "run `{run_id}` has no logs for step `{step}`: it is {}",
+                        crate::runtime::result::state_words(&state, &run_state)
+                    ),
+                    help: None,
+                    exit: super::error::EXIT_NOT_FOUND,
+                });
+            }
+            if total > 0 {
+                // A foreach step's name without an index: its instances, to pick one.
+                return super::runs_show::list_instances(&store, &run_id, &filter, args.format, Some(step));
+            }
             let names: Vec<String> = store
-                .steps(&args.run_id)
-                .map(|s| s.into_iter().map(|s| s.name).collect())
+                .step_summaries(&run_id)
+                .map(|s| s.into_iter().map(|s| s.step).collect())
                 .unwrap_or_default();
             return Err(CliError::NotFound {
-                message: format!("run `{}` has no logs for step `{step}`", args.run_id),
+                message: format!("run `{run_id}` has no logs for step `{step}`"),
                 help: crate::diagnostics::suggest::did_you_mean(step, names.iter().map(String::as_str)),
                 exit: super::error::EXIT_NOT_FOUND,
             });

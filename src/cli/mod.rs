@@ -3,11 +3,13 @@
 mod cancel;
 mod check;
 mod compile;
+mod complete;
 mod completions;
 pub mod error;
 mod explain;
 mod fixed;
 mod graph;
+mod graph_states;
 mod logs;
 mod man;
 pub mod out;
@@ -24,6 +26,9 @@ mod signal;
 mod skip;
 mod unpause;
 mod version;
+mod runs_show;
+mod sources;
+mod timeline;
 
 use std::io::IsTerminal as _;
 
@@ -153,6 +158,11 @@ impl Ctx {
 #[must_use]
 pub fn main() -> i32 {
     ignore_file_size_signal();
+    // `COMPLETE=bash maestroc` prints the dynamic completion script; the shell then calls
+    // back with `COMPLETE` set to complete run ids and workflow names from the store.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .bin("maestroc")
+        .complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

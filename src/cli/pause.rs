@@ -16,8 +16,7 @@ pub(super) struct PauseArgs {
 pub(super) const BY_COMMAND: &str = "by `maestroc pause`";
 
 pub(super) fn run(args: &PauseArgs) -> CliResult {
-    let store = store_with_run(&args.run)?;
-    let run_id = super::run_ref::resolve_run(&store, &args.run)?;
+    let (store, run_id) = store_with_run(&args.run)?;
     if store.pause(&run_id, BY_COMMAND)? {
         eprintln!(
             "run `{run_id}` paused: no new step starts, running ones finish; `maestroc unpause {run_id}` continues"

@@ -27,8 +27,7 @@ impl RestartArgs {
 }
 
 pub(super) fn run(args: &RestartArgs, ctx: &Ctx) -> CliResult {
-    let store = store_with_run(&args.run)?;
-    let run_id = super::run_ref::resolve_run(&store, &args.run)?;
+    let (store, run_id) = store_with_run(&args.run)?;
     let run = store.run(&run_id)?;
     if matches!(run.state.as_str(), "running" | "queued") {
         return Err(CliError::RunState {

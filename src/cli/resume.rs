@@ -95,29 +95,15 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         (analysis, ir, version, None)
     };
     drop(store);
-    let workflow = super::pick_workflow(&analysis, Some(&run.workflow)).map_err(|e| match e {
-        CliError::Workflow { message, help } => CliError::Workflow {
-            message: format!("{message} (the run was of `{}` in `{}`)", run.workflow, run.file),
-            help,
-        },
-        other @ (CliError::Unreadable { .. }
-        | CliError::Param { .. }
-        | CliError::Compile { .. }
-        | CliError::NotFound { .. }
-        | CliError::RunState { .. }
-        | CliError::ResumeParams { .. }
-        | CliError::Output { .. }
-        | CliError::Internal { .. }
-        | CliError::Runtime(_)
-        | CliError::UnknownCode { .. }
-        | CliError::Usage { .. }
-        | CliError::UpgradeGone { .. }
-        | CliError::UpgradeChanged { .. }
-        | CliError::FixedParam { .. }
-        | CliError::SkipState { .. }
-        | CliError::SkipOutputs { .. }
-        | CliError::NoSource { .. }
-        | CliError::Store(_)) => other,
+    let workflow = super::pick_workflow(&analysis, Some(&run.workflow)).map_err(|e| {
+        if let CliError::Workflow { message, help } = e {
+            CliError::Workflow {
+                message: format!("{message} (the run was of `{}` in `{}`)", run.workflow, run.file),
+                help,
+            }
+        } else {
+            e
+        }
     })?;
     let wf = ir.workflow(workflow);
     check_breakpoints(&ir, wf, &args.how.breakpoints)?;

@@ -3,13 +3,6 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-/// `println!` through an [`Out`].
-macro_rules! outln {
-    ($out:expr, $($arg:tt)*) => {
-        $out.line(&format!($($arg)*))
-    };
-}
-
 use super::error::{CliError, CliResult};
 use super::out::Out;
 use crate::store::runs::{RunFilter, RunRow};
@@ -21,11 +14,11 @@ pub(super) struct RunsArgs {
     #[command(subcommand)]
     show: Option<RunsCommand>,
     /// Only runs of this workflow.
-    #[arg(short = 'w', long)]
+    #[arg(short = 'w', long, add = clap_complete::engine::ArgValueCompleter::new(super::complete::workflow_names))]
     workflow: Option<String>,
-    /// Only runs in this state (`queued running succeeded failed cancelled timed_out`).
-    #[arg(long)]
-    state: Option<String>,
+    /// Only runs in this state.
+    #[arg(long, value_enum)]
+    state: Option<RunState>,
     /// Only runs whose workflow carries this tag.
     #[arg(long, value_name = "TAG")]
     tag: Option<String>,
@@ -36,17 +29,35 @@ pub(super) struct RunsArgs {
     format: Format,
 }
 
-#[derive(Debug, Subcommand)]
-enum RunsCommand {
-    /// One run: its steps, states, attempts, durations and outputs.
-    Show(ShowArgs),
+/// The states a run can be in (`runs --state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum RunState {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    TimedOut,
 }
 
-#[derive(Debug, Args)]
-struct ShowArgs {
-    run_id: String,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+impl RunState {
+    fn as_str(self) -> &'static str {
+        match self {
+            RunState::Queued => "queued",
+            RunState::Running => "running",
+            RunState::Succeeded => "succeeded",
+            RunState::Failed => "failed",
+            RunState::Cancelled => "cancelled",
+            RunState::TimedOut => "timed_out",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum RunsCommand {
+    /// One run: a summary per step (or its instances, paged), its failures, a time line.
+    Show(super::runs_show::ShowArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,9 +85,13 @@ pub(super) fn open_existing_store() -> Result<Option<Store>, CliError> {
     Ok(Store::open_existing(&crate::runtime::run::home(), durability())?)
 }
 
-/// The store, or "no run `ID`" when there is no store at all.
-pub(super) fn store_with_run(run_id: &str) -> Result<Store, CliError> {
-    open_existing_store()?.ok_or_else(|| crate::store::StoreError::NoRun(run_id.to_string()).into())
+/// The store and the full id of the run `text` names (an id, a unique prefix, `last`:
+/// see [`super::run_ref::resolve_run`]), or "no run `ID`" when there is no store at all.
+pub(super) fn store_with_run(text: &str) -> Result<(Store, String), CliError> {
+    let store =
+        open_existing_store()?.ok_or_else(|| CliError::from(crate::store::StoreError::NoRun(text.to_string())))?;
+    let run_id = super::run_ref::resolve_run(&store, text)?;
+    Ok((store, run_id))
 }
 
 impl RunsArgs {
@@ -90,11 +105,11 @@ impl RunsArgs {
 
 pub(super) fn run(args: &RunsArgs) -> CliResult {
     if let Some(RunsCommand::Show(show)) = &args.show {
-        return self::show(&store_with_run(&show.run_id)?, &show.run_id, show.format);
+        return super::runs_show::run(show);
     }
     let filter = RunFilter {
         workflow: args.workflow.clone(),
-        state: args.state.clone(),
+        state: args.state.map(|s| s.as_str().to_string()),
         tag: args.tag.clone(),
         limit: Some(args.limit),
     };
@@ -114,24 +129,24 @@ pub(super) fn run(args: &RunsArgs) -> CliResult {
                 eprintln!("no runs in {}", crate::runtime::run::home().display());
                 return Ok(0);
             }
-            out.line(&format!(
-                "{:<28} {:<24} {:<10} {:<24} {:>9}  TAGS",
-                "RUN", "WORKFLOW", "STATE", "STARTED", "DURATION"
-            ));
+            let mut t = super::runs_show::table(&["RUN", "WORKFLOW", "STATE", "STARTED", "DURATION", "TAGS"]);
             for r in &runs {
-                out.line(&format!(
-                    "{:<28} {:<24} {:<10} {:<24} {:>9}  {}",
-                    r.run_id,
-                    r.workflow,
-                    r.state,
-                    r.started_at.as_deref().unwrap_or("-"),
-                    duration(r.started_at.as_deref(), r.ended_at.as_deref()),
-                    tags(&r.tags).join(",")
-                ));
-                if out.is_closed() {
-                    break;
-                }
+                t.add_row(vec![
+                    r.run_id.clone(),
+                    r.workflow.clone(),
+                    crate::runtime::result::state_words(&r.state, &r.state),
+                    r.started_at.clone().unwrap_or_else(|| "-".into()),
+                    super::runs_show::seconds(crate::runtime::result::duration_ms(
+                        r.started_at.as_deref(),
+                        r.ended_at.as_deref(),
+                    )),
+                    tags(&r.tags).join(","),
+                ]);
             }
+            if let Some(c) = t.column_mut(4) {
+                c.set_cell_alignment(comfy_table::CellAlignment::Right);
+            }
+            super::runs_show::print_table(&mut out, &t);
         }
     }
     out.finish()?;
@@ -163,7 +178,7 @@ pub(super) fn tags(recorded: &str) -> Vec<String> {
 
 /// `runs show`'s version line: the IR hash, the files, how to see them, and the run this
 /// one restarts.
-fn version_line(store: &Store, run: &RunRow) -> Result<String, CliError> {
+pub(super) fn version_line(store: &Store, run: &RunRow) -> Result<String, CliError> {
     let Some(hash) = &run.ir_hash else {
         return Ok("none recorded (the run is older than versioned runs)".into());
     };
@@ -181,112 +196,3 @@ fn version_line(store: &Store, run: &RunRow) -> Result<String, CliError> {
     ))
 }
 
-fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
-    let run = store.run(run_id)?;
-    let mut out = Out::new();
-    match format {
-        Format::Json => {
-            crate::runtime::result::write(store, &run, &mut out)
-                .map_err(|e| super::out::output_error("the run", &e))?;
-        }
-        Format::Human => {
-            let mut steps = store.steps(run_id)?;
-            // In the order they started (never-started ones last), loops in index order.
-            steps.sort_by(|a, b| {
-                (a.started_at.as_deref().unwrap_or("~"), natural(&a.name))
-                    .cmp(&(b.started_at.as_deref().unwrap_or("~"), natural(&b.name)))
-            });
-            outln!(out, "run       {}", run.run_id);
-            outln!(out, "workflow  {} ({})", run.workflow, run.file);
-            outln!(out, "state     {}", run.state);
-            if let Some(m) = &run.message {
-                outln!(out, "          {m}");
-            }
-            outln!(
-                out,
-                "started   {}   duration {}",
-                run.started_at.as_deref().unwrap_or("-"),
-                duration(run.started_at.as_deref(), run.ended_at.as_deref())
-            );
-            outln!(out, "params    {}", run.params);
-            outln!(out, "version   {}", version_line(store, &run)?);
-            if let Some(p) = &run.paused {
-                outln!(out, "paused    {p}; `maestroc unpause {}` continues", run.run_id);
-            }
-            let tags = tags(&run.tags);
-            if !tags.is_empty() {
-                outln!(out, "tags      {}", tags.join(", "));
-            }
-            if let Some(o) = &run.outputs {
-                outln!(out, "outputs   {o}");
-            }
-            if run.resumes > 0 {
-                outln!(
-                    out,
-                    "resumed   {} time{}",
-                    run.resumes,
-                    if run.resumes == 1 { "" } else { "s" }
-                );
-            }
-            out.line("");
-            outln!(
-                out,
-                "{:<32} {:<10} {:>8} {:>9}  OUTPUTS",
-                "STEP",
-                "STATE",
-                "ATTEMPTS",
-                "DURATION"
-            );
-            for s in &steps {
-                outln!(
-                    out,
-                    "{:<32} {:<10} {:>8} {:>9}  {}",
-                    s.name,
-                    s.state,
-                    s.attempts,
-                    duration(s.started_at.as_deref(), s.ended_at.as_deref()),
-                    s.outputs.as_deref().filter(|o| *o != "{}").unwrap_or("")
-                );
-                if let Some(m) = s.message.as_deref().filter(|_| s.state != "succeeded") {
-                    outln!(out, "    {}", m.lines().next().unwrap_or(""));
-                }
-            }
-        }
-    }
-    out.finish()?;
-    Ok(0)
-}
-
-/// A sort key that puts `load[2]` before `load[10]`: the name's text with each run of
-/// digits as a number.
-fn natural(name: &str) -> Vec<(String, u64)> {
-    let mut key = Vec::new();
-    let mut text = String::new();
-    let mut chars = name.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            let mut n = u64::from(c.to_digit(10).unwrap_or(0));
-            while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
-                n = n.saturating_mul(10).saturating_add(u64::from(d));
-                chars.next();
-            }
-            key.push((std::mem::take(&mut text), n));
-        } else {
-            text.push(c);
-        }
-    }
-    key.push((text, 0));
-    key
-}
-
-/// `1.23s` between two stored times, or `-`.
-fn duration(start: Option<&str>, end: Option<&str>) -> String {
-    let parse = |t: Option<&str>| t.and_then(|t| t.parse::<jiff::Timestamp>().ok());
-    match (parse(start), parse(end)) {
-        (Some(a), Some(b)) => {
-            let ms = (b.as_millisecond() - a.as_millisecond()).max(0);
-            format!("{}.{:03}s", ms / 1000, ms % 1000)
-        }
-        _ => "-".into(),
-    }
-}

@@ -19,8 +19,7 @@ pub(super) struct ShowSourceArgs {
 }
 
 pub(super) fn run(args: &ShowSourceArgs) -> CliResult {
-    let store = store_with_run(&args.run)?;
-    let run_id = super::run_ref::resolve_run(&store, &args.run)?;
+    let (store, run_id) = store_with_run(&args.run)?;
     let run = store.run(&run_id)?;
     let Some(version) = store.version(&run_id)? else {
         return Err(CliError::NoSource { run_id, file: run.file });

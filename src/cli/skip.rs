@@ -21,8 +21,7 @@ pub(super) struct SkipArgs {
 }
 
 pub(super) fn run(args: &SkipArgs, ctx: &Ctx) -> CliResult {
-    let store = store_with_run(&args.run)?;
-    let run_id = super::run_ref::resolve_run(&store, &args.run)?;
+    let (store, run_id) = store_with_run(&args.run)?;
     let run = store.run(&run_id)?;
     let instance = args.step.as_str();
     let refuse = |why: String, help: Option<String>| CliError::SkipState {

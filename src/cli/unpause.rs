@@ -14,8 +14,7 @@ pub(super) struct UnpauseArgs {
 }
 
 pub(super) fn run(args: &UnpauseArgs) -> CliResult {
-    let store = store_with_run(&args.run)?;
-    let run_id = super::run_ref::resolve_run(&store, &args.run)?;
+    let (store, run_id) = store_with_run(&args.run)?;
     match store.unpause(&run_id)? {
         Unpaused::Was(reason) => {
             eprintln!("run `{run_id}` unpaused (it was paused {reason})");

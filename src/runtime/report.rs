@@ -71,6 +71,11 @@ impl Reporter {
         }
     }
 
+    /// A line of progress: shown in human mode only.
+    pub fn message_human(&self, text: &str) {
+        self.line(text);
+    }
+
     pub fn message(&self, text: &str) {
         match &self.bar {
             Some(bar) => bar.println(text),
@@ -107,8 +112,9 @@ impl Reporter {
         self.line(&format!("run {run_id} of `{workflow}` (logs in {})", dir.display()));
     }
 
-    /// A step instance finished; no-op steps that succeeded are not shown.
-    pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool) {
+    /// A step instance finished; `real` when it ran a process (counted as running), `shown`
+    /// when its success is worth a line (no-op steps that succeeded are not shown).
+    pub fn step_done(&self, name: &str, state: StepState, attempts: u32, elapsed: Duration, real: bool, shown: bool) {
         if real {
             let _ = self
                 .running
@@ -120,7 +126,7 @@ impl Reporter {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
         self.update(name);
-        if state == StepState::Succeeded && !real {
+        if state == StepState::Succeeded && !shown {
             return;
         }
         let mark = match state {
@@ -138,7 +144,7 @@ impl Reporter {
         };
         self.line(&format!(
             "{mark} {name} {} ({:.2}s{tries})",
-            state.as_str(),
+            state.as_str().replace('_', " "),
             elapsed.as_secs_f64()
         ));
     }
@@ -161,7 +167,8 @@ impl Reporter {
         ));
     }
 
-    pub fn run_finished(&self, state: &str, elapsed: Duration) {
+    /// The run ended in `state`; one that did not succeed ends with how to resume it.
+    pub fn run_finished(&self, run_id: &str, state: &str, elapsed: Duration) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -173,7 +180,14 @@ impl Reporter {
                 if reused == 1 { "it" } else { "they" }
             ));
         }
-        self.line(&format!("run {state} in {:.2}s", elapsed.as_secs_f64()));
+        self.line(&format!(
+            "run {} in {:.2}s",
+            state.replace('_', " "),
+            elapsed.as_secs_f64()
+        ));
+        if matches!(state, "failed" | "cancelled" | "timed_out") {
+            self.line(&format!("resume it with: maestroc resume {run_id}"));
+        }
     }
 
     /// Renders an evaluation failure against its source, like a compile error.

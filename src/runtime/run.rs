@@ -23,12 +23,19 @@ use crate::store::runs::{NewRun, ParamChange, RunRow};
 use crate::store::versions::Version;
 use crate::store::{Durability, Store};
 
-/// The directory holding run state: `$MFLOW_HOME`, else `./.mflow`, made absolute (every
-/// path given to a step or recorded in the store is absolute).
+/// The directory holding run state: `$MFLOW_HOME`, else the nearest `.mflow/` with a
+/// store in this directory or a parent, else `./.mflow` (see [`super::home::find`]); always
+/// absolute (every path given to a step or recorded in the store is absolute).
 #[must_use]
 pub fn home() -> PathBuf {
-    let home = std::env::var_os("MFLOW_HOME").map_or_else(|| PathBuf::from(".mflow"), PathBuf::from);
-    std::path::absolute(&home).unwrap_or(home)
+    let env = std::env::var_os("MFLOW_HOME");
+    match std::env::current_dir() {
+        Ok(cwd) => super::home::find(env.as_deref(), &cwd),
+        Err(_) => {
+            let home = env.map_or_else(|| PathBuf::from(".mflow"), PathBuf::from);
+            std::path::absolute(&home).unwrap_or(home)
+        }
+    }
 }
 
 /// A new run id: UTC time plus a few random hex digits, sortable by start time.
@@ -250,8 +257,11 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
     }
     lease.release();
     super::contain::release_pool();
+    if refused.is_none() && state != RunState::Succeeded {
+        not_run(&runner.reporter, &store, &run_id, state);
+    }
     if refused.is_none() {
-        runner.reporter.run_finished(state.as_str(), started.elapsed());
+        runner.reporter.run_finished(&run_id, state.as_str(), started.elapsed());
     }
     drop(runner);
     Ok(RunReport {
@@ -263,6 +273,33 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         refused,
         store,
     })
+}
+
+/// Says which step instances of an ended run never ran (they are still `pending`), and why.
+fn not_run(reporter: &super::report::Reporter, store: &Store, run_id: &str, state: RunState) {
+    let filter = crate::store::views::InstanceFilter {
+        state: Some("pending".into()),
+        limit: Some(5),
+        ..Default::default()
+    };
+    let Ok(n) = store.count_instances(run_id, &filter) else {
+        return;
+    };
+    if n == 0 {
+        return;
+    }
+    let names = store
+        .each_instance(run_id, &filter, |rows| rows.map(|r| r.name).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let why = super::result::instance_state("pending", state.as_str())
+        .1
+        .unwrap_or("not started");
+    let more = if n > 5 {
+        format!(" and {} more", n - 5)
+    } else {
+        String::new()
+    };
+    reporter.message_human(&format!("- {}{more} not run ({why})", names.join(", ")));
 }
 
 /// The launch params of a run by name, as recorded for `resume`.

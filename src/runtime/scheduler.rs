@@ -448,8 +448,10 @@ impl<'a> Runner<'a> {
                 FailureMode::FailAfterRunning | FailureMode::Ignore => self.stop_starting(),
             }
         }
+        // A `wait signal` step's end is shown like a process's: someone was waiting on it.
+        let shown = needs_slot || matches!(s.action, Action::Wait { .. });
         self.reporter
-            .step_done(&name, state, attempts, started.elapsed(), needs_slot);
+            .step_done(&name, state, attempts, started.elapsed(), needs_slot, shown);
         StepResult { state, outputs }
     }
 

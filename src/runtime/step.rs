@@ -389,7 +389,13 @@ async fn prepare_and_run(
                 )),
                 None => None,
             };
-            return super::wait::wait(r, inst, s, frame, signal, filter.as_ref(), timeout).await;
+            let what = super::wait::WaitFor {
+                instance: name,
+                signal,
+                filter: filter.as_ref(),
+                timeout,
+            };
+            return super::wait::wait(r, inst, s, frame, what).await;
         }
         Action::Sleep(d) => {
             let ms = duration_of(r, inst, frame, d)?;

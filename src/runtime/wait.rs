@@ -18,15 +18,28 @@ use crate::ir::{Action, IrExpr, IrStep};
 /// How often the store is asked for new signals.
 const POLL: Duration = Duration::from_millis(200);
 
+/// What one `wait signal` instance waits for.
+pub(super) struct WaitFor<'a> {
+    /// The instance's name (`ready`, `ready[2]`).
+    pub instance: &'a str,
+    pub signal: &'a IrExpr,
+    pub filter: Option<&'a (BindingId, IrExpr)>,
+    pub timeout: Option<Duration>,
+}
+
 pub(super) async fn wait(
     r: &Runner<'_>,
     inst: &Instance<'_>,
     s: &IrStep,
     frame: &Arc<Frame>,
-    signal: &IrExpr,
-    filter: Option<&(BindingId, IrExpr)>,
-    timeout: Option<Duration>,
+    what: WaitFor<'_>,
 ) -> Result<Try, Failure> {
+    let WaitFor {
+        instance: inst_name,
+        signal,
+        filter,
+        timeout,
+    } = what;
     let env = r.env(inst);
     let mut budget = r.budget();
     let name = eval::eval(&env, Some(frame), signal, &mut budget)?.to_text();
@@ -39,6 +52,7 @@ pub(super) async fn wait(
         }
     }
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let mut said = false;
     let mut seen = 0i64;
     let mut cancel = r.cancel_receiver();
     loop {
@@ -87,6 +101,15 @@ pub(super) async fn wait(
             match outputs(s, &name, row.id, &payload) {
                 Ok(values) => return Ok(Try::Succeeded(values)),
                 Err(why) => r.reporter.message(&format!("{}: passed over {why}", s.name)),
+            }
+        }
+        if !said {
+            // Said once, when no signal there already matched.
+            said = true;
+            let hint = super::wait_hint::describe(r, inst, frame, &name, filter);
+            r.reporter.message_human(&format!("  {inst_name}: {hint}"));
+            if let Err(e) = r.store.note_running(&r.run_id, inst_name, &hint) {
+                r.store_failed(&e);
             }
         }
         let sleep = match deadline {

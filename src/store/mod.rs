@@ -11,12 +11,14 @@ mod deferred;
 pub mod error;
 pub mod lease;
 pub mod pages;
+mod lookup;
 pub mod runs;
 pub mod schema;
 pub mod signals;
 pub mod steps;
 pub mod versions;
 pub mod triggers;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -120,6 +122,7 @@ impl Store {
         };
         conn.pragma_update(None, "synchronous", sync).map_err(open_error)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(open_error)?;
+        views::register(&conn).map_err(open_error)?;
         let store = Store {
             conn: Mutex::new(conn),
             deferred: Mutex::new(Vec::new()),

@@ -87,6 +87,18 @@ impl Store {
         })
     }
 
+    /// Notes what a running instance is doing (a `wait signal` step: what it waits for), for
+    /// `runs show`; the note goes when the instance ends (its end records its own message).
+    pub fn note_running(&self, run_id: &str, name: &str, note: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE steps SET message = ?3 WHERE run_id = ?1 AND name = ?2 AND state = 'running'",
+                params![run_id, name, note],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Every step instance of a run, by name (the table's own order: no sorting).
     pub fn steps(&self, run_id: &str) -> Result<Vec<StepRow>> {
         self.each_step(run_id, |rows| rows.collect())
