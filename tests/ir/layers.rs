@@ -136,3 +136,27 @@ fn the_program_has_no_span_keyed_tables() {
         "`Program` should not key anything by span"
     );
 }
+
+#[test]
+fn the_formatter_reads_only_the_syntax() {
+    // `format` works on the syntax tree and the source text; it reports through
+    // `diagnostics` (the syntax errors it refuses to format over).
+    let found = mentions(
+        "format",
+        &[
+            "crate::check",
+            "crate::ir",
+            "crate::runtime",
+            "crate::store",
+            "crate::driver",
+            "crate::cli",
+            "crate::loader",
+            "crate::imports",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "format may import syntax, base and diagnostics only:\n{}",
+        found.join("\n")
+    );
+}
