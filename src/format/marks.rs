@@ -140,6 +140,12 @@ impl Marks {
     fn retry(&mut self, r: &Retry) {
         self.expr(&r.count);
         if let Some(b) = &r.backoff {
+            // `fixed(…)` / `exponential(…)`: the word is not a callee, but its `(` is tight.
+            let word = match &b.node {
+                Backoff::Fixed(_) => "fixed",
+                Backoff::Exponential { .. } => "exponential",
+            };
+            self.postfix.insert(b.span.start as usize + word.len());
             match &b.node {
                 Backoff::Fixed(e) => self.expr(e),
                 Backoff::Exponential { base, max } => {

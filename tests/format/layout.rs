@@ -11,10 +11,10 @@ fn fmt(text: &str) -> String {
 
 #[test]
 fn statements_get_one_line_each_and_two_space_indentation() {
-    let got = fmt("workflow   w{param n:int=1 step a{run \"x\" timeout 5s}output o:int=n}");
+    let got = fmt("workflow   w{param n:int=1 step a{run \"x\" retry 2 backoff fixed (1s)timeout 5s}output o:int=n}");
     assert_eq!(
         got,
-        "workflow w {\n  param n: int = 1\n  step a {\n    run \"x\"\n    timeout 5s\n  }\n  output o: int = n\n}\n"
+        "workflow w {\n  param n: int = 1\n  step a {\n    run \"x\"\n    retry 2 backoff fixed(1s)\n    timeout 5s\n  }\n  output o: int = n\n}\n"
     );
 }
 

@@ -56,6 +56,7 @@
 (failure_mode) @constant.builtin
 (retry_on) @constant.builtin
 (catchup_mode) @constant.builtin
+(run_start) @constant.builtin
 (fixed) @keyword.modifier
 
 ; Keywords
