@@ -46,9 +46,19 @@ impl<'a> Layout<'a> {
         for o in stack {
             close[o] = toks.len();
         }
-        let in_type = toks
+        // Which tokens start inside a type: +1 where a type's tokens begin, -1 past them.
+        let mut depth = vec![0i32; toks.len() + 1];
+        for &(s, e) in &marks.types {
+            depth[toks.partition_point(|t| t.start < s)] += 1;
+            depth[toks.partition_point(|t| t.start < e)] -= 1;
+        }
+        let mut open = 0;
+        let in_type = depth[..toks.len()]
             .iter()
-            .map(|t| marks.types.iter().any(|(s, e)| *s <= t.start && t.start < *e))
+            .map(|d| {
+                open += d;
+                open > 0
+            })
             .collect();
         Layout {
             toks,
