@@ -127,10 +127,13 @@ module.exports = grammar({
     ),
 
     concurrency_clause: $ => seq('concurrency', field('limit', $._expression)),
+    // Only `parallel` takes an argument (the AST builder's rule, E0022, made syntax here).
     strategy_clause: $ => seq(
       'strategy',
-      field('name', alias(choice('parallel', 'sequential', 'strict_sequential', 'first_only', 'last_only'), $.strategy_name)),
-      optional(seq('(', field('limit', $._expression), ')')),
+      choice(
+        seq(field('name', alias('parallel', $.strategy_name)), optional(seq('(', field('limit', $._expression), ')'))),
+        field('name', alias(choice('sequential', 'strict_sequential', 'first_only', 'last_only'), $.strategy_name)),
+      ),
     ),
     schedule_clause: $ => seq(
       'schedule',
@@ -312,7 +315,15 @@ module.exports = grammar({
     negation: $ => prec(PREC.negate, seq('-', field('operand', $._expression))),
 
     call: $ => prec(PREC.postfix, seq(field('function', $._expression), field('arguments', $.arguments))),
-    arguments: $ => seq('(', commaSep(choice($.named_argument, $._expression)), ')'),
+    // Positional arguments first, then named ones (E0023 in the AST builder).
+    arguments: $ => seq(
+      '(',
+      optional(choice(
+        seq(sepBy1(',', $._expression), repeat(seq(',', $.named_argument)), optional(',')),
+        seq(sepBy1(',', $.named_argument), optional(',')),
+      )),
+      ')',
+    ),
     field_access: $ => prec(PREC.postfix, seq(field('value', $._expression), '.', field('field', $.identifier))),
     index: $ => prec(PREC.postfix, seq(field('value', $._expression), '[', field('index', $._expression), ']')),
 
