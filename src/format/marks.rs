@@ -5,8 +5,8 @@
 use rustc_hash::FxHashSet;
 
 use crate::syntax::ast::{
-    Backoff, Clause, ClauseKind, Expr, ExprKind, Ident, Item, Retry, SourceFile, Stmt, StmtKind, Strategy, TypeExpr,
-    TypeExprKind,
+    Backoff, Catchup, Clause, ClauseKind, Expr, ExprKind, Ident, Item, Retry, SourceFile, Spanned, Stmt, StmtKind,
+    Strategy, TypeExpr, TypeExprKind, WaitSince,
 };
 
 #[derive(Default)]
@@ -100,14 +100,24 @@ impl Marks {
                 self.ty(ty);
                 self.expr(value);
             }
-            StmtKind::Concurrency(e) | StmtKind::Timeout(e) => self.expr(e),
+            StmtKind::Concurrency(e) | StmtKind::Timeout(e) | StmtKind::Tags(e) => self.expr(e),
             StmtKind::Retry(r) => self.retry(r),
             StmtKind::Strategy(s) => {
                 if let Strategy::Parallel(Some(e)) = &s.node {
                     self.expr(e);
                 }
             }
-            StmtKind::OnFailure(_) | StmtKind::Schedule(..) | StmtKind::Error { .. } => {}
+            StmtKind::OnFailure(_) | StmtKind::Error { .. } => {}
+            StmtKind::Schedule(schedule) => {
+                if let Some(Spanned {
+                    node: Catchup::All { max },
+                    ..
+                }) = &schedule.catchup
+                {
+                    self.expr(max);
+                }
+            }
+            StmtKind::Trigger(trigger) => self.exprs(&trigger.filter),
             StmtKind::Step(step) => {
                 for c in &step.clauses {
                     self.clause(c);
@@ -164,11 +174,19 @@ impl Marks {
             | ClauseKind::Sleep(e)
             | ClauseKind::Dir(e)
             | ClauseKind::Image(e)
-            | ClauseKind::Timeout(e) => self.expr(e),
+            | ClauseKind::Timeout(e)
+            | ClauseKind::Profile(e) => self.expr(e),
             ClauseKind::Call { args, .. } | ClauseKind::Env(args) | ClauseKind::Resources(args) => self.named(args),
-            ClauseKind::Wait { signal, filter } => {
+            ClauseKind::Wait { signal, filter, since } => {
                 self.expr(signal);
                 self.exprs(filter);
+                if let Some(Spanned {
+                    node: WaitSince::Before(e),
+                    ..
+                }) = since
+                {
+                    self.expr(e);
+                }
             }
             ClauseKind::Outputs(fields) => self.typed(fields),
             ClauseKind::Emit { signal, fields } => {

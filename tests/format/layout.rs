@@ -82,3 +82,11 @@ fn an_empty_file_stays_empty() {
     assert_eq!(fmt(""), "");
     assert_eq!(fmt("\n\n  // only\n"), "// only\n");
 }
+
+#[test]
+fn the_version_0_2_clauses_are_laid_out_like_the_others() {
+    let ugly = "workflow w{schedule \"0 2 * * *\" in \"Europe/Amsterdam\" catchup all ( max:5 )\ntrigger on signal \"upload\" where upload.size>0 param p:int=1 fixed tags[\"a\",\"b\"]\nstep s{wait signal \"go\" since run_start profile \"gpu\" retry 2 backoff fixed (1s)}}";
+    let want = "workflow w {\n  schedule \"0 2 * * *\" in \"Europe/Amsterdam\" catchup all(max: 5)\n  trigger on signal \"upload\" where upload.size > 0\n  param p: int = 1 fixed\n  tags [\"a\", \"b\"]\n  step s {\n    wait signal \"go\" since run_start\n    profile \"gpu\"\n    retry 2 backoff fixed(1s)\n  }\n}\n";
+    assert_eq!(fmt(ugly), want);
+    assert_eq!(fmt(want), want);
+}
