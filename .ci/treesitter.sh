@@ -109,6 +109,7 @@ declare -A beyond=(
   [too_many_nots.mflow]="the number of prefix operators is a limit"
   [expr_too_long.mflow]="expression length is a limit"
   [duplicate_key.mflow]="a repeated key is well-formed"
+  [trigger_interpolated_name.mflow]="an interpolated string is well-formed; the AST builder wants a plain one"
   [cycle_of_one_step.mflow]="a step after itself is a graph error (E0301), not syntax"
 )
 count=0

@@ -146,7 +146,7 @@ module.exports = grammar({
       choice(
         alias('none', $.catchup_mode),
         alias('last', $.catchup_mode),
-        seq(alias('all', $.catchup_mode), optional(seq('(', alias('max', $.identifier), ':', field('max', $._expression), ')'))),
+        seq(alias('all', $.catchup_mode), '(', alias('max', $.identifier), ':', field('max', $._expression), ')'),
       ),
     ),
     trigger_clause: $ => seq(
