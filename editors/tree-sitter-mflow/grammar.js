@@ -47,6 +47,14 @@ module.exports = grammar({
 
   word: $ => $.identifier,
 
+  // The reserved words (src/syntax/keywords.rs): never a name, even where only a name fits.
+  reserved: {
+    global: _ => [
+      'import', 'as', 'workflow', 'fn', 'param', 'const', 'let', 'step', 'output', 'foreach',
+      'while', 'if', 'else', 'then', 'for', 'in', 'true', 'false', 'none', 'and', 'or', 'not',
+    ],
+  },
+
   supertypes: $ => [$._statement, $._clause, $._expression, $._type],
 
   rules: {
@@ -346,7 +354,7 @@ module.exports = grammar({
 
     // ------------------------------------------------------------------ literals
     identifier: _ => /[A-Za-z_][A-Za-z0-9_]*/,
-    integer: _ => token(seq(/[0-9][0-9_]*/)),
+    integer: _ => token(/[0-9][0-9_]*/),
     float: _ => token(seq(/[0-9][0-9_]*/, choice(seq('.', /[0-9][0-9_]*/, optional(/[eE][+-]?[0-9][0-9_]*/)), /[eE][+-]?[0-9][0-9_]*/))),
     duration: _ => token(/([0-9][0-9_]*(ms|s|m|h|d))+/),
     date: _ => token(/[0-9]{4}-[0-9]{2}-[0-9]{2}/),
@@ -362,7 +370,7 @@ module.exports = grammar({
     ),
     string_content: _ => token.immediate(prec(1, /[^"\\$]+|\$/)),
     escape_sequence: _ => token.immediate(/\\[nt\\"$]/),
-    interpolation: $ => seq(token.immediate('${'), field('expression', $._expression), '}'),
+    interpolation: $ => seq(token.immediate(prec(2, '${')), field('expression', $._expression), '}'),
 
     line_comment: _ => token(seq('//', /[^\n]*/)),
     block_comment: _ => token(seq('/*', /[^*]*\*+([^/*][^*]*\*+)*/, '/')),

@@ -1,4 +1,6 @@
 ; Highlights for MFlow (nvim-treesitter / Helix / Zed capture names).
+; The general pattern comes first: the more specific ones below take precedence.
+(identifier) @variable
 
 ; Comments; `///` is a doc comment.
 (line_comment) @comment
@@ -80,4 +82,3 @@
 ["(" ")" "[" "]" "{" "}"] @punctuation.bracket
 ["," "." ":"] @punctuation.delimiter
 
-(identifier) @variable
