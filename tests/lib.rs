@@ -7,6 +7,7 @@ mod examples;
 mod explain;
 mod export;
 mod fast_parser;
+mod format;
 mod hardening_cli;
 mod hardening_processes;
 mod hardening_values;

@@ -166,3 +166,27 @@ fn serve_imports_the_runtime_and_below_but_not_the_cli() {
     let found = mentions("serve", &["crate::cli", "super::super::cli"]);
     assert!(found.is_empty(), "serve must not import cli:\n{}", found.join("\n"));
 }
+
+#[test]
+fn the_formatter_reads_only_the_syntax() {
+    // `format` works on the syntax tree and the source text; it reports through
+    // `diagnostics` (the syntax errors it refuses to format over).
+    let found = mentions(
+        "format",
+        &[
+            "crate::check",
+            "crate::ir",
+            "crate::runtime",
+            "crate::store",
+            "crate::driver",
+            "crate::cli",
+            "crate::loader",
+            "crate::imports",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "format may import syntax, base and diagnostics only:\n{}",
+        found.join("\n")
+    );
+}
