@@ -8,6 +8,7 @@ pub mod error;
 mod explain;
 mod graph;
 mod logs;
+mod lsp;
 mod man;
 pub mod out;
 mod report;
@@ -86,6 +87,8 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), or write one per command with `--out DIR`.
     Man(man::ManArgs),
+    /// Start the language server (LSP on stdin/stdout) for editors.
+    Lsp(lsp::LspArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -171,6 +174,7 @@ pub fn main() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     match result {
         Ok(code) => code,
@@ -200,7 +204,8 @@ impl Command {
             | Command::Cancel(_)
             | Command::Explain(_)
             | Command::Completions(_)
-            | Command::Man(_) => false,
+            | Command::Man(_)
+            | Command::Lsp(_) => false,
         }
     }
 }
