@@ -12,6 +12,7 @@ mod hardening_values;
 mod hooks;
 mod hostile;
 mod ir;
+mod lsp;
 mod parser_oracle;
 mod runs;
 mod store;

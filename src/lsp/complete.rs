@@ -11,6 +11,9 @@ use crate::check::builtins::Builtin;
 use crate::syntax::ast::{Item, Stmt, StmtKind};
 use crate::syntax::keywords;
 
+/// The name completion inserts at the cursor before it analyses the text.
+pub const PLACEHOLDER: &str = "__maestroc_completion__";
+
 /// Where the cursor is, for the words offered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Place {
@@ -63,7 +66,7 @@ pub fn complete(unit: &Unit, file: FileId, offset: u32) -> Vec<CompletionItem> {
     let mut names = unit.index.visible(file, offset);
     // Params first inside `${…}`: they are what a shell command usually interpolates.
     names.sort_by_key(|(_, t)| !(in_interpolation && kind_of(unit, *t) == Some(DefKind::Param)));
-    for (i, (name, target)) in names.iter().enumerate() {
+    for (i, (name, target)) in names.iter().enumerate().filter(|(_, (n, _))| n != PLACEHOLDER) {
         let Target::Def(span) = target else { continue };
         let Some(def) = unit.index.defs.get(span) else { continue };
         items.push(CompletionItem {

@@ -24,6 +24,7 @@ use super::documents::Documents;
 use super::error::LspError;
 use super::unit::Unit;
 use crate::base::span::FileId;
+use crate::loader::Loader as _;
 
 /// How long the server waits after an edit for more edits before it re-checks.
 pub const DEBOUNCE: Duration = Duration::from_millis(5);
@@ -297,7 +298,27 @@ impl Server {
                 let position = p.text_document_position;
                 let (unit, file) = self.unit_for(&position.text_document.uri)?;
                 let offset = unit.offset(file, position.position);
-                Ok(json!(super::complete::complete(unit, file, offset)))
+                // Text being typed rarely parses (`load.` is not an expression yet): complete
+                // against the text with a placeholder name at the cursor, which usually does.
+                let path = unit.paths[file.0 as usize].clone();
+                let text = unit.text(file);
+                let patched = format!(
+                    "{}{}{}",
+                    text.get(..offset as usize).unwrap_or(text),
+                    super::complete::PLACEHOLDER,
+                    text.get(offset as usize..).unwrap_or("")
+                );
+                let root = unit.root.clone();
+                let overlay = Overlay {
+                    documents: &self.documents,
+                    path: &path,
+                    text: &patched,
+                };
+                let stdlib_dir = self.stdlib_dir.clone();
+                let stdlib_path = |name: &str| super::stdlib_files::path(&stdlib_dir, name);
+                let patched_unit = Unit::analyze(&root, &overlay, &stdlib_path);
+                let file = patched_unit.file_of(&path).unwrap_or(file);
+                Ok(json!(super::complete::complete(&patched_unit, file, offset)))
             }
             request::DocumentSymbolRequest::METHOD => {
                 let p: lsp_types::DocumentSymbolParams = parse(params)?;
@@ -326,6 +347,22 @@ impl Server {
             })),
             _ => Err(Answer::Unknown),
         }
+    }
+}
+
+/// The documents, with one file's text replaced (for completion).
+struct Overlay<'a> {
+    documents: &'a Documents,
+    path: &'a str,
+    text: &'a str,
+}
+
+impl crate::loader::Loader for Overlay<'_> {
+    fn load(&self, path: &str) -> Result<String, crate::loader::LoadError> {
+        if path == self.path {
+            return Ok(self.text.to_string());
+        }
+        self.documents.load(path)
     }
 }
 
