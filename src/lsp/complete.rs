@@ -22,8 +22,11 @@ enum Place {
     Step,
 }
 
+/// The completions at `offset`: names from `unit` (the text with [`PLACEHOLDER`] at the
+/// cursor), the place (top level, workflow, step) from whichever of `unit` and `original`
+/// parsed around the cursor.
 #[must_use]
-pub fn complete(unit: &Unit, file: FileId, offset: u32) -> Vec<CompletionItem> {
+pub fn complete(unit: &Unit, file: FileId, original: (&Unit, FileId), offset: u32) -> Vec<CompletionItem> {
     let text = unit.text(file);
     let before = text.get(..offset as usize).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or("");
@@ -40,7 +43,10 @@ pub fn complete(unit: &Unit, file: FileId, offset: u32) -> Vec<CompletionItem> {
     let in_interpolation = line
         .rfind("${")
         .is_some_and(|open| !line[open..].contains('}'));
-    let place = place(unit, file, offset);
+    let place = match place(original.0, original.1, offset) {
+        Place::TopLevel => place(unit, file, offset),
+        found @ (Place::Workflow | Place::Step) => found,
+    };
     let statement_start = head.trim().is_empty();
     let mut items = Vec::new();
     if !in_interpolation && statement_start {

@@ -317,8 +317,8 @@ impl Server {
                 let stdlib_dir = self.stdlib_dir.clone();
                 let stdlib_path = |name: &str| super::stdlib_files::path(&stdlib_dir, name);
                 let patched_unit = Unit::analyze(&root, &overlay, &stdlib_path);
-                let file = patched_unit.file_of(&path).unwrap_or(file);
-                Ok(json!(super::complete::complete(&patched_unit, file, offset)))
+                let patched_file = patched_unit.file_of(&path).unwrap_or(file);
+                Ok(json!(super::complete::complete(&patched_unit, patched_file, (unit, file), offset)))
             }
             request::DocumentSymbolRequest::METHOD => {
                 let p: lsp_types::DocumentSymbolParams = parse(params)?;
