@@ -1,4 +1,4 @@
-//! What the language server itself can refuse or fail at (its own codes, E1000–E1009).
+//! What the language server itself can refuse or fail at (its own codes, from E1000).
 //!
 //! Problems in `.mflow` files are not here: they are the checker's diagnostics, published
 //! unchanged. These are the answers to requests the server cannot honour.

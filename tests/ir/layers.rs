@@ -136,3 +136,20 @@ fn the_program_has_no_span_keyed_tables() {
         "`Program` should not key anything by span"
     );
 }
+
+#[test]
+fn the_language_server_reads_the_front_end_only() {
+    // lsp → check, diagnostics, syntax, ir, imports, driver, loader and below; never the
+    // runtime, the store or the command line.
+    let found = mentions("lsp", &["crate::runtime", "crate::store", "crate::cli"]);
+    assert!(
+        found.is_empty(),
+        "the language server must not import runtime, store or cli:\n{}",
+        found.join("\n")
+    );
+    let found: Vec<String> = ["base", "syntax", "check", "diagnostics", "ir", "runtime", "store"]
+        .iter()
+        .flat_map(|dir| mentions(dir, &["crate::lsp"]))
+        .collect();
+    assert!(found.is_empty(), "nothing below the server imports it:\n{}", found.join("\n"));
+}
