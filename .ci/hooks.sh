@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Proves the pre-commit hooks and the SARIF output with the real tools:
 #
-# - pre-commit (from PyPI, in a throwaway venv) runs both hooks of .pre-commit-hooks.yaml
+# - pre-commit (from PyPI, in a throwaway venv) runs the hooks of .pre-commit-hooks.yaml
 #   with `pre-commit try-repo` on a git repository holding a copy of examples/: they pass;
-#   with a broken file added they fail and the output names its code. `maestroc-check`
+#   with a broken file added they fail and the output names its code (the `maestroc-fmt`
+#   hooks: they rewrite the unformatted file, and pre-commit says files were modified). `maestroc-check`
 #   (language: rust) makes pre-commit `cargo install` this repository; CARGO_TARGET_DIR
 #   points at our target/ so the release build of the dependencies is reused.
 #   `maestroc-check-system` runs the release binary, put first on PATH.
@@ -92,6 +93,9 @@ else
 fi
 try_hook maestroc-check pass
 try_hook maestroc-check-system pass
+# examples/ is kept formatted (.ci/fmt.sh), so the formatter hooks change nothing there.
+try_hook maestroc-fmt pass
+try_hook maestroc-fmt-system pass
 
 cat >"$repo/broken.mflow" <<'MFLOW'
 workflow broken {
@@ -105,6 +109,15 @@ git -C "$repo" add broken.mflow
 git -C "$repo" commit --quiet -m "a broken workflow"
 try_hook maestroc-check fail E0104
 try_hook maestroc-check-system fail E0104
+# broken.mflow is not laid out canonically: the formatter hooks rewrite it and fail.
+try_hook maestroc-fmt fail "files were modified by this hook"
+if "$bin/maestroc" fmt --check "$repo/broken.mflow" >/dev/null; then
+  pass "maestroc-fmt rewrote broken.mflow into the canonical layout"
+else
+  fail "maestroc-fmt left broken.mflow unformatted"
+fi
+git -C "$repo" checkout --quiet -- broken.mflow
+try_hook maestroc-fmt-system fail "files were modified by this hook"
 
 echo "== SARIF"
 # validate FILE: the multitool's report on FILE has no result of level error.

@@ -6,6 +6,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod driver;
+pub mod format;
 pub mod imports;
 pub mod ir;
 #[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]

@@ -7,7 +7,7 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every `E0xxx`/`W0xxx` token in `src/` (in `code(...)` attributes and in strings alike),
+/// Every `E0xxx`/`E1xxx`/`W0xxx` token in `src/` (in `code(...)` attributes and in strings alike),
 /// with the first file it appears in.
 fn codes_in_sources() -> BTreeMap<String, PathBuf> {
     let mut codes = BTreeMap::new();
@@ -25,7 +25,7 @@ fn codes_in_sources() -> BTreeMap<String, PathBuf> {
                 let c = bytes[i];
                 if (c == b'E' || c == b'W')
                     && bytes[i + 1..i + 5].iter().all(u8::is_ascii_digit)
-                    && bytes[i + 1] == b'0'
+                    && matches!(bytes[i + 1], b'0' | b'1')
                     && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
                     && bytes.get(i + 5).is_none_or(|b| !b.is_ascii_alphanumeric())
                 {

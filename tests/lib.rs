@@ -6,6 +6,7 @@ mod cli;
 mod examples;
 mod explain;
 mod fast_parser;
+mod format;
 mod hardening_cli;
 mod hardening_processes;
 mod hardening_values;

@@ -19,7 +19,7 @@ fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-fn corpus() -> Vec<(String, String)> {
+pub(crate) fn corpus() -> Vec<(String, String)> {
     let mut paths = Vec::new();
     for dir in ["tests/ui", "examples", "stdlib"] {
         files(std::path::Path::new(dir), &mut paths);
@@ -32,7 +32,7 @@ fn corpus() -> Vec<(String, String)> {
 }
 
 /// A small deterministic generator (xorshift), so every run tries the same inputs.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -42,7 +42,7 @@ impl Rng {
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % (n.max(1) as u64)) as usize
     }
 }
@@ -155,7 +155,7 @@ fn mutate(rng: &mut Rng, toks: &[&str]) -> String {
 }
 
 /// Runs `f` with the stack the CLI gives the front end (pest recurses deeply in debug).
-fn with_big_stack(f: fn()) {
+pub(crate) fn with_big_stack(f: fn()) {
     std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
         .spawn(f)
@@ -207,9 +207,9 @@ fn files_and_mutations() {
 
 /// Random programs from the grammar's rules (mostly valid), with the forms users rarely
 /// write: trailing commas, comments between tokens, every clause, nested literals.
-struct Gen {
-    rng: Rng,
-    out: String,
+pub(crate) struct Gen {
+    pub(crate) rng: Rng,
+    pub(crate) out: String,
 }
 
 impl Gen {
@@ -643,7 +643,7 @@ impl Gen {
         self.push("\n}");
     }
 
-    fn file(&mut self) -> String {
+    pub(crate) fn file(&mut self) -> String {
         self.out.clear();
         if self.rng.below(3) == 0 {
             self.push("import \"std/dates\" as d\n");

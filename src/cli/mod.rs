@@ -6,6 +6,7 @@ mod compile;
 mod completions;
 pub mod error;
 mod explain;
+mod fmt;
 mod graph;
 mod logs;
 mod lsp;
@@ -79,6 +80,8 @@ enum Command {
     Signal(signal::SignalArgs),
     /// Draw the step graph of a workflow (DOT, Mermaid or JSON).
     Graph(graph::GraphArgs),
+    /// Lay `.mflow` files out in the one canonical way (`--check`: only report).
+    Fmt(fmt::FmtArgs),
     /// Compile a file to another form (`--emit ir`).
     Compile(compile::CompileArgs),
     /// Explain a diagnostic code, like `maestroc explain E0104`.
@@ -171,6 +174,7 @@ pub fn main() -> i32 {
         Command::Signal(args) => signal::run(args),
         Command::Graph(args) => graph::run(args, &ctx),
         Command::Compile(args) => compile::run(args, &ctx),
+        Command::Fmt(args) => fmt::run(args, &ctx),
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
@@ -201,6 +205,7 @@ impl Command {
             Command::Signal(a) => a.wants_json(),
             Command::Graph(a) => a.wants_json(),
             Command::Compile(_)
+            | Command::Fmt(_)
             | Command::Cancel(_)
             | Command::Explain(_)
             | Command::Completions(_)

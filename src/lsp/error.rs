@@ -41,6 +41,11 @@ pub enum LspError {
     #[error("`{uri}` is not an open MFlow document")]
     #[diagnostic(code(E1004), help("open the file in the editor first; the server answers for `.mflow` files it was told about"))]
     UnknownDocument { uri: String },
+
+    /// `textDocument/formatting` of a file `maestroc fmt` would not format.
+    #[error("cannot format this file: {reason}")]
+    #[diagnostic(code(E1005), help("fix the errors the editor shows for this file, then format again"))]
+    NotFormatted { reason: String },
 }
 
 impl LspError {

@@ -241,9 +241,10 @@ impl Server {
             Err(Answer::Lsp(e)) => {
                 let code = match e {
                     LspError::UnknownDocument { .. } => ErrorCode::InvalidParams,
-                    LspError::RenameCollision { .. } | LspError::RenameInvalid { .. } | LspError::RenameRefused { .. } => {
-                        ErrorCode::RequestFailed
-                    }
+                    LspError::RenameCollision { .. }
+                    | LspError::RenameInvalid { .. }
+                    | LspError::RenameRefused { .. }
+                    | LspError::NotFormatted { .. } => ErrorCode::RequestFailed,
                     LspError::Protocol { .. } => ErrorCode::InternalError,
                 };
                 Response::new_err(id, code as i32, e.to_message())
@@ -341,6 +342,25 @@ impl Server {
                 let (unit, file) = self.unit_for(&p.text_document.uri)?;
                 Ok(json!(super::actions::actions(unit, file, &p.text_document.uri, p.range)))
             }
+            request::Formatting::METHOD => {
+                let p: lsp_types::DocumentFormattingParams = parse(params)?;
+                let (unit, file) = self.unit_for(&p.text_document.uri)?;
+                let text = unit.text(file);
+                let formatted = crate::format::format_source(text).map_err(|e| LspError::NotFormatted {
+                    reason: match &e {
+                        crate::format::FormatError::Syntax(_) => "it has syntax errors".to_string(),
+                        crate::format::FormatError::Changed | crate::format::FormatError::LostComment => {
+                            format!("{e} ({})", miette::Diagnostic::code(&e).map(|c| c.to_string()).unwrap_or_default())
+                        }
+                    },
+                })?;
+                if formatted == text {
+                    return Ok(json!([]));
+                }
+                let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+                let range = unit.range(crate::base::span::Span { file, start: 0, end });
+                Ok(json!([lsp_types::TextEdit::new(range, formatted)]))
+            }
             "maestroc/stats" => Ok(json!({
                 "disk_reads": self.documents.disk_reads(),
                 "analyses": self.analyses,
@@ -425,7 +445,8 @@ pub fn capabilities() -> Value {
             "legend": super::tokens::legend(),
             "full": true
         },
-        "codeActionProvider": { "codeActionKinds": ["quickfix"] }
+        "codeActionProvider": { "codeActionKinds": ["quickfix"] },
+        "documentFormattingProvider": true
     })
 }
 

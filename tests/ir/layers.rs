@@ -153,3 +153,27 @@ fn the_language_server_reads_the_front_end_only() {
         .collect();
     assert!(found.is_empty(), "nothing below the server imports it:\n{}", found.join("\n"));
 }
+
+#[test]
+fn the_formatter_reads_only_the_syntax() {
+    // `format` works on the syntax tree and the source text; it reports through
+    // `diagnostics` (the syntax errors it refuses to format over).
+    let found = mentions(
+        "format",
+        &[
+            "crate::check",
+            "crate::ir",
+            "crate::runtime",
+            "crate::store",
+            "crate::driver",
+            "crate::cli",
+            "crate::loader",
+            "crate::imports",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "format may import syntax, base and diagnostics only:\n{}",
+        found.join("\n")
+    );
+}

@@ -338,3 +338,23 @@ fn requests_about_unknown_documents_are_refused_with_a_code() {
     assert_eq!(refused["error"]["code"], -32601);
     client.shutdown();
 }
+
+#[test]
+fn formatting_is_maestroc_fmt() {
+    let dir = project();
+    let main_uri = uri(&dir.path().join("main.mflow"));
+    let mut client = Client::start();
+    let messy = MAIN.replace("  param count: int = 3", "  param   count :int=3");
+    client.open(&main_uri, &messy);
+    client.diagnostics(&main_uri);
+    let params = json!({ "textDocument": { "uri": main_uri }, "options": { "tabSize": 2, "insertSpaces": true } });
+    let edits = client.request("textDocument/formatting", params.clone());
+    let expected = maestroc::format::format_source(&messy).unwrap();
+    assert_eq!(edits[0]["newText"], expected.as_str());
+    assert!(expected.contains("  param count: int = 3"));
+    client.change(&main_uri, 2, "workflow w {\n  step s { run \"echo\"\n");
+    client.diagnostics(&main_uri);
+    let refused = client.raw_request("textDocument/formatting", params);
+    assert!(refused["error"]["message"].as_str().unwrap().starts_with("E1005: cannot format this file: it has syntax errors"), "{refused}");
+    client.shutdown();
+}
