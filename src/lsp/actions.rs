@@ -17,13 +17,18 @@ pub fn actions(unit: &Unit, file: FileId, uri: &Uri, range: Range) -> Vec<CodeAc
     let end = unit.offset(file, range.end);
     let mut out = Vec::new();
     let diagnostics = super::diagnostics::by_file(unit);
-    let file_diagnostics = diagnostics.get(file.0 as usize).map(|(_, d)| d.clone()).unwrap_or_default();
+    let file_diagnostics = diagnostics
+        .get(file.0 as usize)
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
     for (i, problem) in unit.analysis.problems.iter().filter(|p| p.file == file).enumerate() {
         let Some(span) = primary_span(problem) else { continue };
         if span.end < start || span.start > end {
             continue;
         }
-        let Some(help) = problem.diagnostic.help().map(|h| h.to_string()) else { continue };
+        let Some(help) = problem.diagnostic.help().map(|h| h.to_string()) else {
+            continue;
+        };
         let diagnostic = file_diagnostics.get(i).cloned();
         if let Some(name) = did_you_mean(&help) {
             let current = unit.slice(span);
@@ -44,6 +49,7 @@ pub fn actions(unit: &Unit, file: FileId, uri: &Uri, range: Range) -> Vec<CodeAc
 }
 
 fn fix(title: String, uri: &Uri, edits: Vec<TextEdit>, diagnostic: Option<Diagnostic>) -> CodeActionOrCommand {
+    #[allow(clippy::mutable_key_type, reason = "lsp-types keys workspace edits by `Uri`")]
     let mut changes = HashMap::new();
     changes.insert(uri.clone(), edits);
     CodeActionOrCommand::CodeAction(CodeAction {
@@ -105,13 +111,25 @@ fn add_outputs(unit: &Unit, span: Span, help: &str) -> Option<(String, TextEdit)
     }
     let close = close?;
     let line_start = text.get(..close).unwrap_or("").rfind('\n').map_or(0, |n| n + 1);
-    let indent: String = text.get(line_start..close).unwrap_or("").chars().take_while(|c| c.is_whitespace()).collect();
+    let indent: String = text
+        .get(line_start..close)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
     let insert_at = u32::try_from(line_start).ok()?;
-    let at = Span { file: step.span.file, start: insert_at, end: insert_at };
+    let at = Span {
+        file: step.span.file,
+        start: insert_at,
+        end: insert_at,
+    };
     let new_text = if text.get(line_start..close).is_some_and(|t| t.trim().is_empty()) {
         format!("{indent}  {clause}\n")
     } else {
         return None;
     };
-    Some((format!("Add `{clause}` to step `{step_name}`"), TextEdit::new(unit.range(at), new_text)))
+    Some((
+        format!("Add `{clause}` to step `{step_name}`"),
+        TextEdit::new(unit.range(at), new_text),
+    ))
 }

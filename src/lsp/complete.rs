@@ -40,9 +40,7 @@ pub fn complete(unit: &Unit, file: FileId, original: (&Unit, FileId), offset: u3
             .map_or(0, |i| i + 1);
         return members(unit, file, offset, &base[base_start..]);
     }
-    let in_interpolation = line
-        .rfind("${")
-        .is_some_and(|open| !line[open..].contains('}'));
+    let in_interpolation = line.rfind("${").is_some_and(|open| !line[open..].contains('}'));
     let place = match place(original.0, original.1, offset) {
         Place::TopLevel => place(unit, file, offset),
         found @ (Place::Workflow | Place::Step) => found,
@@ -138,7 +136,9 @@ fn members(unit: &Unit, file: FileId, offset: u32, base: &str) -> Vec<Completion
     let Some((_, Target::Def(span))) = unit.index.visible(file, offset).into_iter().find(|(n, _)| n == base) else {
         return Vec::new();
     };
-    let Some(def) = unit.index.defs.get(&span) else { return Vec::new() };
+    let Some(def) = unit.index.defs.get(&span) else {
+        return Vec::new();
+    };
     match def.kind {
         DefKind::Step => {
             let typed = unit.analysis.program.steps.iter().find(|s| s.span == span);
@@ -151,7 +151,12 @@ fn members(unit: &Unit, file: FileId, offset: u32, base: &str) -> Vec<Completion
                     .outputs_of_step(span)
                     .iter()
                     .map(|(n, s)| {
-                        let ty = unit.index.defs.get(s).and_then(|d| d.ty).map(|t| unit.slice(t).to_string());
+                        let ty = unit
+                            .index
+                            .defs
+                            .get(s)
+                            .and_then(|d| d.ty)
+                            .map(|t| unit.slice(t).to_string());
                         (n.clone(), ty.unwrap_or_default())
                     })
                     .collect(),
@@ -171,8 +176,12 @@ fn members(unit: &Unit, file: FileId, offset: u32, base: &str) -> Vec<Completion
                 .collect()
         }
         DefKind::Import => {
-            let Some(module) = unit.index.import_modules.get(&span) else { return Vec::new() };
-            let Some(names) = unit.index.modules.get(module.0 as usize) else { return Vec::new() };
+            let Some(module) = unit.index.import_modules.get(&span) else {
+                return Vec::new();
+            };
+            let Some(names) = unit.index.modules.get(module.0 as usize) else {
+                return Vec::new();
+            };
             let mut list: Vec<(&String, &Span)> = names.fns.iter().chain(names.workflows.iter()).collect();
             list.sort_by(|a, b| a.0.cmp(b.0));
             list.into_iter()
@@ -238,7 +247,18 @@ fn in_body(stmts: &[Stmt], offset: u32) -> Place {
                     return in_body(body, offset);
                 }
             }
-            _ => {}
+            StmtKind::Param { .. }
+            | StmtKind::Const { .. }
+            | StmtKind::Let { .. }
+            | StmtKind::Output { .. }
+            | StmtKind::Concurrency(_)
+            | StmtKind::Timeout(_)
+            | StmtKind::Retry(_)
+            | StmtKind::OnFailure(_)
+            | StmtKind::Strategy(_)
+            | StmtKind::Schedule(..)
+            | StmtKind::Next(_)
+            | StmtKind::Error { .. } => {}
         }
     }
     Place::Workflow

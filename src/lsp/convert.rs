@@ -1,6 +1,8 @@
 //! Conversions between the server's byte offsets and spans and the protocol's positions
 //! (lines and UTF-16 columns), and between paths and `file://` URIs.
 
+use std::fmt::Write as _;
+
 use lsp_types::{Position, Range, Uri};
 
 /// Where the lines of a text start, for offset ↔ position conversions.
@@ -30,9 +32,7 @@ impl Lines {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.starts[line] as usize;
-        let column = text
-            .get(start..offset as usize)
-            .map_or(0, |s| s.encode_utf16().count());
+        let column = text.get(start..offset as usize).map_or(0, |s| s.encode_utf16().count());
         Position::new(
             u32::try_from(line).unwrap_or(u32::MAX),
             u32::try_from(column).unwrap_or(u32::MAX),
@@ -101,7 +101,7 @@ pub fn path_to_uri(path: &str) -> Option<Uri> {
         if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) {
             encoded.push(char::from(b));
         } else {
-            encoded.push_str(&format!("%{b:02X}"));
+            let _ = write!(encoded, "%{b:02X}");
         }
     }
     encoded.parse().ok()

@@ -2,6 +2,8 @@
 //! `maestroc check` (the help follows the message on a `help:` line; the other labels become
 //! related information).
 
+use std::fmt::Write as _;
+
 use lsp_types::{Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString};
 use miette::{LabeledSpan, Severity};
 use serde_json::json;
@@ -13,12 +15,8 @@ use crate::diagnostics::Problem;
 /// The diagnostics of every file of `unit`, by file.
 #[must_use]
 pub fn by_file(unit: &Unit) -> Vec<(FileId, Vec<Diagnostic>)> {
-    let mut out: Vec<(FileId, Vec<Diagnostic>)> = unit
-        .analysis
-        .sources
-        .iter()
-        .map(|(id, _)| (id, Vec::new()))
-        .collect();
+    let mut out: Vec<(FileId, Vec<Diagnostic>)> =
+        unit.analysis.sources.iter().map(|(id, _)| (id, Vec::new())).collect();
     for problem in unit.analysis.problems.iter() {
         if let Some((_, list)) = out.get_mut(problem.file.0 as usize) {
             list.push(convert(unit, problem));
@@ -50,11 +48,16 @@ fn convert(unit: &Unit, problem: &Problem) -> Diagnostic {
     });
     let help = problem.diagnostic.help().map(|h| h.to_string());
     let mut message = problem.diagnostic.to_string();
-    if let Some(label) = labels.iter().find(|l| l.primary()).or(labels.first()).and_then(|l| l.label()) {
-        message.push_str(&format!(" ({label})"));
+    if let Some(label) = labels
+        .iter()
+        .find(|l| l.primary())
+        .or(labels.first())
+        .and_then(|l| l.label())
+    {
+        let _ = write!(message, " ({label})");
     }
     if let Some(help) = &help {
-        message.push_str(&format!("\nhelp: {help}"));
+        let _ = write!(message, "\nhelp: {help}");
     }
     let uri = unit.uri(problem.file);
     let related: Vec<DiagnosticRelatedInformation> = labels

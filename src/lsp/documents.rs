@@ -34,11 +34,23 @@ pub struct Documents {
 
 impl Documents {
     pub fn open(&mut self, path: String, text: String, version: i32) {
-        self.open.insert(path, Document { text: text.into(), version });
+        self.open.insert(
+            path,
+            Document {
+                text: text.into(),
+                version,
+            },
+        );
     }
 
     pub fn change(&mut self, path: &str, text: String, version: i32) {
-        self.open.insert(path.to_string(), Document { text: text.into(), version });
+        self.open.insert(
+            path.to_string(),
+            Document {
+                text: text.into(),
+                version,
+            },
+        );
     }
 
     pub fn close(&mut self, path: &str) {

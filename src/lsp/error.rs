@@ -12,7 +12,9 @@ pub enum LspError {
     #[error("the language server lost its connection to the editor: {reason}")]
     #[diagnostic(
         code(E1000),
-        help("`maestroc lsp` speaks the Language Server Protocol on stdin/stdout; start it from an editor's LSP client")
+        help(
+            "`maestroc lsp` speaks the Language Server Protocol on stdin/stdout; start it from an editor's LSP client"
+        )
     )]
     Protocol { reason: String },
 
@@ -39,12 +41,18 @@ pub enum LspError {
 
     /// A request for a document the server does not know.
     #[error("`{uri}` is not an open MFlow document")]
-    #[diagnostic(code(E1004), help("open the file in the editor first; the server answers for `.mflow` files it was told about"))]
+    #[diagnostic(
+        code(E1004),
+        help("open the file in the editor first; the server answers for `.mflow` files it was told about")
+    )]
     UnknownDocument { uri: String },
 
     /// `textDocument/formatting` of a file `maestroc fmt` would not format.
     #[error("cannot format this file: {reason}")]
-    #[diagnostic(code(E1005), help("fix the errors the editor shows for this file, then format again"))]
+    #[diagnostic(
+        code(E1005),
+        help("fix the errors the editor shows for this file, then format again")
+    )]
     NotFormatted { reason: String },
 }
 

@@ -83,16 +83,30 @@ fn literal_text(literal: Literal) -> String {
         Literal::Duration(ms) => {
             let mut parts = Vec::new();
             let mut rest = ms;
-            for (unit, size) in [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)] {
+            for (unit, size) in [
+                ("d", 86_400_000),
+                ("h", 3_600_000),
+                ("m", 60_000),
+                ("s", 1000),
+                ("ms", 1),
+            ] {
                 if rest >= size {
                     parts.push(format!("{}{unit}", rest / size));
                     rest %= size;
                 }
             }
-            let spelled = if parts.is_empty() { "0ms".to_string() } else { parts.join(" ") };
+            let spelled = if parts.is_empty() {
+                "0ms".to_string()
+            } else {
+                parts.join(" ")
+            };
             format!("```mflow\nduration\n```\n{spelled} = {ms} ms")
         }
-        Literal::Date(d) => format!("```mflow\ndate\n```\n{d} ({:?}, day {} of the year)", d.weekday(), d.day_of_year()),
+        Literal::Date(d) => format!(
+            "```mflow\ndate\n```\n{d} ({:?}, day {} of the year)",
+            d.weekday(),
+            d.day_of_year()
+        ),
     }
 }
 
@@ -124,11 +138,21 @@ fn describe(unit: &Unit, def: &Def, at: Span, is_def: bool) -> String {
             let params = unit.index.workflow_params.get(&def.span).cloned().unwrap_or_default();
             let _ = write!(text, "workflow {}", def.name);
             for (name, span) in params {
-                let ty = unit.index.defs.get(&span).and_then(|d| d.ty).map(|t| unit.slice(t).to_string());
+                let ty = unit
+                    .index
+                    .defs
+                    .get(&span)
+                    .and_then(|d| d.ty)
+                    .map(|t| unit.slice(t).to_string());
                 let _ = write!(text, "\n  param {name}: {}", ty.unwrap_or_default());
             }
             for (name, span) in unit.index.workflow_outputs.get(&def.span).cloned().unwrap_or_default() {
-                let ty = unit.index.defs.get(&span).and_then(|d| d.ty).map(|t| unit.slice(t).to_string());
+                let ty = unit
+                    .index
+                    .defs
+                    .get(&span)
+                    .and_then(|d| d.ty)
+                    .map(|t| unit.slice(t).to_string());
                 let _ = write!(text, "\n  output {name}: {}", ty.unwrap_or_default());
             }
         }
@@ -145,7 +169,12 @@ fn describe(unit: &Unit, def: &Def, at: Span, is_def: bool) -> String {
                     .outputs_of_step(def.span)
                     .iter()
                     .map(|(n, span)| {
-                        let ty = unit.index.defs.get(span).and_then(|d| d.ty).map(|t| unit.slice(t).to_string());
+                        let ty = unit
+                            .index
+                            .defs
+                            .get(span)
+                            .and_then(|d| d.ty)
+                            .map(|t| unit.slice(t).to_string());
                         format!("{n}: {}", ty.unwrap_or_default())
                     })
                     .collect()
@@ -181,7 +210,16 @@ fn describe(unit: &Unit, def: &Def, at: Span, is_def: bool) -> String {
             let ty = type_at(unit, def, at, is_def).unwrap_or_else(|| "?".into());
             let word = match def.kind {
                 DefKind::Param | DefKind::Const | DefKind::Let | DefKind::Output => def.kind.word(),
-                _ => "",
+                DefKind::Workflow
+                | DefKind::Fn
+                | DefKind::FnParam
+                | DefKind::Step
+                | DefKind::StepOutput
+                | DefKind::LoopVar
+                | DefKind::WhileVar
+                | DefKind::CompVar
+                | DefKind::Signal
+                | DefKind::Import => "",
             };
             let shown = if def.kind == DefKind::StepOutput && !is_def {
                 one_line(unit.slice(expr_around(unit, at)))
@@ -196,7 +234,17 @@ fn describe(unit: &Unit, def: &Def, at: Span, is_def: bool) -> String {
         }
     }
     text.push_str("\n```");
-    if !matches!(def.kind, DefKind::Fn | DefKind::Workflow | DefKind::Step | DefKind::Import | DefKind::Param | DefKind::Const | DefKind::Let | DefKind::Output) {
+    if !matches!(
+        def.kind,
+        DefKind::Fn
+            | DefKind::Workflow
+            | DefKind::Step
+            | DefKind::Import
+            | DefKind::Param
+            | DefKind::Const
+            | DefKind::Let
+            | DefKind::Output
+    ) {
         let _ = write!(text, "\n{}", def.kind.word());
     }
     text
@@ -229,7 +277,12 @@ pub fn signature(unit: &Unit, def: &Def) -> String {
     let typed = |list: Vec<(String, Span)>| -> Vec<String> {
         list.iter()
             .map(|(name, span)| {
-                let ty = unit.index.defs.get(span).and_then(|d| d.ty).map(|t| unit.slice(t).to_string());
+                let ty = unit
+                    .index
+                    .defs
+                    .get(span)
+                    .and_then(|d| d.ty)
+                    .map(|t| unit.slice(t).to_string());
                 format!("{name}: {}", ty.unwrap_or_default())
             })
             .collect()

@@ -14,7 +14,7 @@ use crate::base::span::{FileId, Span};
 use crate::check::builtins::Builtin;
 use crate::check::module::Module;
 use crate::syntax::ast::{
-    Backoff, Clause, ClauseKind, Expr, ExprKind, Item, Retry, Stmt, StmtKind, Strategy, StrPart, Workflow,
+    Backoff, Clause, ClauseKind, Expr, ExprKind, Item, Retry, Stmt, StmtKind, StrPart, Strategy, Workflow,
 };
 
 /// What a name refers to.
@@ -69,7 +69,10 @@ impl DefKind {
     /// Whether a rename of it is offered.
     #[must_use]
     pub fn renamable(self) -> bool {
-        !matches!(self, DefKind::Import | DefKind::Signal | DefKind::StepOutput | DefKind::Output)
+        !matches!(
+            self,
+            DefKind::Import | DefKind::Signal | DefKind::StepOutput | DefKind::Output
+        )
     }
 }
 
@@ -328,7 +331,20 @@ impl Builder {
                     self.def(&name.name, DefKind::Output, name.span, Some(ty.span), stmt.doc.as_ref());
                     outputs.push((name.name.clone(), name.span));
                 }
-                _ => {}
+                StmtKind::Const { .. }
+                | StmtKind::Let { .. }
+                | StmtKind::Concurrency(_)
+                | StmtKind::Timeout(_)
+                | StmtKind::Retry(_)
+                | StmtKind::OnFailure(_)
+                | StmtKind::Strategy(_)
+                | StmtKind::Schedule(..)
+                | StmtKind::Step(_)
+                | StmtKind::Foreach(_)
+                | StmtKind::While(_)
+                | StmtKind::If(_)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => {}
             }
         }
         self.index.workflow_params.insert(w.name.span, params);
@@ -341,7 +357,11 @@ impl Builder {
             match item {
                 Item::Fn(f) => {
                     self.owner = Some(f.name.span);
-                    let frame = f.params.iter().map(|(p, _)| (p.name.clone(), Target::Def(p.span))).collect();
+                    let frame = f
+                        .params
+                        .iter()
+                        .map(|(p, _)| (p.name.clone(), Target::Def(p.span)))
+                        .collect();
                     self.push(f.span, frame);
                     self.expr(&f.body);
                     self.pop();
@@ -437,7 +457,12 @@ impl Builder {
             [wf] => self.names().workflows.get(&wf.name).copied(),
             [m, wf] => {
                 let (_, module) = self.names().imports.get(&m.name)?;
-                self.index.modules.get(module.0 as usize)?.workflows.get(&wf.name).copied()
+                self.index
+                    .modules
+                    .get(module.0 as usize)?
+                    .workflows
+                    .get(&wf.name)
+                    .copied()
             }
             _ => None,
         }
@@ -450,7 +475,19 @@ impl Builder {
                 StmtKind::Param { name, .. } | StmtKind::Const { name, .. } | StmtKind::Let { name, .. } => {
                     frame.push((name.name.clone(), Target::Def(name.span)));
                 }
-                _ => {}
+                StmtKind::Output { .. }
+                | StmtKind::Concurrency(_)
+                | StmtKind::Timeout(_)
+                | StmtKind::Retry(_)
+                | StmtKind::OnFailure(_)
+                | StmtKind::Strategy(_)
+                | StmtKind::Schedule(..)
+                | StmtKind::Step(_)
+                | StmtKind::Foreach(_)
+                | StmtKind::While(_)
+                | StmtKind::If(_)
+                | StmtKind::Next(_)
+                | StmtKind::Error { .. } => {}
             }
         }
         self.push(span, frame);
@@ -473,7 +510,13 @@ impl Builder {
                 } else {
                     DefKind::Let
                 };
-                self.def(&name.name, kind, name.span, ty.as_ref().map(|t| t.span), stmt.doc.as_ref());
+                self.def(
+                    &name.name,
+                    kind,
+                    name.span,
+                    ty.as_ref().map(|t| t.span),
+                    stmt.doc.as_ref(),
+                );
                 self.expr(value);
             }
             StmtKind::Output { name, ty, value } => {
@@ -684,8 +727,12 @@ impl Builder {
                         }
                     }
                     Some(DefKind::Import) => {
-                        let Some(module) = self.index.import_modules.get(&span) else { return };
-                        let Some(names) = self.index.modules.get(module.0 as usize) else { return };
+                        let Some(module) = self.index.import_modules.get(&span) else {
+                            return;
+                        };
+                        let Some(names) = self.index.modules.get(module.0 as usize) else {
+                            return;
+                        };
                         let found = names.fns.get(&field.name).or_else(|| names.workflows.get(&field.name));
                         if let Some(def) = found.copied() {
                             self.occur(field.span, Target::Def(def), false);
@@ -705,7 +752,10 @@ impl Builder {
                 for a in args {
                     self.expr(a);
                 }
-                let params = fn_def.and_then(|f| self.index.fn_params.get(&f)).cloned().unwrap_or_default();
+                let params = fn_def
+                    .and_then(|f| self.index.fn_params.get(&f))
+                    .cloned()
+                    .unwrap_or_default();
                 for (name, v) in named {
                     if let Some((_, span)) = params.iter().find(|(n, _)| *n == name.name) {
                         self.occur(name.span, Target::Def(*span), false);
@@ -741,7 +791,24 @@ impl Builder {
     fn callee_fn(&self, callee: &Expr) -> Option<Span> {
         let name_span = match &callee.kind {
             ExprKind::Name(id) | ExprKind::Field(_, id) => id.span,
-            _ => return None,
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Str(_)
+            | ExprKind::RawStr(_)
+            | ExprKind::Duration(_)
+            | ExprKind::Date(_)
+            | ExprKind::List(_)
+            | ExprKind::Map(_)
+            | ExprKind::Record(_)
+            | ExprKind::Index(..)
+            | ExprKind::Call { .. }
+            | ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::If(..)
+            | ExprKind::Comprehension { .. }
+            | ExprKind::Error => return None,
         };
         let (span, target) = self.last_use?;
         match target {
@@ -765,7 +832,18 @@ fn collect_steps<'a>(stmts: &'a [Stmt], out: &mut Vec<(&'a crate::syntax::ast::S
                     collect_steps(body, out);
                 }
             }
-            _ => {}
+            StmtKind::Param { .. }
+            | StmtKind::Const { .. }
+            | StmtKind::Let { .. }
+            | StmtKind::Output { .. }
+            | StmtKind::Concurrency(_)
+            | StmtKind::Timeout(_)
+            | StmtKind::Retry(_)
+            | StmtKind::OnFailure(_)
+            | StmtKind::Strategy(_)
+            | StmtKind::Schedule(..)
+            | StmtKind::Next(_)
+            | StmtKind::Error { .. } => {}
         }
     }
 }

@@ -28,7 +28,9 @@ pub use error::LspError;
 pub fn serve_stdio() -> Result<(), LspError> {
     let (connection, io_threads) = lsp_server::Connection::stdio();
     serve(connection)?;
-    io_threads.join().map_err(|e| LspError::Protocol { reason: e.to_string() })
+    io_threads
+        .join()
+        .map_err(|e| LspError::Protocol { reason: e.to_string() })
 }
 
 /// Serves one connection: the `initialize` handshake, then the message loop.

@@ -28,7 +28,9 @@ pub fn definition(unit: &Unit, file: FileId, offset: u32) -> Option<Location> {
 /// Every use of the name at `offset` (its declaration too when asked).
 #[must_use]
 pub fn references(unit: &Unit, file: FileId, offset: u32, declaration: bool) -> Vec<Location> {
-    let Some(occ) = unit.index.at(file, offset) else { return Vec::new() };
+    let Some(occ) = unit.index.at(file, offset) else {
+        return Vec::new();
+    };
     unit.index
         .occurrences_of(occ.target)
         .into_iter()
@@ -53,7 +55,9 @@ pub fn prepare(unit: &Unit, file: FileId, offset: u32) -> Result<(Span, Span), L
         }
     };
     let Some(def) = unit.index.defs.get(&def_span) else {
-        return Err(LspError::RenameRefused { what: "this name".into() });
+        return Err(LspError::RenameRefused {
+            what: "this name".into(),
+        });
     };
     if unit.stdlib.get(def_span.file.0 as usize).copied().unwrap_or(false) {
         return Err(LspError::RenameRefused {
@@ -73,7 +77,9 @@ pub fn prepare(unit: &Unit, file: FileId, offset: u32) -> Result<(Span, Span), L
 pub fn rename(unit: &Unit, file: FileId, offset: u32, new: &str) -> Result<WorkspaceEdit, LspError> {
     let (_, def_span) = prepare(unit, file, offset)?;
     let Some(def) = unit.index.defs.get(&def_span) else {
-        return Err(LspError::RenameRefused { what: "this name".into() });
+        return Err(LspError::RenameRefused {
+            what: "this name".into(),
+        });
     };
     check_name(new)?;
     let occurrences = unit.index.occurrences_of(Target::Def(def_span));
@@ -119,6 +125,7 @@ pub fn rename(unit: &Unit, file: FileId, offset: u32, new: &str) -> Result<Works
             }
         }
     }
+    #[allow(clippy::mutable_key_type, reason = "lsp-types keys workspace edits by `Uri`")]
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for occ in occurrences {
         if let Some(location) = unit.location(occ.span) {
@@ -141,7 +148,12 @@ fn same_namespace(a: DefKind, b: DefKind) -> bool {
             DefKind::Param | DefKind::Const | DefKind::Let | DefKind::Step | DefKind::LoopVar | DefKind::WhileVar
         )
     };
-    a == b || (value(a) && value(b)) || matches!((a, b), (DefKind::Fn | DefKind::Workflow, DefKind::Fn | DefKind::Workflow))
+    a == b
+        || (value(a) && value(b))
+        || matches!(
+            (a, b),
+            (DefKind::Fn | DefKind::Workflow, DefKind::Fn | DefKind::Workflow)
+        )
 }
 
 fn check_name(new: &str) -> Result<(), LspError> {

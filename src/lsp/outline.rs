@@ -14,14 +14,38 @@ pub fn symbols(unit: &Unit, file: FileId) -> Vec<DocumentSymbol> {
     let mut out = Vec::new();
     for item in &module.ast.items {
         match item {
-            Item::Import(i) => out.push(symbol(unit, &i.path, SymbolKind::MODULE, i.span, i.path_span, None, Vec::new())),
+            Item::Import(i) => out.push(symbol(
+                unit,
+                &i.path,
+                SymbolKind::MODULE,
+                i.span,
+                i.path_span,
+                None,
+                Vec::new(),
+            )),
             Item::Fn(f) => {
                 let ret = unit.slice(f.ret.span).to_string();
-                out.push(symbol(unit, &f.name.name, SymbolKind::FUNCTION, f.span, f.name.span, Some(ret), Vec::new()));
+                out.push(symbol(
+                    unit,
+                    &f.name.name,
+                    SymbolKind::FUNCTION,
+                    f.span,
+                    f.name.span,
+                    Some(ret),
+                    Vec::new(),
+                ));
             }
             Item::Workflow(w) => {
                 let children = body(unit, &w.body);
-                out.push(symbol(unit, &w.name.name, SymbolKind::CLASS, w.span, w.name.span, None, children));
+                out.push(symbol(
+                    unit,
+                    &w.name.name,
+                    SymbolKind::CLASS,
+                    w.span,
+                    w.name.span,
+                    None,
+                    children,
+                ));
             }
             Item::Error { .. } => {}
         }
@@ -42,8 +66,24 @@ fn body(unit: &Unit, stmts: &[Stmt]) -> Vec<DocumentSymbol> {
                 Some(format!("param {}", unit.slice(ty.span))),
                 Vec::new(),
             )),
-            StmtKind::Const { name, .. } => out.push(symbol(unit, &name.name, SymbolKind::CONSTANT, stmt.span, name.span, Some("const".into()), Vec::new())),
-            StmtKind::Let { name, .. } => out.push(symbol(unit, &name.name, SymbolKind::VARIABLE, stmt.span, name.span, Some("let".into()), Vec::new())),
+            StmtKind::Const { name, .. } => out.push(symbol(
+                unit,
+                &name.name,
+                SymbolKind::CONSTANT,
+                stmt.span,
+                name.span,
+                Some("const".into()),
+                Vec::new(),
+            )),
+            StmtKind::Let { name, .. } => out.push(symbol(
+                unit,
+                &name.name,
+                SymbolKind::VARIABLE,
+                stmt.span,
+                name.span,
+                Some("let".into()),
+                Vec::new(),
+            )),
             StmtKind::Output { name, ty, .. } => out.push(symbol(
                 unit,
                 &name.name,
@@ -58,21 +98,57 @@ fn body(unit: &Unit, stmts: &[Stmt]) -> Vec<DocumentSymbol> {
                 for clause in &step.clauses {
                     if let ClauseKind::Outputs(list) = &clause.kind {
                         for (name, ty) in list {
-                            let span = Span { file: name.span.file, start: name.span.start, end: ty.span.end };
-                            children.push(symbol(unit, &name.name, SymbolKind::FIELD, span, name.span, Some(unit.slice(ty.span).to_string()), Vec::new()));
+                            let span = Span {
+                                file: name.span.file,
+                                start: name.span.start,
+                                end: ty.span.end,
+                            };
+                            children.push(symbol(
+                                unit,
+                                &name.name,
+                                SymbolKind::FIELD,
+                                span,
+                                name.span,
+                                Some(unit.slice(ty.span).to_string()),
+                                Vec::new(),
+                            ));
                         }
                     }
                 }
-                out.push(symbol(unit, &step.name.name, SymbolKind::METHOD, stmt.span, step.name.span, Some("step".into()), children));
+                out.push(symbol(
+                    unit,
+                    &step.name.name,
+                    SymbolKind::METHOD,
+                    stmt.span,
+                    step.name.span,
+                    Some("step".into()),
+                    children,
+                ));
             }
             StmtKind::Foreach(f) => {
                 let vars: Vec<&str> = f.vars.iter().map(|(v, _)| v.name.as_str()).collect();
                 let name = format!("foreach {}", vars.join(", "));
                 let head = f.vars.first().map_or(f.span, |(v, _)| v.span);
-                out.push(symbol(unit, &name, SymbolKind::NAMESPACE, stmt.span, head, None, body(unit, &f.body)));
+                out.push(symbol(
+                    unit,
+                    &name,
+                    SymbolKind::NAMESPACE,
+                    stmt.span,
+                    head,
+                    None,
+                    body(unit, &f.body),
+                ));
             }
             StmtKind::While(w) => {
-                out.push(symbol(unit, "while", SymbolKind::NAMESPACE, stmt.span, w.cond.span, None, body(unit, &w.body)));
+                out.push(symbol(
+                    unit,
+                    "while",
+                    SymbolKind::NAMESPACE,
+                    stmt.span,
+                    w.cond.span,
+                    None,
+                    body(unit, &w.body),
+                ));
             }
             StmtKind::If(i) => {
                 let mut children = Vec::new();
@@ -83,9 +159,24 @@ fn body(unit: &Unit, stmts: &[Stmt]) -> Vec<DocumentSymbol> {
                     children.extend(body(unit, e));
                 }
                 let head = i.branches.first().map_or(i.span, |b| b.cond.span);
-                out.push(symbol(unit, "if", SymbolKind::NAMESPACE, stmt.span, head, None, children));
+                out.push(symbol(
+                    unit,
+                    "if",
+                    SymbolKind::NAMESPACE,
+                    stmt.span,
+                    head,
+                    None,
+                    children,
+                ));
             }
-            _ => {}
+            StmtKind::Concurrency(_)
+            | StmtKind::Timeout(_)
+            | StmtKind::Retry(_)
+            | StmtKind::OnFailure(_)
+            | StmtKind::Strategy(_)
+            | StmtKind::Schedule(..)
+            | StmtKind::Next(_)
+            | StmtKind::Error { .. } => {}
         }
     }
     out
@@ -101,7 +192,11 @@ fn symbol(
     detail: Option<String>,
     children: Vec<DocumentSymbol>,
 ) -> DocumentSymbol {
-    let selection = if selection.start >= span.start && selection.end <= span.end { selection } else { span };
+    let selection = if selection.start >= span.start && selection.end <= span.end {
+        selection
+    } else {
+        span
+    };
     DocumentSymbol {
         name: if name.is_empty() { "_".into() } else { name.to_string() },
         detail,
@@ -190,7 +285,18 @@ fn fold_body(stmts: &[Stmt], out: &mut Vec<Span>) {
                     fold_body(body, out);
                 }
             }
-            _ => {}
+            StmtKind::Param { .. }
+            | StmtKind::Const { .. }
+            | StmtKind::Let { .. }
+            | StmtKind::Output { .. }
+            | StmtKind::Concurrency(_)
+            | StmtKind::Timeout(_)
+            | StmtKind::Retry(_)
+            | StmtKind::OnFailure(_)
+            | StmtKind::Strategy(_)
+            | StmtKind::Schedule(..)
+            | StmtKind::Next(_)
+            | StmtKind::Error { .. } => {}
         }
     }
 }

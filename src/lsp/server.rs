@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{
@@ -24,7 +24,6 @@ use super::documents::Documents;
 use super::error::LspError;
 use super::unit::Unit;
 use crate::base::span::FileId;
-use crate::loader::Loader as _;
 
 /// How long the server waits after an edit for more edits before it re-checks.
 pub const DEBOUNCE: Duration = Duration::from_millis(5);
@@ -80,7 +79,7 @@ impl Server {
                         return Ok(());
                     }
                     self.flush();
-                    let response = self.request(req);
+                    let response = self.request(&req);
                     self.send(Message::Response(response));
                 }
                 Message::Notification(n) => {
@@ -102,15 +101,22 @@ impl Server {
     fn notification(&mut self, n: Notification) {
         match n.method.as_str() {
             notification::DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else {
+                    return;
+                };
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
-                    self.documents.open(path.clone(), p.text_document.text, p.text_document.version);
+                    self.documents
+                        .open(path.clone(), p.text_document.text, p.text_document.version);
                     self.dirty.insert(path);
                 }
             }
             notification::DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else { return };
-                let Some(path) = uri_to_path(&p.text_document.uri) else { return };
+                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                    return;
+                };
                 let Some(doc) = self.documents.get(&path) else { return };
                 let mut text = doc.text.to_string();
                 for change in p.content_changes {
@@ -120,14 +126,18 @@ impl Server {
                 self.dirty.insert(path);
             }
             notification::DidSaveTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else {
+                    return;
+                };
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
                     self.documents.invalidate(&path);
                     self.dirty.insert(path);
                 }
             }
             notification::DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
+                    return;
+                };
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
                     self.documents.close(&path);
                     self.units.remove(&path);
@@ -139,7 +149,9 @@ impl Server {
                 }
             }
             notification::DidChangeWatchedFiles::METHOD => {
-                let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) else {
+                    return;
+                };
                 for change in p.changes {
                     if let Some(path) = uri_to_path(&change.uri) {
                         self.documents.invalidate(&path);
@@ -234,9 +246,9 @@ impl Server {
             .ok_or_else(unknown)
     }
 
-    fn request(&mut self, req: Request) -> Response {
+    fn request(&mut self, req: &Request) -> Response {
         let id = req.id.clone();
-        match self.answer(&req) {
+        match self.answer(req) {
             Ok(value) => Response::new_ok(id, value),
             Err(Answer::Lsp(e)) => {
                 let code = match e {
@@ -262,13 +274,13 @@ impl Server {
         let params = req.params.clone();
         match req.method.as_str() {
             request::HoverRequest::METHOD => {
-                let p: TextDocumentPositionParams = parse(params_of_position(params))?;
+                let p: TextDocumentPositionParams = parse(params)?;
                 let (unit, file) = self.unit_for(&p.text_document.uri)?;
                 let offset = unit.offset(file, p.position);
                 Ok(json!(super::hover::hover(unit, file, offset)))
             }
             request::GotoDefinition::METHOD => {
-                let p: TextDocumentPositionParams = parse(params_of_position(params))?;
+                let p: TextDocumentPositionParams = parse(params)?;
                 let (unit, file) = self.unit_for(&p.text_document.uri)?;
                 let offset = unit.offset(file, p.position);
                 Ok(json!(super::navigate::definition(unit, file, offset)))
@@ -278,7 +290,12 @@ impl Server {
                 let position = p.text_document_position;
                 let (unit, file) = self.unit_for(&position.text_document.uri)?;
                 let offset = unit.offset(file, position.position);
-                Ok(json!(super::navigate::references(unit, file, offset, p.context.include_declaration)))
+                Ok(json!(super::navigate::references(
+                    unit,
+                    file,
+                    offset,
+                    p.context.include_declaration
+                )))
             }
             request::PrepareRenameRequest::METHOD => {
                 let p: TextDocumentPositionParams = parse(params)?;
@@ -319,7 +336,12 @@ impl Server {
                 let stdlib_path = |name: &str| super::stdlib_files::path(&stdlib_dir, name);
                 let patched_unit = Unit::analyze(&root, &overlay, &stdlib_path);
                 let patched_file = patched_unit.file_of(&path).unwrap_or(file);
-                Ok(json!(super::complete::complete(&patched_unit, patched_file, (unit, file), offset)))
+                Ok(json!(super::complete::complete(
+                    &patched_unit,
+                    patched_file,
+                    (unit, file),
+                    offset
+                )))
             }
             request::DocumentSymbolRequest::METHOD => {
                 let p: lsp_types::DocumentSymbolParams = parse(params)?;
@@ -340,7 +362,12 @@ impl Server {
             request::CodeActionRequest::METHOD => {
                 let p: lsp_types::CodeActionParams = parse(params)?;
                 let (unit, file) = self.unit_for(&p.text_document.uri)?;
-                Ok(json!(super::actions::actions(unit, file, &p.text_document.uri, p.range)))
+                Ok(json!(super::actions::actions(
+                    unit,
+                    file,
+                    &p.text_document.uri,
+                    p.range
+                )))
             }
             request::Formatting::METHOD => {
                 let p: lsp_types::DocumentFormattingParams = parse(params)?;
@@ -350,7 +377,10 @@ impl Server {
                     reason: match &e {
                         crate::format::FormatError::Syntax(_) => "it has syntax errors".to_string(),
                         crate::format::FormatError::Changed | crate::format::FormatError::LostComment => {
-                            format!("{e} ({})", miette::Diagnostic::code(&e).map(|c| c.to_string()).unwrap_or_default())
+                            format!(
+                                "{e} ({})",
+                                miette::Diagnostic::code(&e).map(|c| c.to_string()).unwrap_or_default()
+                            )
                         }
                     },
                 })?;
@@ -403,12 +433,6 @@ fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, Answer> {
     serde_json::from_value(params).map_err(|e| Answer::BadParams(format!("invalid parameters: {e}")))
 }
 
-/// Hover and definition params carry extra fields (work done tokens); the position part is
-/// what is read.
-fn params_of_position(params: Value) -> Value {
-    params
-}
-
 /// Applies one change (a range edit, or the whole text) to a document's text.
 fn apply(text: &mut String, change: TextDocumentContentChangeEvent) {
     match change.range {
@@ -449,6 +473,3 @@ pub fn capabilities() -> Value {
         "documentFormattingProvider": true
     })
 }
-
-/// The `RequestId` type, re-exported for tests of the message loop.
-pub type Id = RequestId;

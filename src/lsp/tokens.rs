@@ -50,7 +50,9 @@ fn type_index(kind: DefKind) -> u32 {
 /// The tokens of `file`, delta-encoded as the protocol wants.
 #[must_use]
 pub fn tokens(unit: &Unit, file: FileId) -> Vec<SemanticToken> {
-    let Some(list) = unit.index.occurrences.get(&file) else { return Vec::new() };
+    let Some(list) = unit.index.occurrences.get(&file) else {
+        return Vec::new();
+    };
     let mut out = Vec::with_capacity(list.len());
     let (mut line, mut col) = (0u32, 0u32);
     let mut last_end = 0u32;
@@ -61,7 +63,9 @@ pub fn tokens(unit: &Unit, file: FileId) -> Vec<SemanticToken> {
         let (kind, mut modifiers) = match occ.target {
             Target::Builtin(_) => (0, 0b100),
             Target::Def(span) => {
-                let Some(def) = unit.index.defs.get(&span) else { continue };
+                let Some(def) = unit.index.defs.get(&span) else {
+                    continue;
+                };
                 let readonly = u32::from(matches!(def.kind, DefKind::Const | DefKind::Param)) << 1;
                 let library = u32::from(unit.stdlib.get(span.file.0 as usize).copied().unwrap_or(false)) << 2;
                 (type_index(def.kind), readonly | library)
@@ -75,7 +79,11 @@ pub fn tokens(unit: &Unit, file: FileId) -> Vec<SemanticToken> {
             continue;
         }
         let delta_line = range.start.line - line;
-        let delta_start = if delta_line == 0 { range.start.character - col } else { range.start.character };
+        let delta_start = if delta_line == 0 {
+            range.start.character - col
+        } else {
+            range.start.character
+        };
         out.push(SemanticToken {
             delta_line,
             delta_start,

@@ -156,7 +156,10 @@ impl ExprTypes {
 
     fn expr(&mut self, e: &TExpr) {
         if e.span.end > e.span.start {
-            self.by_file.entry(e.span.file).or_default().push((e.span, e.ty.clone()));
+            self.by_file
+                .entry(e.span.file)
+                .or_default()
+                .push((e.span, e.ty.clone()));
         }
         match &e.kind {
             TExprKind::Int(_)

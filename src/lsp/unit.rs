@@ -36,7 +36,7 @@ impl Unit {
         let mut paths = vec![String::new(); analysis.sources.len()];
         let mut stdlib = vec![false; analysis.sources.len()];
         for (id, file) in analysis.sources.iter() {
-            paths[id.0 as usize] = file.name.clone();
+            paths[id.0 as usize].clone_from(&file.name);
         }
         for module in &analysis.modules {
             if module.is_stdlib {

@@ -151,7 +151,11 @@ fn the_language_server_reads_the_front_end_only() {
         .iter()
         .flat_map(|dir| mentions(dir, &["crate::lsp"]))
         .collect();
-    assert!(found.is_empty(), "nothing below the server imports it:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "nothing below the server imports it:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

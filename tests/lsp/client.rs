@@ -1,4 +1,5 @@
 //! A small JSON-RPC client that drives the real `maestroc lsp` over stdio.
+#![allow(clippy::needless_pass_by_value, reason = "test helpers take JSON values as built")]
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -7,12 +8,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-pub struct Client {
+pub(crate) struct Client {
     child: Child,
     stdin: ChildStdin,
     incoming: Receiver<Value>,
     /// Notifications received while waiting for something else.
-    pub notifications: Vec<Value>,
+    pub(crate) notifications: Vec<Value>,
     next_id: i64,
 }
 
@@ -20,7 +21,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 impl Client {
     /// Starts the server and does the `initialize` handshake.
-    pub fn start() -> Client {
+    pub(crate) fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_maestroc"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -64,25 +65,28 @@ impl Client {
             notifications: Vec::new(),
             next_id: 1,
         };
-        let caps = client.request("initialize", json!({ "capabilities": {}, "processId": null, "rootUri": null }));
+        let caps = client.request(
+            "initialize",
+            json!({ "capabilities": {}, "processId": null, "rootUri": null }),
+        );
         assert!(caps["capabilities"]["hoverProvider"].as_bool().unwrap(), "{caps}");
         client.notify("initialized", json!({}));
         client
     }
 
-    pub fn send(&mut self, message: &Value) {
+    pub(crate) fn send(&mut self, message: &Value) {
         let body = serde_json::to_vec(message).unwrap();
         write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
         self.stdin.write_all(&body).unwrap();
         self.stdin.flush().unwrap();
     }
 
-    pub fn notify(&mut self, method: &str, params: Value) {
+    pub(crate) fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
     /// Sends a request and returns its whole response (`result` or `error`).
-    pub fn raw_request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn raw_request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
@@ -100,14 +104,14 @@ impl Client {
     }
 
     /// Sends a request and returns its `result` (panics on an error answer).
-    pub fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.raw_request(method, params);
         assert!(response.get("error").is_none(), "{method}: {response}");
         response["result"].clone()
     }
 
     /// Waits for the next `publishDiagnostics` for `uri` and returns its diagnostics.
-    pub fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+    pub(crate) fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         if let Some(i) = self.notifications.iter().position(|n| is_diagnostics_for(n, uri)) {
             let n = self.notifications.remove(i);
             return n["params"]["diagnostics"].as_array().unwrap().clone();
@@ -126,21 +130,21 @@ impl Client {
     }
 
     /// Forgets the notifications received so far.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         while let Ok(m) = self.incoming.try_recv() {
             self.notifications.push(m);
         }
         self.notifications.clear();
     }
 
-    pub fn open(&mut self, uri: &str, text: &str) {
+    pub(crate) fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
             json!({ "textDocument": { "uri": uri, "languageId": "mflow", "version": 1, "text": text } }),
         );
     }
 
-    pub fn change(&mut self, uri: &str, version: i32, text: &str) {
+    pub(crate) fn change(&mut self, uri: &str, version: i32, text: &str) {
         self.notify(
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
@@ -148,7 +152,7 @@ impl Client {
     }
 
     /// Shuts the server down politely and checks it exits 0.
-    pub fn shutdown(mut self) {
+    pub(crate) fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
         let status = self.child.wait().unwrap();
@@ -170,18 +174,22 @@ fn is_diagnostics_for(message: &Value, uri: &str) -> bool {
 }
 
 /// `{textDocument, position}` params.
-pub fn at(uri: &str, line: u32, character: u32) -> Value {
+pub(crate) fn at(uri: &str, line: u32, character: u32) -> Value {
     json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
 }
 
 /// The `file://` URI of a path.
-pub fn uri(path: &std::path::Path) -> String {
+pub(crate) fn uri(path: &std::path::Path) -> String {
     format!("file://{}", path.display())
 }
 
 /// The (line, character) of the `n`th occurrence of `needle` in `text`, plus `shift` characters.
-pub fn find(text: &str, needle: &str, n: usize, shift: u32) -> (u32, u32) {
-    let offset = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("no {needle}")).0;
+pub(crate) fn find(text: &str, needle: &str, n: usize, shift: u32) -> (u32, u32) {
+    let offset = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("no {needle}"))
+        .0;
     let before = &text[..offset];
     let line = before.matches('\n').count() as u32;
     let col = before.rsplit('\n').next().unwrap().encode_utf16().count() as u32;

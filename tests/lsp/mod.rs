@@ -75,7 +75,10 @@ fn diagnostics_on_open_are_checks_and_clear_when_fixed() {
     assert_eq!(d["severity"], 1);
     // Same span as `check` (1-based there, 0-based here).
     assert_eq!(d["range"]["start"]["line"], expected["line"].as_u64().unwrap() - 1);
-    assert_eq!(d["range"]["start"]["character"], expected["column"].as_u64().unwrap() - 1);
+    assert_eq!(
+        d["range"]["start"]["character"],
+        expected["column"].as_u64().unwrap() - 1
+    );
     assert_eq!(
         d["range"]["end"]["character"],
         expected["labels"][0]["end_column"].as_u64().unwrap() - 1
@@ -111,7 +114,11 @@ fn editing_a_library_rechecks_its_importers_and_errors_never_silence_other_files
     assert!(!main.is_empty(), "the importer was re-checked");
     assert!(main[0]["message"].as_str().unwrap().contains("double"), "{main:?}");
     // The unrelated broken file keeps its error, and was not re-checked for nothing.
-    client.change(&other_uri, 2, "workflow other {\n  step a { run \"echo ${nope} ${nada}\" }\n}\n");
+    client.change(
+        &other_uri,
+        2,
+        "workflow other {\n  step a { run \"echo ${nope} ${nada}\" }\n}\n",
+    );
     assert_eq!(client.diagnostics(&other_uri).len(), 2);
     client.shutdown();
 }
@@ -125,7 +132,7 @@ fn unchanged_imports_are_not_read_again_on_each_keystroke() {
     client.diagnostics(&main_uri);
     let before = client.request("maestroc/stats", Value::Null);
     for version in 2..12 {
-        client.change(&main_uri, version, &MAIN.replace("3", &version.to_string()));
+        client.change(&main_uri, version, &MAIN.replace('3', &version.to_string()));
         client.diagnostics(&main_uri);
     }
     let after = client.request("maestroc/stats", Value::Null);
@@ -147,16 +154,28 @@ fn hover_shows_types_docs_builtins_literals_and_explanations() {
     assert!(text.contains("load.loaded: list<int>"), "{text}");
     // A step's doc comment and outputs.
     let text = hover_text(&mut client, &main_uri, find(MAIN, "load.loaded", 0, 1));
-    assert!(text.contains("step load") && text.contains("loaded: int") && text.contains("Loads one day."), "{text}");
+    assert!(
+        text.contains("step load") && text.contains("loaded: int") && text.contains("Loads one day."),
+        "{text}"
+    );
     // A param's type and doc comment.
     let text = hover_text(&mut client, &main_uri, find(MAIN, "start", 1, 0));
-    assert!(text.contains("param start: date") && text.contains("The first day."), "{text}");
+    assert!(
+        text.contains("param start: date") && text.contains("The first day."),
+        "{text}"
+    );
     // A built-in's signature.
     let text = hover_text(&mut client, &main_uri, find(MAIN, "dates_between", 0, 2));
-    assert!(text.contains("dates_between(start: date, end: date) -> list<date>"), "{text}");
+    assert!(
+        text.contains("dates_between(start: date, end: date) -> list<date>"),
+        "{text}"
+    );
     // An imported fn: its signature and doc comment.
     let text = hover_text(&mut client, &main_uri, find(MAIN, "double", 0, 1));
-    assert!(text.contains("fn double(n: int) -> int") && text.contains("Twice `n`."), "{text}");
+    assert!(
+        text.contains("fn double(n: int) -> int") && text.contains("Twice `n`."),
+        "{text}"
+    );
     // Literals.
     let text = hover_text(&mut client, &main_uri, find(MAIN, "5m", 0, 0));
     assert!(text.contains("5m = 300000 ms"), "{text}");
@@ -166,7 +185,10 @@ fn hover_shows_types_docs_builtins_literals_and_explanations() {
     client.change(&main_uri, 2, &MAIN.replace("${count}", "${cuont}"));
     client.diagnostics(&main_uri);
     let text = hover_text(&mut client, &main_uri, find(MAIN, "${count}", 0, 3));
-    assert!(text.contains("**E0104**") && text.contains("# E0104: name not found"), "{text}");
+    assert!(
+        text.contains("**E0104**") && text.contains("# E0104: name not found"),
+        "{text}"
+    );
     client.shutdown();
 }
 
@@ -195,7 +217,12 @@ fn definition_and_references_cross_files_and_reach_the_stdlib_read_only() {
     // A stdlib fn → a read-only copy of the embedded source.
     let (line, col) = find(MAIN, "partition(", 0, 0);
     let def = client.request("textDocument/definition", at(&main_uri, line, col));
-    let path = def["uri"].as_str().unwrap().strip_prefix("file://").unwrap().to_string();
+    let path = def["uri"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("file://")
+        .unwrap()
+        .to_string();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("fn partition"), "{path}");
     assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
@@ -229,16 +256,25 @@ fn rename_edits_every_file_and_refuses_collisions() {
     params["newName"] = json!("start");
     let refused = client.raw_request("textDocument/rename", params.clone());
     let message = refused["error"]["message"].as_str().unwrap();
-    assert!(message.starts_with("E1001: cannot rename `count` to `start`"), "{message}");
+    assert!(
+        message.starts_with("E1001: cannot rename `count` to `start`"),
+        "{message}"
+    );
     params["newName"] = json!("workflow");
     let refused = client.raw_request("textDocument/rename", params);
-    assert!(refused["error"]["message"].as_str().unwrap().starts_with("E1002"), "{refused}");
+    assert!(
+        refused["error"]["message"].as_str().unwrap().starts_with("E1002"),
+        "{refused}"
+    );
     // A built-in.
     let (line, col) = find(MAIN, "dates_between", 0, 0);
     let mut params = at(&main_uri, line, col);
     params["newName"] = json!("between");
     let refused = client.raw_request("textDocument/rename", params);
-    assert!(refused["error"]["message"].as_str().unwrap().starts_with("E1003"), "{refused}");
+    assert!(
+        refused["error"]["message"].as_str().unwrap().starts_with("E1003"),
+        "{refused}"
+    );
     client.shutdown();
 }
 
@@ -267,7 +303,12 @@ fn completion_offers_outputs_clause_words_params_and_builtins() {
     // After `dates.`: the stdlib module's fns with signatures.
     let (line, col) = find(&text, "partition(", 0, 0);
     let items = client.request("textDocument/completion", at(&main_uri, line, col));
-    let item = items.as_array().unwrap().iter().find(|i| i["label"] == "partition").unwrap();
+    let item = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "partition")
+        .unwrap();
     assert!(item["detail"].as_str().unwrap().starts_with("fn partition("), "{item}");
     // At the start of a line in a step: clause words.
     let text2 = MAIN.replace("      timeout 5m\n", "      timeout 5m\n      \n");
@@ -283,8 +324,16 @@ fn completion_offers_outputs_clause_words_params_and_builtins() {
     let (line, col) = find(&text2, "${count}", 0, 2);
     let items = client.request("textDocument/completion", at(&main_uri, line, col));
     let names = labels(&items);
-    assert!(names.contains(&"start".to_string()) && names.contains(&"len".to_string()), "{names:?}");
-    let first = items.as_array().unwrap().iter().min_by_key(|i| i["sortText"].as_str().unwrap().to_string()).unwrap();
+    assert!(
+        names.contains(&"start".to_string()) && names.contains(&"len".to_string()),
+        "{names:?}"
+    );
+    let first = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .min_by_key(|i| i["sortText"].as_str().unwrap().to_string())
+        .unwrap();
     assert!(first["detail"].as_str().unwrap().starts_with("param"), "{first}");
     client.shutdown();
 }
@@ -294,18 +343,42 @@ fn outline_folding_tokens_and_quick_fixes() {
     let dir = project();
     let main_uri = uri(&dir.path().join("main.mflow"));
     let mut client = Client::start();
-    let broken = MAIN.replace("${count}", "${cuont}").replace("${load.loaded}", "${report2.rows}");
-    let broken = broken.replace("  step report {", "  step report2 {\n    run \"true\"\n  }\n  step report {");
+    let broken = MAIN
+        .replace("${count}", "${cuont}")
+        .replace("${load.loaded}", "${report2.rows}");
+    let broken = broken.replace(
+        "  step report {",
+        "  step report2 {\n    run \"true\"\n  }\n  step report {",
+    );
     client.open(&main_uri, &broken);
     let diags = client.diagnostics(&main_uri);
     assert_eq!(diags.len(), 2, "{diags:?}");
-    let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": main_uri } }));
-    let main = symbols.as_array().unwrap().iter().find(|s| s["name"] == "main").unwrap();
-    let children: Vec<&str> = main["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": main_uri } }),
+    );
+    let main = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "main")
+        .unwrap();
+    let children: Vec<&str> = main["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(children, ["start", "count", "days", "foreach day", "report2", "report"]);
-    let folds = client.request("textDocument/foldingRange", json!({ "textDocument": { "uri": main_uri } }));
+    let folds = client.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": main_uri } }),
+    );
     assert!(folds.as_array().unwrap().iter().any(|f| f["startLine"] == 4), "{folds}");
-    let tokens = client.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": main_uri } }));
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": main_uri } }),
+    );
     assert_eq!(tokens["data"].as_array().unwrap().len() % 5, 0);
     assert!(tokens["data"].as_array().unwrap().len() > 50);
     // Did you mean `count`?
@@ -325,7 +398,10 @@ fn outline_folding_tokens_and_quick_fixes() {
         json!({ "textDocument": { "uri": main_uri }, "range": range, "context": { "diagnostics": [] } }),
     );
     assert_eq!(actions[0]["title"], "Add `outputs { rows: string }` to step `report2`");
-    assert_eq!(actions[0]["edit"]["changes"][&main_uri][0]["newText"], "    outputs { rows: string }\n");
+    assert_eq!(
+        actions[0]["edit"]["changes"][&main_uri][0]["newText"],
+        "    outputs { rows: string }\n"
+    );
     client.shutdown();
 }
 
@@ -333,7 +409,10 @@ fn outline_folding_tokens_and_quick_fixes() {
 fn requests_about_unknown_documents_are_refused_with_a_code() {
     let mut client = Client::start();
     let refused = client.raw_request("textDocument/hover", at("file:///nowhere/x.mflow", 0, 0));
-    assert!(refused["error"]["message"].as_str().unwrap().starts_with("E1004"), "{refused}");
+    assert!(
+        refused["error"]["message"].as_str().unwrap().starts_with("E1004"),
+        "{refused}"
+    );
     let refused = client.raw_request("maestroc/nothing", Value::Null);
     assert_eq!(refused["error"]["code"], -32601);
     client.shutdown();
@@ -355,6 +434,12 @@ fn formatting_is_maestroc_fmt() {
     client.change(&main_uri, 2, "workflow w {\n  step s { run \"echo\"\n");
     client.diagnostics(&main_uri);
     let refused = client.raw_request("textDocument/formatting", params);
-    assert!(refused["error"]["message"].as_str().unwrap().starts_with("E1005: cannot format this file: it has syntax errors"), "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("E1005: cannot format this file: it has syntax errors"),
+        "{refused}"
+    );
     client.shutdown();
 }
