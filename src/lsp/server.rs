@@ -75,7 +75,10 @@ impl Server {
             };
             match message {
                 Message::Request(req) => {
-                    if self.connection.handle_shutdown(&req)? {
+                    if req.method == request::Shutdown::METHOD {
+                        // An editor that closes the pipe right after `shutdown` (without
+                        // `exit`) has still shut the server down cleanly.
+                        let _ = self.connection.handle_shutdown(&req);
                         return Ok(());
                     }
                     self.flush();
