@@ -92,7 +92,11 @@ fn bench(c: &mut Criterion) {
     group.finish();
     client
         .sender
-        .send(Message::Request(Request::new(RequestId::from(2), "shutdown".into(), json!(null))))
+        .send(Message::Request(Request::new(
+            RequestId::from(2),
+            "shutdown".into(),
+            json!(null),
+        )))
         .expect("shutdown");
     let _ = client.receiver.recv();
     notify(&client, "exit", json!(null));

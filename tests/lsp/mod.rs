@@ -443,3 +443,16 @@ fn formatting_is_maestroc_fmt() {
     );
     client.shutdown();
 }
+
+#[test]
+fn hover_shows_an_output_after_an_if_as_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "workflow w {\n  param flag: bool = true\n  if flag {\n    step maybe {\n      run \"echo x=1 >> $MFLOW_OUTPUTS\"\n      outputs { x: int }\n    }\n  }\n  step after {\n    run \"echo ${maybe.x ?? 0}\"\n  }\n}\n";
+    let uri = uri(&dir.path().join("w.mflow"));
+    let mut client = Client::start();
+    client.open(&uri, text);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    let hover = hover_text(&mut client, &uri, find(text, "maybe.x", 0, 6));
+    assert!(hover.contains("maybe.x: int?"), "{hover}");
+    client.shutdown();
+}
