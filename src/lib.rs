@@ -13,6 +13,8 @@ pub mod ir;
 #[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod loader;
 #[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
+pub mod lsp;
+#[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod runtime;
 #[allow(clippy::disallowed_methods, reason = "an I/O edge of the crate")]
 pub mod serve;

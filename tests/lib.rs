@@ -16,6 +16,7 @@ mod hostile;
 mod ir;
 mod ops_actions;
 mod ops_views;
+mod lsp;
 mod parser_oracle;
 mod runs;
 mod serve;

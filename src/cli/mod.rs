@@ -12,6 +12,7 @@ mod fmt;
 mod graph;
 mod graph_states;
 mod logs;
+mod lsp;
 mod man;
 pub mod out;
 mod pause;
@@ -115,6 +116,8 @@ enum Command {
     Man(man::ManArgs),
     /// Fire schedules and signal triggers, and serve the HTTP API and web view of runs.
     Serve(serve::ServeArgs),
+    /// Start the language server (LSP on stdin/stdout) for editors.
+    Lsp(lsp::LspArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -212,6 +215,7 @@ pub fn main() -> i32 {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Serve(args) => Ok(serve::run(args, &ctx)),
+        Command::Lsp(args) => lsp::run(args),
     };
     match result {
         Ok(code) => code,
@@ -248,7 +252,8 @@ impl Command {
             | Command::Explain(_)
             | Command::Completions(_)
             | Command::Man(_)
-            | Command::Serve(_) => false,
+            | Command::Serve(_)
+            | Command::Lsp(_) => false,
         }
     }
 }

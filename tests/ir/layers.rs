@@ -190,3 +190,24 @@ fn the_formatter_reads_only_the_syntax() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_language_server_reads_the_front_end_only() {
+    // lsp → check, diagnostics, syntax, ir, imports, driver, loader and below; never the
+    // runtime, the store or the command line.
+    let found = mentions("lsp", &["crate::runtime", "crate::store", "crate::cli"]);
+    assert!(
+        found.is_empty(),
+        "the language server must not import runtime, store or cli:\n{}",
+        found.join("\n")
+    );
+    let found: Vec<String> = ["base", "syntax", "check", "diagnostics", "ir", "runtime", "store"]
+        .iter()
+        .flat_map(|dir| mentions(dir, &["crate::lsp"]))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "nothing below the server imports it:\n{}",
+        found.join("\n")
+    );
+}
