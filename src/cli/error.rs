@@ -125,6 +125,11 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Store(#[from] StoreError),
+
+    /// The executor cannot run the workflow (E07xx): `mflow.toml`, `sbatch`, a step's needs.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Executor(Box<crate::runtime::executor::error::ExecutorError>),
 }
 
 impl CliError {
@@ -144,6 +149,7 @@ impl CliError {
             | CliError::Output { .. }
             | CliError::UnknownCode { .. }
             | CliError::Usage { .. }
+            | CliError::Executor(_)
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

@@ -7,6 +7,8 @@ use super::error::{CliError, CliResult};
 use super::run::{resolve_params, split_params, start, HowArgs};
 use super::runs::open_existing_store;
 use super::Ctx;
+use crate::runtime::executor::error::ExecutorError;
+use crate::runtime::executor::Kind;
 use crate::runtime::resume::{downstream, step_names, Resume};
 use crate::runtime::run::{Launch, Resumed, Start};
 
@@ -64,6 +66,23 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         );
         return Ok(0);
     }
+    // The run's own executor, unless `--executor` names the same one.
+    let recorded = store.executor(&run.run_id)?;
+    let executor = Kind::parse(&recorded).unwrap_or_default();
+    if let Some(asked) = args.how.executor.map(super::run::ExecutorArg::kind) {
+        if asked != executor {
+            return Err(CliError::Executor(Box::new(ExecutorError::ResumeExecutor {
+                run_id: run.run_id.clone(),
+                recorded,
+                asked: asked.as_str().to_string(),
+                help: Some(format!(
+                    "resume it without `--executor` (it uses `{}`), or start a new run with `maestroc run --executor {}`",
+                    executor.as_str(),
+                    asked.as_str()
+                )),
+            })));
+        }
+    }
     let previous = store
         .steps(&run.run_id)?
         .into_iter()
@@ -87,6 +106,7 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         | CliError::Runtime(_)
         | CliError::UnknownCode { .. }
         | CliError::Usage { .. }
+        | CliError::Executor(_)
         | CliError::Store(_)) => other,
     })?;
     let wf = ir.workflow(workflow);
@@ -128,5 +148,5 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
             ..Resume::default()
         },
     };
-    start(&launch, &args.how, ctx.color, Start::Resume(Box::new(resumed)))
+    start(&launch, &args.how, ctx.color, Start::Resume(Box::new(resumed)), executor)
 }

@@ -36,6 +36,8 @@ pub struct Options {
     pub grace: Duration,
     /// The most bytes read from a step's `$MFLOW_OUTPUTS` (`--max-outputs-size`).
     pub max_outputs_bytes: u64,
+    /// Where step attempts run (`--executor`, settings from `mflow.toml`).
+    pub executor: super::executor::Choice,
 }
 
 /// What a finished run reports.
@@ -79,6 +81,8 @@ pub(super) struct Runner<'a> {
     instances_reported: AtomicBool,
     /// Set by SIGINT/SIGTERM from another thread: a long evaluation stops (`Budget`).
     pub interrupted: Arc<AtomicBool>,
+    /// Starts, observes and stops step attempts (`local`, `slurm`).
+    pub executor: super::executor::Executor,
 }
 
 /// One running instance of a workflow (the launched one, or one called by a step).
@@ -119,6 +123,7 @@ impl<'a> Runner<'a> {
         }
         let max_parallel = options.max_parallel.map(Semaphore::new);
         let (cancel, _) = watch::channel(false);
+        let executor = super::executor::Executor::new(&options.executor);
         Self {
             ir,
             program,
@@ -139,6 +144,7 @@ impl<'a> Runner<'a> {
             instances: AtomicU64::new(0),
             instances_reported: AtomicBool::new(false),
             interrupted: Arc::new(AtomicBool::new(false)),
+            executor,
         }
     }
 

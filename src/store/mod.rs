@@ -8,6 +8,7 @@
 pub mod admission;
 mod deferred;
 pub mod error;
+pub mod jobs;
 pub mod lease;
 pub mod runs;
 pub mod schema;
