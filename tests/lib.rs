@@ -14,5 +14,6 @@ mod hostile;
 mod ir;
 mod parser_oracle;
 mod runs;
+mod slurm;
 mod store;
 mod ui;

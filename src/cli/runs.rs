@@ -178,6 +178,15 @@ fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
             if let Some(o) = &run.outputs {
                 outln!(out, "outputs   {o}");
             }
+            let executor = store.executor(run_id)?;
+            if executor != "local" {
+                outln!(out, "executor  {executor}");
+            }
+            let mut jobs: std::collections::HashMap<String, Vec<crate::store::jobs::JobRow>> =
+                std::collections::HashMap::new();
+            for job in store.jobs(run_id, None)? {
+                jobs.entry(job.name.clone()).or_default().push(job);
+            }
             if run.resumes > 0 {
                 outln!(
                     out,
@@ -208,11 +217,25 @@ fn show(store: &Store, run_id: &str, format: Format) -> CliResult {
                 if let Some(m) = s.message.as_deref().filter(|_| s.state != "succeeded") {
                     outln!(out, "    {}", m.lines().next().unwrap_or(""));
                 }
+                for job in jobs.get(&s.name).into_iter().flatten() {
+                    outln!(out, "    {}", job_line(job));
+                }
             }
         }
     }
     out.finish()?;
     Ok(0)
+}
+
+/// One attempt's cluster job: `attempt 1: Slurm job 42 on node1, COMPLETED`.
+pub(super) fn job_line(job: &crate::store::jobs::JobRow) -> String {
+    format!(
+        "attempt {}: Slurm job {} on {}, {}",
+        job.attempt,
+        job.job_id,
+        job.node.as_deref().unwrap_or("(no node yet)"),
+        job.state
+    )
 }
 
 /// A sort key that puts `load[2]` before `load[10]`: the name's text with each run of

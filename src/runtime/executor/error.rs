@@ -19,7 +19,7 @@ pub enum ExecutorError {
     Config {
         file: String,
         text: String,
-        #[label("in {file}")]
+        #[label("here")]
         span: SourceSpan,
         message: String,
         #[help]
