@@ -464,15 +464,22 @@ fn kill_9_then_resume_reattaches_to_the_jobs_instead_of_submitting_them_again() 
     let file = p.write(
         "w.mflow",
         &format!(
-            "workflow w {{\n  step first {{ run \"echo first >> {r}\" }}\n  foreach i in [1, 2, 3, 4] {{\n    step work {{\n      run \"echo work-${{i}}-$SLURM_JOB_ID >> {r}; sleep 8; echo n=${{i}} >> $MFLOW_OUTPUTS\"\n      outputs {{ n: int }}\n      after first\n    }}\n  }}\n  output total: int = sum(work.n)\n}}\n",
+            "workflow w {{\n  step first {{ run \"echo first >> {r}\" }}\n  foreach i in [1, 2, 3, 4] {{\n    step work {{\n      run \"echo work-${{i}}-$SLURM_JOB_ID >> {r}; sleep $((3 * ${{i}})); echo n=${{i}} >> $MFLOW_OUTPUTS\"\n      outputs {{ n: int }}\n      after first\n    }}\n  }}\n  output total: int = sum(work.n)\n}}\n",
             r = ran.display()
         ),
     );
     let (mut child, run_id) = start_long_run(&p, &file, 4);
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     let _ = child.wait();
-    let before = jobs_of(&run_id);
-    assert!(!live_jobs(&run_id).is_empty(), "the jobs outlive maestroc: {before:?}");
+    assert!(!live_jobs(&run_id).is_empty(), "the jobs outlive maestroc: {:?}", jobs_of(&run_id));
+    // Let the shortest job end while no maestroc watches: resume collects it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // (`first` is one COMPLETED job already.)
+    while jobs_of(&run_id).iter().filter(|(_, s)| s == "COMPLETED").count() < 2 {
+        assert!(Instant::now() < deadline, "no job ended: {:?}", jobs_of(&run_id));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(!live_jobs(&run_id).is_empty(), "some jobs still run: {:?}", jobs_of(&run_id));
     let out = p
         .cmd()
         .args(["resume", &run_id, "--format", "json"])

@@ -44,10 +44,13 @@ impl Resume {
     }
 
     /// The job of an instance's latest attempt when that attempt never recorded its end
-    /// (`maestroc` was killed while it ran): the one a resume takes up again.
+    /// (`maestroc` was killed while it ran, and the next `maestroc` marked it failed with
+    /// `store::runs::DIED`): the one a resume takes up again.
     #[must_use]
     pub fn unfinished_job(&self, name: &str) -> Option<&crate::store::jobs::JobRow> {
-        let row = self.previous.get(name).filter(|r| r.state == "running")?;
+        let row = self.previous.get(name).filter(|r| {
+            r.state == "running" || (r.state == "failed" && r.message.as_deref() == Some(crate::store::runs::DIED))
+        })?;
         self.jobs.get(name).filter(|j| j.attempt == row.attempts)
     }
 }
