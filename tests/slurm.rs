@@ -65,7 +65,7 @@ impl Project {
             .env("MFLOW_HOME", self.path("home"))
             .env_remove("MFLOW_CONFIG")
             .current_dir(self.dir.path())
-            .timeout(Duration::from_secs(600));
+            .timeout(Duration::from_mins(10));
         cmd
     }
 
@@ -88,18 +88,16 @@ impl Project {
             .args(["--format", "json"])
             .output()
             .unwrap();
-        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-            panic!(
-                "no JSON result; stderr:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("no JSON result; stderr:\n{}", String::from_utf8_lossy(&out.stderr)));
         (out.status.code().unwrap_or(-1), json)
     }
 
     fn run_id(&self) -> Option<String> {
         let dir = std::fs::read_dir(self.path("home/runs")).ok()?;
-        dir.flatten().map(|e| e.file_name().to_string_lossy().to_string()).next()
+        dir.flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .next()
     }
 }
 
@@ -124,7 +122,12 @@ fn jobs_of(run_id: &str) -> Vec<(String, String)> {
 fn live_jobs(run_id: &str) -> Vec<(String, String)> {
     jobs_of(run_id)
         .into_iter()
-        .filter(|(_, s)| matches!(s.as_str(), "PENDING" | "RUNNING" | "COMPLETING" | "CONFIGURING" | "SUSPENDED"))
+        .filter(|(_, s)| {
+            matches!(
+                s.as_str(),
+                "PENDING" | "RUNNING" | "COMPLETING" | "CONFIGURING" | "SUSPENDED"
+            )
+        })
         .collect()
 }
 
@@ -156,7 +159,10 @@ fn sbatch_missing_fails_fast_with_a_coded_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
-    assert!(err.contains("error[E0702]: sbatch not found; see docs/executors.md"), "{err}");
+    assert!(
+        err.contains("error[E0702]: sbatch not found; see docs/executors.md"),
+        "{err}"
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
     // Nothing was recorded: the run never started.
     assert!(p.run_id().is_none());
@@ -181,7 +187,10 @@ fn the_local_executor_warns_about_image_and_resources_it_does_not_apply() {
     let out = p.cmd().arg("run").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let err = stderr_of(&out);
-    assert!(err.contains("warning[W0010]: step `s` declares an `image`, which the local executor does not apply"), "{err}");
+    assert!(
+        err.contains("warning[W0010]: step `s` declares an `image`, which the local executor does not apply"),
+        "{err}"
+    );
     assert!(err.contains("warning[W0011]: step `s` declares `resources`"), "{err}");
     assert!(err.contains("w.mflow:4:11"), "{err}");
 }
@@ -189,7 +198,10 @@ fn the_local_executor_warns_about_image_and_resources_it_does_not_apply() {
 #[test]
 fn mflow_toml_mistakes_are_all_reported_with_their_place_in_the_file() {
     let p = Project::new();
-    p.write("mflow.toml", "[slurm]\npartiton = \"debug\"\npoll_interval = 5\n[profiles.gpu]\ngpus = -1\n");
+    p.write(
+        "mflow.toml",
+        "[slurm]\npartiton = \"debug\"\npoll_interval = 5\n[profiles.gpu]\ngpus = -1\n",
+    );
     let file = p.write("w.mflow", "workflow w { step s { run \"true\" } }\n");
     let out = p.cmd().arg("run").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -206,8 +218,16 @@ fn mflow_toml_mistakes_are_all_reported_with_their_place_in_the_file() {
 fn an_image_without_a_container_runtime_is_a_launch_error_under_slurm() {
     let p = Project::new();
     p.write("mflow.toml", "[slurm]\npartition = \"debug\"\n");
-    let file = p.write("w.mflow", "workflow w {\n  step s {\n    run \"true\"\n    image \"alpine:3\"\n  }\n}\n");
-    let out = p.cmd().args(["run", "--executor", "slurm"]).arg(&file).output().unwrap();
+    let file = p.write(
+        "w.mflow",
+        "workflow w {\n  step s {\n    run \"true\"\n    image \"alpine:3\"\n  }\n}\n",
+    );
+    let out = p
+        .cmd()
+        .args(["run", "--executor", "slurm"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
     // Where sbatch is missing, that is reported too: every problem, not the first.
@@ -263,7 +283,10 @@ fn run_cases_give_the_same_results_as_local() {
         v
     };
     assert_eq!(strip(local), strip(slurm.clone()));
-    assert_eq!(slurm["outputs"]["texts"], serde_json::json!(["a b", "it's", "$(touch pwned)"]));
+    assert_eq!(
+        slurm["outputs"]["texts"],
+        serde_json::json!(["a b", "it's", "$(touch pwned)"])
+    );
     assert_eq!(slurm["steps"]["ignored"]["state"], "failed");
     assert!(!p.path("pwned").exists());
 }
@@ -290,7 +313,7 @@ fn examples_give_the_same_results_under_slurm_as_local() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".mflow"))
+        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e == "mflow"))
         .collect();
     listed.sort();
     let mut named: Vec<String> = cases.iter().map(|(f, _)| (*f).to_string()).collect();
@@ -331,7 +354,11 @@ fn retries_resubmit_the_job() {
     let (code, json) = p.json(&file, &["--executor", "slurm"]);
     assert_eq!(code, 0, "{json}");
     assert_eq!(json["steps"]["flaky"]["attempts"], 3);
-    let ids: Vec<String> = std::fs::read_to_string(&count).unwrap().lines().map(str::to_string).collect();
+    let ids: Vec<String> = std::fs::read_to_string(&count)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
     assert_eq!(ids.len(), 3);
     let mut unique = ids.clone();
     unique.dedup();
@@ -360,7 +387,7 @@ fn a_timeout_scancels_the_job() {
     let (code, json) = p.json(&file, &["--executor", "slurm"]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(json["steps"]["slow"]["state"], "timed_out");
-    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(started.elapsed() < Duration::from_mins(1));
     let run_id = json["run_id"].as_str().unwrap();
     assert!(live_jobs(run_id).is_empty(), "{:?}", jobs_of(run_id));
 }
@@ -375,14 +402,19 @@ fn start_long_run(p: &Project, file: &Path, n: usize) -> (std::process::Child, S
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut child = child;
+    let deadline = Instant::now() + Duration::from_mins(2);
     loop {
         if let Some(id) = p.run_id() {
             if live_jobs(&id).len() >= n {
                 return (child, id);
             }
         }
-        assert!(Instant::now() < deadline, "the jobs never appeared in squeue");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the jobs never appeared in squeue");
+        }
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -471,24 +503,32 @@ fn kill_9_then_resume_reattaches_to_the_jobs_instead_of_submitting_them_again() 
     let (mut child, run_id) = start_long_run(&p, &file, 4);
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     let _ = child.wait();
-    assert!(!live_jobs(&run_id).is_empty(), "the jobs outlive maestroc: {:?}", jobs_of(&run_id));
+    assert!(
+        !live_jobs(&run_id).is_empty(),
+        "the jobs outlive maestroc: {:?}",
+        jobs_of(&run_id)
+    );
     // Let the shortest job end while no maestroc watches: resume collects it.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     // (`first` is one COMPLETED job already.)
     while jobs_of(&run_id).iter().filter(|(_, s)| s == "COMPLETED").count() < 2 {
         assert!(Instant::now() < deadline, "no job ended: {:?}", jobs_of(&run_id));
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(!live_jobs(&run_id).is_empty(), "some jobs still run: {:?}", jobs_of(&run_id));
-    let out = p
-        .cmd()
-        .args(["resume", &run_id, "--format", "json"])
-        .output()
-        .unwrap();
+    assert!(
+        !live_jobs(&run_id).is_empty(),
+        "some jobs still run: {:?}",
+        jobs_of(&run_id)
+    );
+    let out = p.cmd().args(["resume", &run_id, "--format", "json"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{json} {}", stderr_of(&out));
     assert_eq!(json["outputs"]["total"], 10);
-    let lines: Vec<String> = std::fs::read_to_string(&ran).unwrap().lines().map(str::to_string).collect();
+    let lines: Vec<String> = std::fs::read_to_string(&ran)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
     // `first` succeeded before the kill and did not run again; each `work` ran once.
     assert_eq!(lines.iter().filter(|l| *l == "first").count(), 1, "{lines:?}");
     assert_eq!(lines.iter().filter(|l| l.starts_with("work-")).count(), 4, "{lines:?}");
@@ -510,10 +550,19 @@ fn resume_uses_the_executor_the_run_was_launched_with() {
     let (code, json) = p.json(&file, &["--executor", "slurm"]);
     assert_eq!(code, 1);
     let run_id = json["run_id"].as_str().unwrap();
-    let out = p.cmd().args(["resume", run_id, "--executor", "local"]).output().unwrap();
+    let out = p
+        .cmd()
+        .args(["resume", run_id, "--executor", "local"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
-    assert!(err.contains(&format!("run `{run_id}` was started with executor `slurm`, not `local`")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "run `{run_id}` was started with executor `slurm`, not `local`"
+        )),
+        "{err}"
+    );
     // Without `--executor`, the resume goes to Slurm again.
     let out = p.cmd().args(["resume", run_id]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -148,5 +148,11 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
             ..Resume::default()
         },
     };
-    start(&launch, &args.how, ctx.color, Start::Resume(Box::new(resumed)), executor)
+    start(
+        &launch,
+        &args.how,
+        ctx.color,
+        Start::Resume(Box::new(resumed)),
+        executor,
+    )
 }

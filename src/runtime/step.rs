@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::eval::{self, Failure};
+use super::executor::{AttemptRef, Finished, Kind, Placement};
 use super::frame::Frame;
 use super::outputs;
-use super::executor::{AttemptRef, Finished, Kind, Placement};
 use super::process::{Outcome, Program as ProcessProgram, Spec};
 use super::scheduler::{Instance, Runner};
 use super::state::StepState;
@@ -190,7 +190,11 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
     } else {
         None
     };
-    let before = if reattach.is_some() { before.saturating_sub(1) } else { before };
+    let before = if reattach.is_some() {
+        before.saturating_sub(1)
+    } else {
+        before
+    };
     loop {
         let mut result = if let Some(job) = reattach.take() {
             r.event(Some(name), StepState::Running.as_str(), Some(attempt), None);
@@ -500,7 +504,12 @@ async fn prepare_and_run(
 }
 
 /// A step's `timeout`, evaluated.
-fn step_timeout(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>) -> Result<Option<Duration>, Failure> {
+fn step_timeout(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+) -> Result<Option<Duration>, Failure> {
     Ok(match &s.timeout {
         Some(t) => Some(Duration::from_millis(
             u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0),
@@ -511,7 +520,12 @@ fn step_timeout(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Fra
 
 /// Waits for an attempt, streaming its logs line by line, prefixed by its name, when the
 /// reporter shows output.
-async fn streamed(r: &Runner<'_>, name: &str, logs: [PathBuf; 2], run: impl std::future::Future<Output = Finished>) -> Finished {
+async fn streamed(
+    r: &Runner<'_>,
+    name: &str,
+    logs: [PathBuf; 2],
+    run: impl std::future::Future<Output = Finished>,
+) -> Finished {
     if !r.reporter.streams() {
         return run.await;
     }
@@ -556,7 +570,13 @@ async fn reattach_once(
         prefix: &prefix,
     };
     let logs = [with_suffix(&prefix, ".stdout.log"), with_suffix(&prefix, ".stderr.log")];
-    let finished = streamed(r, name, logs, r.executor.reattach(job, timeout, &at, r.cancel_receiver())).await;
+    let finished = streamed(
+        r,
+        name,
+        logs,
+        r.executor.reattach(job, timeout, &at, r.cancel_receiver()),
+    )
+    .await;
     conclude(r, s, name, attempt, &prefix, finished).await
 }
 
@@ -624,7 +644,14 @@ fn count(v: &Value) -> Option<u32> {
 }
 
 /// How an attempt's end reads to the scheduler: its outputs when it exited 0.
-async fn conclude(r: &Runner<'_>, s: &IrStep, name: &str, attempt: u32, prefix: &std::path::Path, finished: Finished) -> Try {
+async fn conclude(
+    r: &Runner<'_>,
+    s: &IrStep,
+    name: &str,
+    attempt: u32,
+    prefix: &std::path::Path,
+    finished: Finished,
+) -> Try {
     let outputs_path = with_suffix(prefix, ".outputs");
     let ended = match finished {
         Finished::Ended(o) => o,

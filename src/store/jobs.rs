@@ -31,7 +31,10 @@ impl Store {
     /// Records the executor a run is launched with.
     pub fn set_executor(&self, run_id: &str, executor: &str) -> Result<()> {
         self.write(|tx| {
-            tx.execute("UPDATE runs SET executor = ?2 WHERE run_id = ?1", params![run_id, executor])?;
+            tx.execute(
+                "UPDATE runs SET executor = ?2 WHERE run_id = ?1",
+                params![run_id, executor],
+            )?;
             Ok(())
         })
     }
@@ -39,9 +42,11 @@ impl Store {
     /// The executor a run was launched with (`local` for runs from before executors).
     pub fn executor(&self, run_id: &str) -> Result<String> {
         self.read(|c| {
-            Ok(c.query_row("SELECT executor FROM runs WHERE run_id = ?1", [run_id], |r| r.get(0))
-                .optional()?
-                .unwrap_or_else(|| "local".to_string()))
+            Ok(
+                c.query_row("SELECT executor FROM runs WHERE run_id = ?1", [run_id], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or_else(|| "local".to_string()),
+            )
         })
     }
 

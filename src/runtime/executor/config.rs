@@ -73,7 +73,15 @@ impl Container {
         let template: &[&str] = match name {
             "apptainer" => &["apptainer", "exec", "{image}"],
             "singularity" => &["singularity", "exec", "{image}"],
-            "podman" => &["podman", "run", "--rm", "--network=host", "-v", "{run_dir}:{run_dir}", "{image}"],
+            "podman" => &[
+                "podman",
+                "run",
+                "--rm",
+                "--network=host",
+                "-v",
+                "{run_dir}:{run_dir}",
+                "{image}",
+            ],
             _ => return None,
         };
         Some(Self {
@@ -174,6 +182,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ExecutorError>> {
     if v.errors.is_empty() {
         Ok(config)
     } else {
+        // In the order of the file (the parsed tables do not keep it).
+        v.errors.sort_by_key(|e| match e {
+            ExecutorError::Config { span, .. } => span.offset(),
+            ExecutorError::ConfigUnreadable { .. }
+            | ExecutorError::SbatchMissing
+            | ExecutorError::ImageWithoutRuntime { .. }
+            | ExecutorError::UnknownProfile { .. }
+            | ExecutorError::ResumeExecutor { .. }
+            | ExecutorError::LocalImage { .. }
+            | ExecutorError::LocalResources { .. }
+            | ExecutorError::LocalProfile { .. } => 0,
+        });
         Err(v.errors)
     }
 }
@@ -219,7 +239,11 @@ impl Validator {
         match value.get_ref().as_str() {
             Some(s) if !s.trim().is_empty() => Some(s.to_string()),
             Some(_) => {
-                self.error(value.span(), format!("`{key}` is empty"), Some(format!("remove `{key}` or give it a value")));
+                self.error(
+                    value.span(),
+                    format!("`{key}` is empty"),
+                    Some(format!("remove `{key}` or give it a value")),
+                );
                 None
             }
             None => {
@@ -237,7 +261,10 @@ impl Validator {
         let Some(items) = value.get_ref().as_array() else {
             self.error(
                 value.span(),
-                format!("`{key}` must be a list of strings, not a {}", value.get_ref().type_str()),
+                format!(
+                    "`{key}` must be a list of strings, not a {}",
+                    value.get_ref().type_str()
+                ),
                 Some(format!("write `{key} = [\"--exclusive\"]`")),
             );
             return Vec::new();
@@ -329,13 +356,18 @@ impl Validator {
         }
         if let Some((template, span)) = command {
             if template.iter().any(|t| t.contains("{image}")) {
-                let name = s.container.as_ref().map_or_else(|| template[0].clone(), |c| c.name.clone());
+                let name = s
+                    .container
+                    .as_ref()
+                    .map_or_else(|| template[0].clone(), |c| c.name.clone());
                 s.container = Some(Container { name, template });
             } else {
                 self.error(
                     span,
                     "`container_command` does not say where the image goes".into(),
-                    Some("put \"{image}\" where the image name goes, e.g. [\"apptainer\", \"exec\", \"{image}\"]".into()),
+                    Some(
+                        "put \"{image}\" where the image name goes, e.g. [\"apptainer\", \"exec\", \"{image}\"]".into(),
+                    ),
                 );
             }
         }
@@ -438,7 +470,10 @@ mod tests {
         assert_eq!(c.slurm.container.as_ref().unwrap().name, "apptainer");
         assert_eq!(c.slurm.sbatch_args, ["--exclusive"]);
         let gpu = &c.profiles["gpu"];
-        assert_eq!((gpu.gpus, gpu.cpus, gpu.memory.as_deref()), (Some(2), Some(8), Some("32G")));
+        assert_eq!(
+            (gpu.gpus, gpu.cpus, gpu.memory.as_deref()),
+            (Some(2), Some(8), Some("32G"))
+        );
     }
 
     #[test]
@@ -455,7 +490,9 @@ mod tests {
                 "`cpus` must be a whole number of at least 1",
             ]
         );
-        let ExecutorError::Config { span, .. } = &errs[0] else { panic!() };
+        let ExecutorError::Config { span, .. } = &errs[0] else {
+            panic!()
+        };
         assert_eq!(&text[span.offset()..span.offset() + span.len()], "partiton");
     }
 

@@ -1,4 +1,4 @@
-//! What can go wrong choosing and setting up an executor at launch (E0700–E0729), and the
+//! What can go wrong choosing and setting up an executor at launch (the E07xx codes), and the
 //! warnings of the local executor about needs it does not meet (W0010–W0012).
 
 use miette::{Diagnostic, SourceSpan};
@@ -30,7 +30,9 @@ pub enum ExecutorError {
     #[error("sbatch not found; see docs/executors.md")]
     #[diagnostic(
         code(E0702),
-        help("install Slurm's client commands (Debian: `apt-get install slurm-client`) or run with `--executor local`")
+        help(
+            "install Slurm's client commands (Debian: `apt-get install slurm-client`) or run with `--executor local`"
+        )
     )]
     SbatchMissing,
 
@@ -137,13 +139,16 @@ impl ExecutorError {
     #[must_use]
     pub fn render(&self, sources: &SourceMap, color: bool) -> String {
         let toml;
-        let file = match self {
-            ExecutorError::Config { file, text, .. } => {
-                toml = SourceFile::new(file.clone(), text.clone());
-                Some(&toml)
-            }
-            other => other.span().map(|s| sources.get(s.file)),
+        let file = if let ExecutorError::Config { file, text, .. } = self {
+            toml = SourceFile::new(file.clone(), text.clone());
+            Some(&toml)
+        } else {
+            self.span().map(|s| sources.get(s.file))
         };
-        crate::diagnostics::render::render(self, file, &crate::diagnostics::render::RenderOptions { color, width: 100 })
+        crate::diagnostics::render::render(
+            self,
+            file,
+            &crate::diagnostics::render::RenderOptions { color, width: 100 },
+        )
     }
 }

@@ -101,9 +101,8 @@ fn check_step(
                         step: step.name.clone(),
                         profile: name.to_string(),
                         span: step.span,
-                        help: crate::diagnostics::suggest::did_you_mean(name, known).or_else(|| {
-                            Some(format!("define it in mflow.toml as a [profiles.{name}] table"))
-                        }),
+                        help: crate::diagnostics::suggest::did_you_mean(name, known)
+                            .or_else(|| Some(format!("define it in mflow.toml as a [profiles.{name}] table"))),
                     });
                 }
             }

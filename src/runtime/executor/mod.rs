@@ -61,7 +61,7 @@ pub struct Choice {
 /// The live executor of one run.
 pub enum Executor {
     Local,
-    Slurm(slurm::Slurm),
+    Slurm(Box<slurm::Slurm>),
 }
 
 impl Executor {
@@ -69,7 +69,7 @@ impl Executor {
     pub fn new(choice: &Choice) -> Self {
         match choice.kind {
             Kind::Local => Executor::Local,
-            Kind::Slurm => Executor::Slurm(slurm::Slurm::new(&choice.config)),
+            Kind::Slurm => Executor::Slurm(Box::new(slurm::Slurm::new(&choice.config))),
         }
     }
 
@@ -114,7 +114,13 @@ pub enum Finished {
 
 impl Executor {
     /// Runs one attempt to its end, its timeout or cancellation.
-    pub async fn run(&self, spec: Spec, place: &Placement, at: &AttemptRef<'_>, cancel: watch::Receiver<bool>) -> Finished {
+    pub async fn run(
+        &self,
+        spec: Spec,
+        place: &Placement,
+        at: &AttemptRef<'_>,
+        cancel: watch::Receiver<bool>,
+    ) -> Finished {
         match self {
             Executor::Local => local::run(spec, cancel).await,
             Executor::Slurm(s) => s.run(spec, place, at, cancel).await,

@@ -56,7 +56,13 @@ impl Slurm {
     }
 
     /// Submits the attempt as a batch job and waits for it.
-    pub(super) async fn run(&self, spec: Spec, place: &Placement, at: &AttemptRef<'_>, cancel: watch::Receiver<bool>) -> Finished {
+    pub(super) async fn run(
+        &self,
+        spec: Spec,
+        place: &Placement,
+        at: &AttemptRef<'_>,
+        cancel: watch::Receiver<bool>,
+    ) -> Finished {
         let profile = place.profile.as_ref().and_then(|p| self.profiles.get(p));
         let container = script::container_argv(self.settings.container.as_ref(), place.image.as_deref(), at.run_dir);
         if place.image.is_some() && container.is_none() {
@@ -184,7 +190,9 @@ impl Slurm {
                         leftovers: 0,
                     }),
                     Some("OUT_OF_MEMORY") => Finished::Failed(format!("Slurm job {job_id} ran out of memory{on}")),
-                    Some("CANCELLED") => Finished::Failed(format!("Slurm job {job_id} was cancelled outside maestroc{on}")),
+                    Some("CANCELLED") => {
+                        Finished::Failed(format!("Slurm job {job_id} was cancelled outside maestroc{on}"))
+                    }
                     Some(other) => Finished::Failed(format!(
                         "Slurm job {job_id} ended as {other}{on} before its command finished"
                     )),

@@ -30,7 +30,10 @@ pub(super) enum Seen {
     /// Queued, running or completing.
     Live { state: String },
     /// Ended in `state` (`None`: no longer listed at all).
-    Ended { state: Option<String>, node: Option<String> },
+    Ended {
+        state: Option<String>,
+        node: Option<String>,
+    },
 }
 
 pub(super) struct Queue {
@@ -104,7 +107,10 @@ impl Queue {
                 node: node.clone(),
             },
             Some((state, _)) => Seen::Live { state: state.clone() },
-            None => Seen::Ended { state: None, node: None },
+            None => Seen::Ended {
+                state: None,
+                node: None,
+            },
         })
     }
 
@@ -134,7 +140,10 @@ impl Queue {
             .stderr(Stdio::null())
             .output()
             .await;
-        let Ok(output) = output.map_err(|_| ()).and_then(|o| if o.status.success() { Ok(o) } else { Err(()) }) else {
+        let Ok(output) = output
+            .map_err(|_| ())
+            .and_then(|o| if o.status.success() { Ok(o) } else { Err(()) })
+        else {
             self.inner().failures += 1;
             return;
         };

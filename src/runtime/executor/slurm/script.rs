@@ -41,7 +41,9 @@ pub fn batch_script(spec: &Spec, container: Option<&[String]>, prefix: &Path) ->
     let mut s = String::from("#!/bin/sh\n# written by maestroc: one attempt of a step (docs/executors.md)\n");
     for (key, value) in &spec.env {
         if !is_name(key) {
-            return Err(format!("environment variable name `{key}` cannot be passed to a Slurm job"));
+            return Err(format!(
+                "environment variable name `{key}` cannot be passed to a Slurm job"
+            ));
         }
         let _ = writeln!(s, "export {key}={}", quote_word(value));
     }
@@ -150,10 +152,18 @@ mod tests {
 
     #[test]
     fn the_script_quotes_every_value_and_records_the_exit_code() {
-        let s = batch_script(&spec(Program::Shell("echo \"$GREETING\"".into())), None, Path::new("/r/logs/1-a.1")).unwrap();
+        let s = batch_script(
+            &spec(Program::Shell("echo \"$GREETING\"".into())),
+            None,
+            Path::new("/r/logs/1-a.1"),
+        )
+        .unwrap();
         assert!(s.contains("export GREETING='it'\"'\"'s $(rm -rf /)'\n"), "{s}");
         assert!(s.contains("/bin/sh -c 'echo \"$GREETING\"' </dev/null\n"), "{s}");
-        assert!(s.contains("> /r/logs/1-a.1.exit.tmp && mv -f /r/logs/1-a.1.exit.tmp /r/logs/1-a.1.exit\n"), "{s}");
+        assert!(
+            s.contains("> /r/logs/1-a.1.exit.tmp && mv -f /r/logs/1-a.1.exit.tmp /r/logs/1-a.1.exit\n"),
+            "{s}"
+        );
         assert!(s.ends_with("exit \"$code\"\n"));
     }
 
@@ -167,7 +177,10 @@ mod tests {
             Path::new("/r/x"),
         )
         .unwrap();
-        assert!(s.contains("apptainer exec docker://alpine:3 cat 'a b' </dev/null"), "{s}");
+        assert!(
+            s.contains("apptainer exec docker://alpine:3 cat 'a b' </dev/null"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -195,7 +208,14 @@ mod tests {
             memory: Some("4G".into()),
             ..Placement::default()
         };
-        let args = sbatch_args(&settings, Some(&profile), &place, &spec(Program::Shell("true".into())), "mflow/r/a", Path::new("/w"));
+        let args = sbatch_args(
+            &settings,
+            Some(&profile),
+            &place,
+            &spec(Program::Shell("true".into())),
+            "mflow/r/a",
+            Path::new("/w"),
+        );
         for want in [
             "--parsable",
             "--job-name=mflow/r/a",
