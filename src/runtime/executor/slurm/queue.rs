@@ -52,6 +52,9 @@ struct Inner {
     seen: HashMap<String, (String, Option<String>)>,
     /// When the latest successful `squeue` started.
     taken: Option<Instant>,
+    /// When the latest `squeue` started, successful or not (an unreachable controller is
+    /// asked once per interval too, not once per waiting attempt).
+    tried: Option<Instant>,
     /// Polls in a row that failed (the controller is unreachable).
     failures: u32,
 }
@@ -129,11 +132,12 @@ impl Queue {
                 .status()
                 .await;
         }
-        let recent = self.inner().taken.is_some_and(|t| t.elapsed() < self.interval / 2);
+        let recent = self.inner().tried.is_some_and(|t| t.elapsed() < self.interval / 2);
         if recent && cancel.is_empty() {
             return;
         }
         let started = Instant::now();
+        self.inner().tried = Some(started);
         let output = tokio::process::Command::new("squeue")
             .args(["--me", "--noheader", "--states=all", "--format=%i|%T|%N"])
             .stdin(Stdio::null())
