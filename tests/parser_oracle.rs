@@ -120,6 +120,14 @@ const INSERTS: &[&str] = &[
     "backoff",
     "parallel",
     "when",
+    " fixed",
+    " since ",
+    "run_start",
+    " catchup ",
+    "all(max: 2)",
+    "trigger on signal ",
+    "tags ",
+    "profile ",
     "//c\n",
     "/*c*/",
 ];
@@ -414,7 +422,7 @@ impl Gen {
     }
 
     fn clause(&mut self) {
-        match self.rng.below(15) {
+        match self.rng.below(17) {
             0 => self.push("run \"go.sh ${a}\""),
             1 => {
                 self.push("exec ");
@@ -443,6 +451,14 @@ impl Gen {
                 if self.rng.below(2) == 0 {
                     self.push(" where ");
                     self.expr(1);
+                }
+                match self.rng.below(4) {
+                    0 => self.push(" since run_start"),
+                    1 => {
+                        self.push(" since ");
+                        self.expr(1);
+                    }
+                    _ => {}
                 }
             }
             5 | 6 => {
@@ -492,6 +508,10 @@ impl Gen {
                 let m = self.pick(&["fail_fast", "fail_after_running", "ignore"]);
                 self.push("on_failure ");
                 self.push(m);
+            }
+            15 => {
+                self.push("profile ");
+                self.expr(1);
             }
             _ => self.push("run r\"raw ${x}\""),
         }
@@ -545,6 +565,9 @@ impl Gen {
                     self.push(" = ");
                     self.expr(0);
                 }
+                if self.rng.below(3) == 0 {
+                    self.push(" fixed");
+                }
             }
             3 => {
                 self.push("output ");
@@ -578,9 +601,26 @@ impl Gen {
                     "strategy first_only",
                     "strategy last_only",
                     "schedule \"0 * * * *\"",
+                    "schedule \"@daily\" in \"Europe/Amsterdam\"",
+                    "schedule \"0 2 * * *\" catchup none",
+                    "schedule \"0 2 * * *\" in \"UTC\" catchup last",
+                    "schedule \"0 2 * * *\" catchup all(max: 3)",
+                    "schedule \"0 2 * * *\" catchup all(max: n,)",
+                    "schedule \"0 2 * * *\" catchup every",
                     "on_failure ignore",
                 ]);
                 self.push(s);
+                if self.rng.below(4) == 0 {
+                    self.push("\n  trigger on signal \"go\"");
+                    if self.rng.below(2) == 0 {
+                        self.push(" where ");
+                        self.expr(1);
+                    }
+                }
+                if self.rng.below(4) == 0 {
+                    self.push("\n  tags ");
+                    self.expr(1);
+                }
             }
             8 => {
                 self.retry();

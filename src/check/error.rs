@@ -288,6 +288,87 @@ pub enum CheckError {
     },
 
     #[error("{message}")]
+    #[diagnostic(code(E0213))]
+    ScheduleNeverFires {
+        message: String,
+        #[label("no date matches")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is not a param of workflow `{workflow}`")]
+    #[diagnostic(code(E0122))]
+    TriggerNotParam {
+        name: String,
+        workflow: String,
+        #[label("a trigger's `where` cannot read this")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0214))]
+    BadTags {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("empty tag")]
+    #[diagnostic(code(E0215), help("a tag needs some text, like \"daily\"; remove it or fill it in"))]
+    EmptyTag {
+        #[label("this tag is empty")]
+        span: Span,
+    },
+
+    #[error("duplicate tag {tag:?}")]
+    #[diagnostic(code(E0123), help("remove one of them"))]
+    DuplicateTag {
+        tag: String,
+        #[label("tagged again here")]
+        span: Span,
+        #[label("first here")]
+        first: Span,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0216))]
+    BadProfile {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`profile` on step `{step}`, which runs no command")]
+    #[diagnostic(code(E0124))]
+    ProfileWithoutCommand {
+        step: String,
+        #[label("only `run` and `exec` steps run on an executor")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0217))]
+    BadCatchupBound {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
     #[diagnostic(code(E0118))]
     CallsTooDeep {
         message: String,
@@ -328,6 +409,20 @@ pub enum CheckError {
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum CheckWarning {
+    #[error("this trigger adds nothing: every `{signal}` signal already starts a run")]
+    #[diagnostic(
+        code(W0006),
+        severity(Warning),
+        help("a signal starts at most one run of a workflow, however many of its triggers match; remove this trigger or give the other one a `where`")
+    )]
+    RedundantTrigger {
+        signal: String,
+        #[label("never needed")]
+        span: Span,
+        #[label("this trigger has no `where`")]
+        first: Span,
+    },
+
     #[error("{kind} `{name}` is never used")]
     #[diagnostic(code(W0001), severity(Warning))]
     Unused {

@@ -308,6 +308,7 @@ impl Checker<'_> {
                         span: wf.span,
                         item: index,
                         params: Vec::new(),
+                        fixed: Vec::new(),
                         consts: Vec::new(),
                         init_order: Vec::new(),
                         steps: Vec::new(),

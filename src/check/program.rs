@@ -80,6 +80,8 @@ pub struct WorkflowInfo {
     pub item: usize,
     /// Params in declaration order: binding, declared type, whether it has a default.
     pub params: Vec<(BindingId, bool)>,
+    /// The params declared `fixed` (their values cannot change on resume or restart).
+    pub fixed: Vec<BindingId>,
     pub consts: Vec<BindingId>,
     /// Workflow-level lets, consts and param defaults in an order where each comes after
     /// everything it references (evaluation order at run start).

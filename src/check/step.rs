@@ -11,7 +11,7 @@ use super::{
 };
 use crate::base::span::Span;
 use crate::diagnostics::suggest::did_you_mean;
-use crate::syntax::ast::{ClauseKind, Expr, ExprKind, Ident, Step};
+use crate::syntax::ast::{ClauseKind, Expr, ExprKind, Ident, Step, UnaryOp, WaitSince};
 
 impl Checker<'_> {
     /// Checks a step; `None` when the declaring pass gave it no id (a problem it reported).
@@ -25,6 +25,7 @@ impl Checker<'_> {
             env: Vec::new(),
             dir: None,
             image: None,
+            profile: None,
             resources: Vec::new(),
             emit: None,
             retry: self.defaults.retry.clone(),
@@ -55,6 +56,7 @@ impl Checker<'_> {
                 ClauseKind::Dir(_) => "`dir`",
                 ClauseKind::Outputs(_) => "`outputs`",
                 ClauseKind::Image(_) => "`image`",
+                ClauseKind::Profile(_) => "`profile`",
                 ClauseKind::Resources(_) => "`resources`",
                 ClauseKind::Emit { .. } => "`emit`",
                 ClauseKind::After(_) => "`after`",
@@ -81,7 +83,63 @@ impl Checker<'_> {
             self.check_clause(&mut node, &clause.kind, clause.span, env, ctx);
         }
         ctx.steps = outer;
+        if let Some(clause) = step.clauses.iter().find(|c| matches!(c.kind, ClauseKind::Profile(_))) {
+            if !matches!(node.action, TAction::Run(_) | TAction::Exec(_)) {
+                self.error(CheckError::ProfileWithoutCommand {
+                    step: step.name.name.clone(),
+                    span: clause.span,
+                    help: Some("remove the `profile`, or give the step a `run` or `exec`".into()),
+                });
+            }
+        }
         Some(node)
+    }
+
+    /// `profile "NAME"`: a non-empty string literal (the executor settings check the name).
+    fn profile(&mut self, e: &Expr) -> Option<String> {
+        let text = super::zone::literal(e).map(str::to_string);
+        match text {
+            Some(t) if !t.trim().is_empty() => Some(t),
+            Some(_) => {
+                self.error(CheckError::BadProfile {
+                    message: "empty executor profile name".into(),
+                    span: e.span,
+                    label: "empty".into(),
+                    help: Some("name a profile of `mflow.toml`, like `profile \"gpu\"`, or remove the clause".into()),
+                });
+                None
+            }
+            None => {
+                self.error(CheckError::BadProfile {
+                    message: "`profile` takes the name of an executor profile as a string".into(),
+                    span: e.span,
+                    label: "not a plain string literal".into(),
+                    help: Some("profiles are chosen when the file is written: write `profile \"gpu\"`".into()),
+                });
+                None
+            }
+        }
+    }
+
+    /// `since D`: a duration, not negative (`0s` is the run's start).
+    fn look_back(&mut self, d: &Expr, env: &WfEnv, ctx: &mut Ctx) -> TExpr {
+        let node = self.expect(d, &Type::Duration, env, ctx, "the `since` look-back");
+        let negative = if let ExprKind::Duration(n) = d.kind {
+            n < 0
+        } else if let ExprKind::Unary(UnaryOp::Neg, inner) = &d.kind {
+            matches!(inner.kind, ExprKind::Duration(n) if n > 0)
+        } else {
+            false
+        };
+        if negative {
+            self.error(CheckError::BadConstant {
+                message: "the `since` look-back cannot be negative".into(),
+                span: d.span,
+                label: "this is negative".into(),
+                help: Some("`since 1h` counts signals received up to an hour before the run started".into()),
+            });
+        }
+        node
     }
 
     /// Checks one clause of step `node` and puts what it says into `node`.
@@ -147,7 +205,7 @@ impl Checker<'_> {
             }
             ClauseKind::Sleep(e) => node.action = TAction::Sleep(self.expect(e, &Type::Duration, env, ctx, "this")),
             ClauseKind::Timeout(e) => node.timeout = Some(self.positive_duration(e, env, ctx, "`timeout`")),
-            ClauseKind::Wait { signal, filter } => {
+            ClauseKind::Wait { signal, filter, since } => {
                 let name = self.expect(signal, &Type::String, env, ctx, "the signal name");
                 let filter = filter.as_ref().map(|f| {
                     let b = self.new_binding("signal", BindingKind::Signal, signal.span, Type::map(Type::String));
@@ -157,7 +215,15 @@ impl Checker<'_> {
                     ctx.locals.pop();
                     (b, cond)
                 });
-                node.action = TAction::Wait { signal: name, filter };
+                let since = since.as_ref().and_then(|s| match &s.node {
+                    WaitSince::RunStart => None,
+                    WaitSince::Before(d) => Some(self.look_back(d, env, ctx)),
+                });
+                node.action = TAction::Wait {
+                    signal: name,
+                    filter,
+                    since,
+                };
             }
             ClauseKind::Env(fields) => node.env = self.scalar_fields(fields, env, ctx),
             ClauseKind::Resources(fields) => node.resources = self.scalar_fields(fields, env, ctx),
@@ -167,6 +233,10 @@ impl Checker<'_> {
                 node.emit = Some(TEmit { signal, fields });
             }
             ClauseKind::Outputs(_) => {}
+            ClauseKind::Profile(e) => {
+                self.mark_used(e, env);
+                node.profile = self.profile(e);
+            }
             ClauseKind::OnFailure(mode) => node.on_failure = *mode,
             ClauseKind::After(names) => {
                 for name in names {

@@ -7,7 +7,7 @@ use crate::syntax::ast::{Expr, ExprKind, Ident, StrPart};
 use crate::syntax::span::Span;
 
 /// The literal text of `e`, if it is a string without interpolation.
-fn literal(e: &Expr) -> Option<&str> {
+pub(super) fn literal(e: &Expr) -> Option<&str> {
     if let ExprKind::RawStr(s) = &e.kind {
         return Some(s);
     }
@@ -40,12 +40,33 @@ pub(super) fn check(name: &str, args: &[Expr], named: &[(Ident, Expr)]) -> Optio
     Some(unknown(zone, arg.span))
 }
 
-fn unknown(zone: &str, span: Span) -> CheckError {
+pub(super) fn unknown(zone: &str, span: Span) -> CheckError {
     CheckError::UnknownZone {
         zone: zone.to_string(),
         span,
-        help: Some("write an IANA time zone name like \"Europe/Paris\", \"America/New_York\" or \"UTC\"".into()),
+        help: suggest(zone).map(|z| format!("did you mean `{z}`?")).or_else(|| {
+            Some("write an IANA time zone name like \"Europe/Paris\", \"America/New_York\" or \"UTC\"".into())
+        }),
     }
+}
+
+/// The known zone closest to `zone`: the same name in another case, the zone whose city
+/// it names (`Amsterdam`, `new york`), or a close spelling (`Europe/Amsterdm`).
+fn suggest(zone: &str) -> Option<String> {
+    let names: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_string()).collect();
+    let wanted = zone.trim().replace(' ', "_").to_ascii_lowercase();
+    if let Some(n) = names.iter().find(|n| {
+        n.to_ascii_lowercase() == wanted
+            || n.rsplit('/')
+                .next()
+                .is_some_and(|city| city.to_ascii_lowercase() == wanted)
+    }) {
+        return Some(n.clone());
+    }
+    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let best = crate::diagnostics::suggest::best_match(&wanted, lower.iter().map(String::as_str))?;
+    let i = lower.iter().position(|l| l == best)?;
+    names.get(i).cloned()
 }
 
 #[cfg(test)]
@@ -68,5 +89,14 @@ mod tests {
             Some(CheckError::UnknownZone { .. })
         ));
         assert!(check("upper", &[s("Mars/Olympus")], &[]).is_none());
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("Europe/Amsterdm").as_deref(), Some("Europe/Amsterdam"));
+        assert_eq!(suggest("europe/amsterdm").as_deref(), Some("Europe/Amsterdam"));
+        assert_eq!(suggest("Amsterdam").as_deref(), Some("Europe/Amsterdam"));
+        assert_eq!(suggest("new york").as_deref(), Some("America/New_York"));
+        assert_eq!(suggest("Mars/Olympus_Mons"), None);
     }
 }

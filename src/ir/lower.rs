@@ -12,6 +12,7 @@ use super::node::{
     Action, Body, Edge, EdgeKind, InitKind, Ir, IrBackoff, IrBranch, IrEmit, IrFn, IrForeach, IrIf, IrInit, IrOutput,
     IrParam, IrRetry, IrStep, IrStrategy, IrWhile, IrWorkflow, Node, Settings,
 };
+use super::schedule::{IrSchedule, IrTrigger};
 use crate::check::tree::{
     TAction, TBackoff, TBody, TExpr, TExprKind, TFn, TInitKind, TNode, TRetry, TSettings, TStep, TStrPart, TStrategy,
     TWorkflow,
@@ -99,6 +100,7 @@ impl Lowerer<'_> {
                     name: binding.name.clone(),
                     ty: binding.ty.clone(),
                     required: !has_default,
+                    fixed: info.fixed.contains(b),
                 }
             })
             .collect();
@@ -129,7 +131,22 @@ impl Lowerer<'_> {
         Settings {
             concurrency: s.concurrency.as_ref().map(|e| self.expr(e, &[])),
             timeout: s.timeout.as_ref().map(|e| self.expr(e, &[])),
-            schedule: s.schedule.clone(),
+            schedule: s.schedule.as_ref().map(|sc| IrSchedule {
+                cron: sc.cron.clone(),
+                zone: sc.zone.clone(),
+                catchup: sc.catchup.into(),
+                span: sc.span,
+            }),
+            triggers: s
+                .triggers
+                .iter()
+                .map(|t| IrTrigger {
+                    signal: t.signal.clone(),
+                    span: t.span,
+                    filter: t.filter.as_ref().map(|(b, f)| (*b, self.expr(f, &[]))),
+                })
+                .collect(),
+            tags: s.tags.clone(),
             strategy: s.strategy.as_ref().map(|s| match s {
                 TStrategy::Parallel(n) => IrStrategy::Parallel(n.as_ref().map(|e| self.expr(e, &[]))),
                 TStrategy::Sequential => IrStrategy::Sequential,
@@ -278,15 +295,17 @@ impl Lowerer<'_> {
                     args: args.iter().map(|(b, e)| (*b, self.expr(e, levels))).collect(),
                 },
                 TAction::Sleep(e) => Action::Sleep(self.expr(e, levels)),
-                TAction::Wait { signal, filter } => Action::Wait {
+                TAction::Wait { signal, filter, since } => Action::Wait {
                     signal: self.expr(signal, levels),
                     filter: filter.as_ref().map(|(b, f)| (*b, self.expr(f, levels))),
+                    since: since.as_ref().map(|d| self.expr(d, levels)),
                 },
             },
             env: fields(&step.env),
             dir: step.dir.as_ref().map(|e| self.expr(e, levels)),
             outputs: self.program.step(step.id).outputs.clone(),
             image: step.image.as_ref().map(|e| self.expr(e, levels)),
+            profile: step.profile.clone(),
             resources: fields(&step.resources),
             emit: step.emit.as_ref().map(|e| IrEmit {
                 signal: self.expr(&e.signal, levels),

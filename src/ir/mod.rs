@@ -12,6 +12,7 @@ pub mod lower;
 pub mod node;
 pub mod ops;
 pub mod policy;
+pub mod schedule;
 pub mod symbols;
 pub mod view;
 
@@ -19,6 +20,7 @@ pub use expr::*;
 pub use node::*;
 pub use ops::{BinaryOp, UnaryOp};
 pub use policy::{FailureMode, RetryOn};
+pub use schedule::{due_fire_times, next_fire_times, CatchUp, IrSchedule, IrTrigger};
 pub use symbols::Symbols;
 /// The views moved to [`view`]; these paths keep working for callers not yet updated.
 pub use view::{dot, graph, json, mermaid};

@@ -61,6 +61,8 @@ pub struct IrParam {
     pub name: String,
     pub ty: Type,
     pub required: bool,
+    /// Declared `fixed`: its value cannot change on resume or restart.
+    pub fixed: bool,
 }
 
 /// One value computed at run start.
@@ -89,12 +91,16 @@ pub struct IrOutput {
 }
 
 /// Workflow-level settings.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
 pub struct Settings {
     pub concurrency: Option<IrExpr>,
     pub timeout: Option<IrExpr>,
     pub strategy: Option<IrStrategy>,
-    pub schedule: Option<String>,
+    pub schedule: Option<super::IrSchedule>,
+    /// `trigger on signal` clauses, in source order.
+    pub triggers: Vec<super::IrTrigger>,
+    /// `tags`, in source order (non-empty, distinct).
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -228,6 +234,8 @@ pub struct IrStep {
     pub dir: Option<IrExpr>,
     pub outputs: Vec<(String, Type)>,
     pub image: Option<IrExpr>,
+    /// `profile "NAME"`: an executor profile of `mflow.toml` (only on `run`/`exec` steps).
+    pub profile: Option<String>,
     pub resources: Vec<(String, IrExpr)>,
     pub emit: Option<IrEmit>,
     /// The step's retry policy, or the workflow's default.
@@ -254,6 +262,9 @@ pub enum Action {
         signal: IrExpr,
         /// The `signal` binding and the condition over it.
         filter: Option<(BindingId, IrExpr)>,
+        /// How long before the run's start a signal may have been received and still
+        /// count (a duration); `None`: only signals received since the run started.
+        since: Option<IrExpr>,
     },
 }
 

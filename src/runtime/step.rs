@@ -405,7 +405,7 @@ async fn prepare_and_run(
     let mut budget = r.budget();
     let program = match &s.action {
         Action::None => return Ok(Try::Succeeded(Vec::new())),
-        Action::Wait { signal, filter } => {
+        Action::Wait { signal, filter, .. } => {
             let timeout = match &s.timeout {
                 Some(t) => Some(Duration::from_millis(
                     u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0),

@@ -8,9 +8,9 @@
 use pest::iterators::{Pair, Pairs};
 
 use super::ast::{
-    Backoff, BinaryOp, Branch, Clause, ClauseKind, Expr, ExprKind, FailureMode, FnDef, Foreach, Ident, If, Import,
-    Item, Retry, RetryOn, Spanned, Step, Stmt, StmtKind, StrPart, Strategy, TypeExpr, TypeExprKind, UnaryOp, While,
-    Workflow,
+    Backoff, BinaryOp, Branch, Catchup, Clause, ClauseKind, Expr, ExprKind, FailureMode, FnDef, Foreach, Ident, If,
+    Import, Item, Retry, RetryOn, Schedule, Spanned, Step, Stmt, StmtKind, StrPart, Strategy, Trigger, TypeExpr,
+    TypeExprKind, UnaryOp, WaitSince, While, Workflow,
 };
 use super::error::SyntaxError;
 use super::grammar::Rule;
@@ -162,11 +162,13 @@ impl<'t> Builder<'t> {
                 let mut name = None;
                 let mut ty = None;
                 let mut value = None;
+                let mut fixed = None;
                 for q in p.into_inner() {
                     match q.as_rule() {
                         Rule::ident => name = Some(self.ident(&q)),
                         Rule::type_expr => ty = Some(self.type_expr(q)),
                         Rule::expr => value = Some(self.expr(q)),
+                        Rule::c_fixed => fixed = Some(self.span(&q)),
                         _ => {}
                     }
                 }
@@ -186,6 +188,7 @@ impl<'t> Builder<'t> {
                         name,
                         ty: ty.unwrap_or_else(|| error_type(span)),
                         default: value,
+                        fixed,
                     },
                     Rule::const_decl => StmtKind::Const {
                         name,
@@ -222,16 +225,33 @@ impl<'t> Builder<'t> {
                 };
                 StmtKind::Strategy(Spanned { node: strategy, span })
             }
-            Rule::schedule_clause => {
-                let lit = p.into_inner().find(|q| q.as_rule() == Rule::string_lit);
-                match lit {
-                    Some(l) => {
-                        let lspan = self.span(&l);
-                        StmtKind::Schedule(self.plain_string(l), lspan)
+            Rule::schedule_clause => match self.schedule(p) {
+                Some(schedule) => StmtKind::Schedule(schedule),
+                None => StmtKind::Error { declares: None },
+            },
+            Rule::trigger_clause => {
+                let mut signal = None;
+                let mut filter = None;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::string_lit => {
+                            let lspan = self.span(&q);
+                            signal = Some((self.plain_string(q), lspan));
+                        }
+                        Rule::expr => filter = Some(self.expr(q)),
+                        _ => {}
                     }
+                }
+                match signal {
+                    Some((signal, signal_span)) => StmtKind::Trigger(Trigger {
+                        signal,
+                        signal_span,
+                        filter,
+                    }),
                     None => StmtKind::Error { declares: None },
                 }
             }
+            Rule::tags_clause => StmtKind::Tags(self.last_expr(p, span)),
             Rule::step => StmtKind::Step(self.step(p, span)),
             Rule::foreach => {
                 let mut vars = Vec::new();
@@ -563,16 +583,29 @@ impl<'t> Builder<'t> {
                 }
                 Rule::sleep_clause => ClauseKind::Sleep(self.last_expr(q, cspan)),
                 Rule::wait_clause => {
-                    let mut exprs = q.into_inner().filter(|r| r.as_rule() == Rule::expr);
-                    let signal = exprs.next().map_or(
-                        Expr {
-                            kind: ExprKind::Error,
-                            span: cspan,
-                        },
-                        |e| self.expr(e),
-                    );
-                    let filter = exprs.next().map(|e| self.expr(e));
-                    ClauseKind::Wait { signal, filter }
+                    let mut exprs = Vec::new();
+                    let mut since = None;
+                    for r in q.into_inner() {
+                        match r.as_rule() {
+                            Rule::expr => exprs.push(self.expr(r)),
+                            Rule::since => {
+                                let sspan = self.span(&r);
+                                let node = match r.into_inner().find(|x| x.as_rule() == Rule::expr) {
+                                    Some(e) => WaitSince::Before(self.expr(e)),
+                                    None => WaitSince::RunStart,
+                                };
+                                since = Some(Spanned { node, span: sspan });
+                            }
+                            _ => {}
+                        }
+                    }
+                    let mut exprs = exprs.into_iter();
+                    let signal = exprs.next().unwrap_or(Expr {
+                        kind: ExprKind::Error,
+                        span: cspan,
+                    });
+                    let filter = exprs.next();
+                    ClauseKind::Wait { signal, filter, since }
                 }
                 Rule::env_clause | Rule::resources_clause => {
                     let is_env = q.as_rule() == Rule::env_clause;
@@ -589,6 +622,7 @@ impl<'t> Builder<'t> {
                 }
                 Rule::dir_clause => ClauseKind::Dir(self.last_expr(q, cspan)),
                 Rule::image_clause => ClauseKind::Image(self.last_expr(q, cspan)),
+                Rule::profile_clause => ClauseKind::Profile(self.last_expr(q, cspan)),
                 Rule::outputs_clause => ClauseKind::Outputs(
                     q.into_inner()
                         .filter(|r| r.as_rule() == Rule::field_type)
@@ -1108,6 +1142,98 @@ impl<'t> Builder<'t> {
         Expr {
             kind: ExprKind::Str(parts),
             span,
+        }
+    }
+
+    /// `schedule "CRON" [in "ZONE"] [catchup POLICY]`; `None` if the cron literal is missing.
+    fn schedule(&mut self, p: P<'_>) -> Option<Schedule> {
+        let mut cron = None;
+        let mut zone = None;
+        let mut catchup = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::string_lit => {
+                    let lspan = self.span(&q);
+                    let text = self.plain_string(q);
+                    if cron.is_none() {
+                        cron = Some((text, lspan));
+                    } else {
+                        zone = Some(Spanned {
+                            node: text,
+                            span: lspan,
+                        });
+                    }
+                }
+                Rule::catchup => {
+                    let cspan = self.span(&q);
+                    catchup = self.catchup(q).map(|node| Spanned { node, span: cspan });
+                }
+                _ => {}
+            }
+        }
+        let (cron, cron_span) = cron?;
+        Some(Schedule {
+            cron,
+            cron_span,
+            zone,
+            catchup,
+        })
+    }
+
+    /// `none`, `last` or `all(max: N)`; reports anything else.
+    fn catchup(&mut self, p: P<'_>) -> Option<Catchup> {
+        let span = self.span(&p);
+        let mut inner = p.into_inner();
+        let word = inner.next()?;
+        if word.as_rule() == Rule::k_none {
+            return Some(Catchup::None);
+        }
+        let name = word.as_str().to_string();
+        let arg = match (inner.next(), inner.next()) {
+            (Some(key), Some(e)) => Some((self.ident(&key), self.expr(e))),
+            _ => None,
+        };
+        match (name.as_str(), arg) {
+            ("last", None) => Some(Catchup::Last),
+            ("all", Some((key, max))) if key.name == "max" => Some(Catchup::All { max }),
+            ("all", Some((key, _))) => {
+                self.errors.push(SyntaxError::BadCatchup {
+                    message: format!("`all` takes `max`, not `{}`", key.name),
+                    span: key.span,
+                    label: "unknown argument".into(),
+                    help: Some("write `catchup all(max: N)`".into()),
+                });
+                None
+            }
+            ("all", None) => {
+                self.errors.push(SyntaxError::BadCatchup {
+                    message: "`catchup all` needs a bound".into(),
+                    span,
+                    label: "no `max`".into(),
+                    help: Some("write `catchup all(max: N)`: at most the latest N missed runs are started".into()),
+                });
+                None
+            }
+            ("last", Some(_)) => {
+                self.errors.push(SyntaxError::BadCatchup {
+                    message: "`catchup last` takes no argument".into(),
+                    span,
+                    label: "remove the parentheses".into(),
+                    help: Some("`last` starts one run for the latest missed time; `all(max: N)` starts several".into()),
+                });
+                None
+            }
+            (other, _) => {
+                let words = ["none", "last", "all"];
+                self.errors.push(SyntaxError::UnknownWord {
+                    what: "catch-up policy",
+                    name: other.to_string(),
+                    span: self.span(&word),
+                    help: did_you_mean(other, words.iter().copied())
+                        .or_else(|| Some("the catch-up policies are `none`, `last` and `all(max: N)`".into())),
+                });
+                None
+            }
         }
     }
 

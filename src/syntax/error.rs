@@ -184,4 +184,15 @@ pub enum SyntaxError {
         #[help]
         help: Option<String>,
     },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0027))]
+    BadCatchup {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
 }

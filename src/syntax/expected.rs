@@ -55,7 +55,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | R::next_stmt
         | R::concurrency_clause
         | R::strategy_clause
-        | R::schedule_clause => "a statement (`param`, `let`, `step`, `foreach`, `if`, `output`, …)",
+        | R::schedule_clause
+        | R::trigger_clause
+        | R::tags_clause => "a statement (`param`, `let`, `step`, `foreach`, `if`, `output`, …)",
         R::run_clause
         | R::exec_clause
         | R::call_clause
@@ -67,7 +69,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | R::image_clause
         | R::resources_clause
         | R::emit_clause
-        | R::after_clause => "a step clause (`run`, `exec`, `call`, `outputs`, `after`, …)",
+        | R::after_clause
+        | R::profile_clause => "a step clause (`run`, `exec`, `call`, `outputs`, `after`, …)",
         R::retry_clause | R::timeout_clause | R::on_failure_clause => "a clause (`retry`, `timeout`, `on_failure`, …)",
         R::import | R::fn_def | R::workflow | R::k_import | R::k_fn | R::k_workflow => "`import`, `fn` or `workflow`",
         R::block => "`{`",
@@ -87,6 +90,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         R::c_backoff => "`backoff`",
         R::c_on => "`on`",
         R::c_where => "`where`",
+        R::c_catchup => "`catchup`",
+        R::c_fixed => "`fixed`",
+        R::c_since => "`since`",
+        R::catchup => "a catch-up policy (`none`, `last` or `all(max: N)`)",
+        R::since => "a duration or `run_start`",
         R::named_arg | R::field | R::fields => "a `name: value` pair",
         R::fn_param | R::field_type => "a `name: type` pair",
         R::binding | R::loop_var => "a `name = value` binding",

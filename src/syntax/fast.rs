@@ -5,9 +5,9 @@
 //! recursion is bounded by the pre-scan's nesting limit and its own depth limit.
 
 use super::ast::{
-    Backoff, BinaryOp, Branch, Clause, ClauseKind, Expr, ExprKind, FailureMode, FnDef, Foreach, Ident, If, Import,
-    Item, Retry, RetryOn, SourceFile, Spanned, Step, Stmt, StmtKind, StrPart, Strategy, TypeExpr, TypeExprKind,
-    UnaryOp, While, Workflow,
+    Backoff, BinaryOp, Branch, Catchup, Clause, ClauseKind, Expr, ExprKind, FailureMode, FnDef, Foreach, Ident, If,
+    Import, Item, Retry, RetryOn, Schedule, SourceFile, Spanned, Step, Stmt, StmtKind, StrPart, Strategy, Trigger,
+    TypeExpr, TypeExprKind, UnaryOp, WaitSince, While, Workflow,
 };
 use super::build::doc_before;
 use super::keywords::is_reserved;
@@ -257,11 +257,17 @@ impl Parser<'_> {
                 let ty = if self.eat(":") { Some(self.type_expr()?) } else { None };
                 let value = if self.eat("=") { Some(self.expr()?.0) } else { None };
                 match word.as_str() {
-                    "param" => StmtKind::Param {
-                        name,
-                        ty: ty?,
-                        default: value,
-                    },
+                    "param" => {
+                        self.ws();
+                        let at = self.pos;
+                        let fixed = self.keyword("fixed").then(|| self.span(at, self.last_end));
+                        StmtKind::Param {
+                            name,
+                            ty: ty?,
+                            default: value,
+                            fixed,
+                        }
+                    }
                     "const" => StmtKind::Const {
                         name,
                         ty,
@@ -321,11 +327,69 @@ impl Parser<'_> {
             }
             "schedule" => {
                 self.keyword(&word);
-                self.ws();
-                let lit_start = self.pos;
-                let lit = self.string()?;
-                let lit_span = self.span(lit_start, self.last_end);
-                StmtKind::Schedule(plain(lit)?, lit_span)
+                let (cron, cron_span) = self.plain_string()?;
+                let zone = if self.keyword("in") {
+                    let (node, span) = self.plain_string()?;
+                    Some(Spanned { node, span })
+                } else {
+                    None
+                };
+                let catchup = if self.keyword("catchup") {
+                    self.ws();
+                    let at = self.pos;
+                    let node = if self.keyword("none") {
+                        Catchup::None
+                    } else if self.keyword("last") {
+                        if self.starts("(") {
+                            return None;
+                        }
+                        Catchup::Last
+                    } else if self.keyword("all") {
+                        self.expect("(")?;
+                        if !self.keyword("max") {
+                            return None;
+                        }
+                        self.expect(":")?;
+                        let max = self.expr()?.0;
+                        self.expect(")")?;
+                        Catchup::All { max }
+                    } else {
+                        return None;
+                    };
+                    Some(Spanned {
+                        node,
+                        span: self.span(at, self.last_end),
+                    })
+                } else {
+                    None
+                };
+                StmtKind::Schedule(Schedule {
+                    cron,
+                    cron_span,
+                    zone,
+                    catchup,
+                })
+            }
+            "trigger" => {
+                self.keyword(&word);
+                if !(self.keyword("on") && self.keyword("signal")) {
+                    return None;
+                }
+                let (signal, signal_span) = self.plain_string()?;
+                let filter = if self.keyword("where") {
+                    Some(self.expr()?.0)
+                } else {
+                    None
+                };
+                StmtKind::Trigger(Trigger {
+                    signal,
+                    signal_span,
+                    filter,
+                })
+            }
+            "tags" => {
+                self.keyword(&word);
+                StmtKind::Tags(self.expr()?.0)
             }
             "step" => StmtKind::Step(self.step(start)?),
             "foreach" => {
@@ -437,6 +501,18 @@ impl Parser<'_> {
             span: self.span(start, self.last_end),
             doc: doc_before(self.text, start),
         })
+    }
+
+    /// A quoted string literal without interpolation, and its span.
+    fn plain_string(&mut self) -> Res<(String, Span)> {
+        self.ws();
+        let start = self.pos;
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let lit = self.string()?;
+        let span = self.span(start, self.last_end);
+        Some((plain(lit)?, span))
     }
 
     fn binding(&mut self) -> Res<(Ident, Expr)> {
@@ -576,7 +652,22 @@ impl Parser<'_> {
                     } else {
                         None
                     };
-                    ClauseKind::Wait { signal, filter }
+                    let since = if self.keyword("since") {
+                        self.ws();
+                        let at = self.pos;
+                        let node = if self.keyword("run_start") {
+                            WaitSince::RunStart
+                        } else {
+                            WaitSince::Before(self.expr()?.0)
+                        };
+                        Some(Spanned {
+                            node,
+                            span: self.span(at, self.last_end),
+                        })
+                    } else {
+                        None
+                    };
+                    ClauseKind::Wait { signal, filter, since }
                 }
                 "env" => {
                     self.keyword(&word);
@@ -593,6 +684,10 @@ impl Parser<'_> {
                 "image" => {
                     self.keyword(&word);
                     ClauseKind::Image(self.expr()?.0)
+                }
+                "profile" => {
+                    self.keyword(&word);
+                    ClauseKind::Profile(self.expr()?.0)
                 }
                 "timeout" => {
                     self.keyword(&word);

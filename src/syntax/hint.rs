@@ -16,7 +16,28 @@ pub fn explain(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
     duration_mistake(file, text, pos)
         .or_else(|| dashed_strategy(file, text, pos))
         .or_else(|| positional_call_argument(file, text, pos))
+        .or_else(|| fixed_not_param(file, text, pos))
         .or_else(|| misplaced_word(file, text, pos))
+}
+
+/// `let x = 1 fixed`: only a param can be `fixed`.
+fn fixed_not_param(file: FileId, text: &str, pos: usize) -> Option<SyntaxError> {
+    if word_at(text, pos) != "fixed" {
+        return None;
+    }
+    let line = text[..pos].rsplit('\n').next().unwrap_or("").trim_start();
+    let decl = ["let", "const", "output"]
+        .into_iter()
+        .find(|d| line.strip_prefix(d).is_some_and(|rest| rest.starts_with([' ', '\t'])))?;
+    Some(SyntaxError::WrittenDifferently {
+        message: format!("only a `param` can be `fixed`, not a `{decl}`"),
+        span: Span::new(file, pos, pos + "fixed".len()),
+        label: "not allowed here".into(),
+        help: Some(
+            "`fixed` marks a param whose value cannot change on resume or restart: `param name: T = value fixed`"
+                .into(),
+        ),
+    })
 }
 
 fn is_word_byte(b: u8) -> bool {

@@ -176,6 +176,7 @@ pub const STEP_CLAUSES: &[&str] = &[
     "retry",
     "timeout",
     "on_failure",
+    "profile",
 ];
 
 /// The statements a workflow body may have that do not start with a keyword
@@ -187,6 +188,8 @@ pub const WORKFLOW_CLAUSES: &[&str] = &[
     "concurrency",
     "strategy",
     "schedule",
+    "trigger",
+    "tags",
     "next",
 ];
 
@@ -200,7 +203,18 @@ pub fn workflow_statement_words() -> impl Iterator<Item = &'static str> {
 }
 
 /// Every other clause word of the grammar (`c_*` rules that do not start a clause).
-pub const INNER_CLAUSE_WORDS: &[&str] = &["signal", "where", "backoff", "on", "with", "limit"];
+pub const INNER_CLAUSE_WORDS: &[&str] = &[
+    "signal",
+    "where",
+    "backoff",
+    "on",
+    "with",
+    "limit",
+    "catchup",
+    "fixed",
+    "since",
+    "run_start",
+];
 
 #[cfg(test)]
 mod tests {

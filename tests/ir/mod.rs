@@ -5,6 +5,7 @@ mod cli;
 mod examples;
 mod layers;
 mod lifted;
+mod operations;
 mod render;
 mod templates;
 

@@ -70,7 +70,7 @@ syn match mflowType "\<\%(int\|float\|bool\|string\|duration\|date\|list\|map\)\
 " operator or `(` (`{image: 1}`, `image + 1`, `env("HOME")`).
 let s:clause_words = 'run exec call sleep outputs env after retry backoff timeout'
       \ . ' on_failure concurrency strategy schedule with next limit image resources'
-      \ . ' wait emit signal dir where on'
+      \ . ' wait emit signal dir where on trigger tags catchup fixed since run_start profile'
 let s:not_before = 'import as workflow fn param const let step output foreach while'
       \ . ' if else then for in and or not ' . s:clause_words
 let s:alt = {words -> '\%(' . join(split(words), '\|') . '\)'}
@@ -82,7 +82,12 @@ function! s:Clause(group, words, extra) abort
 endfunction
 
 call s:Clause('mflowClause', 'run exec call sleep outputs env after retry timeout'
-      \ . ' concurrency schedule with next limit image resources dir where', '')
+      \ . ' concurrency schedule with next limit image resources dir where'
+      \ . ' tags catchup since profile', '')
+call s:Clause('mflowClause', 'trigger', 'nextgroup=mflowTriggerOn skipwhite')
+syn match mflowTriggerOn   contained "\<on\>" nextgroup=mflowSignalWord skipwhite
+" `fixed` ends a param and `run_start` a `since`: nothing follows them on the line.
+syn match mflowClause "\<\%(fixed\|run_start\)\>\ze\s*\%($\|//\)"
 call s:Clause('mflowClause', 'backoff', 'nextgroup=mflowBackoffKind skipwhite')
 call s:Clause('mflowClause', 'on', 'nextgroup=mflowRetryOn skipwhite')
 call s:Clause('mflowClause', 'on_failure', 'nextgroup=mflowFailureMode skipwhite')
@@ -144,6 +149,7 @@ hi def link mflowStepName     Identifier
 hi def link mflowVarName      Identifier
 hi def link mflowType         Type
 hi def link mflowClause       Statement
+hi def link mflowTriggerOn    Statement
 hi def link mflowSignalWord   Statement
 hi def link mflowFailureMode  Constant
 hi def link mflowBackoffKind  Constant

@@ -31,7 +31,8 @@ const RESERVED = new Set(
 );
 const CLAUSE_WORDS = new Set(
   ('run exec call sleep outputs env after retry backoff timeout on_failure concurrency strategy ' +
-    'schedule with next limit image resources wait emit signal dir where on').split(' ')
+    'schedule with next limit image resources wait emit signal dir where on trigger tags catchup fixed ' +
+    'since run_start profile').split(' ')
 );
 
 let failed = 0;

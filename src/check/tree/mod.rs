@@ -17,7 +17,8 @@ mod workflow;
 pub use expr::{TExpr, TExprKind, TStrPart};
 pub use step::{TAction, TBackoff, TEmit, TRetry, TStep};
 pub use workflow::{
-    TBody, TBranch, TFn, TForeach, TIf, TInit, TInitKind, TNode, TOutput, TSettings, TStrategy, TWhile, TWorkflow,
+    CatchUp, TBody, TBranch, TFn, TForeach, TIf, TInit, TInitKind, TNode, TOutput, TSchedule, TSettings, TStrategy,
+    TTrigger, TWhile, TWorkflow,
 };
 
 /// The operator and policy words of the language, as the checked tree names them (the

@@ -15,6 +15,8 @@ pub struct TStep {
     pub env: Vec<(String, TExpr)>,
     pub dir: Option<TExpr>,
     pub image: Option<TExpr>,
+    /// `profile "NAME"`: the executor profile of `mflow.toml` (only on `run`/`exec` steps).
+    pub profile: Option<String>,
     pub resources: Vec<(String, TExpr)>,
     pub emit: Option<TEmit>,
     /// The step's own `retry`, else the workflow's.
@@ -37,10 +39,12 @@ pub enum TAction {
         args: Vec<(BindingId, TExpr)>,
     },
     Sleep(TExpr),
-    /// `filter` binds the `signal` variable.
+    /// `filter` binds the `signal` variable. `since` is how long before the run's start
+    /// a signal may have been received and still count (`None`: since the run's start).
     Wait {
         signal: TExpr,
         filter: Option<(BindingId, TExpr)>,
+        since: Option<TExpr>,
     },
 }
 

@@ -46,8 +46,48 @@ pub struct TInit {
 pub struct TSettings {
     pub concurrency: Option<TExpr>,
     pub timeout: Option<TExpr>,
-    pub schedule: Option<String>,
+    pub schedule: Option<TSchedule>,
     pub strategy: Option<TStrategy>,
+    /// `trigger on signal` clauses, in source order.
+    pub triggers: Vec<TTrigger>,
+    /// The `tags` of the workflow, in source order (non-empty, distinct).
+    pub tags: Vec<String>,
+}
+
+/// A checked `schedule`: a valid cron expression that can fire, a known time zone.
+#[derive(Clone, Debug)]
+pub struct TSchedule {
+    /// The cron text as written (5 fields or an `@daily`-style macro).
+    pub cron: String,
+    /// The IANA time zone name; `UTC` when no `in` is written.
+    pub zone: String,
+    /// The catch-up policy; `last` when none is written.
+    pub catchup: CatchUp,
+    pub span: Span,
+}
+
+/// What a schedule does about fire times missed while nothing was serving it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatchUp {
+    /// Skip missed fire times.
+    None,
+    /// Start one run, for the latest missed fire time (the default).
+    Last,
+    /// Start one run per missed fire time, for at most the latest `max` of them.
+    All { max: u32 },
+}
+
+/// A checked `trigger on signal "NAME" [where COND]`.
+#[derive(Clone, Debug)]
+pub struct TTrigger {
+    pub signal: String,
+    /// The span of the signal name's literal.
+    pub span: Span,
+    /// The `signal` binding (the payload as `map<string>`) and the condition. The
+    /// condition may also read the workflow's params, bound from the payload's fields of
+    /// the same name (converted to the param's type) or else from their defaults.
+    pub filter: Option<(BindingId, TExpr)>,
 }
 
 #[derive(Clone, Debug)]

@@ -74,6 +74,8 @@ impl Checker<'_> {
                 | StmtKind::OnFailure(_)
                 | StmtKind::Strategy(_)
                 | StmtKind::Schedule(..)
+                | StmtKind::Trigger(_)
+                | StmtKind::Tags(_)
                 | StmtKind::Step(_)
                 | StmtKind::Foreach(_)
                 | StmtKind::While(_)
@@ -212,6 +214,8 @@ impl Checker<'_> {
                         | StmtKind::OnFailure(_)
                         | StmtKind::Strategy(_)
                         | StmtKind::Schedule(..)
+                        | StmtKind::Trigger(_)
+                        | StmtKind::Tags(_)
                         | StmtKind::Step(_)
                         | StmtKind::Foreach(_)
                         | StmtKind::While(_)
@@ -232,6 +236,8 @@ impl Checker<'_> {
                 | StmtKind::OnFailure(_)
                 | StmtKind::Strategy(_)
                 | StmtKind::Schedule(..)
+                | StmtKind::Trigger(_)
+                | StmtKind::Tags(_)
                     if place != Place::Workflow =>
                 {
                     self.error(CheckError::Misplaced {
@@ -393,6 +399,8 @@ impl Checker<'_> {
                 | StmtKind::OnFailure(_)
                 | StmtKind::Strategy(_)
                 | StmtKind::Schedule(..)
+                | StmtKind::Trigger(_)
+                | StmtKind::Tags(_)
                 | StmtKind::Error { .. } => {}
             }
         }
@@ -454,6 +462,8 @@ impl Checker<'_> {
                 | StmtKind::OnFailure(_)
                 | StmtKind::Strategy(_)
                 | StmtKind::Schedule(..)
+                | StmtKind::Trigger(_)
+                | StmtKind::Tags(_)
                 | StmtKind::Step(_)
                 | StmtKind::Foreach(_)
                 | StmtKind::While(_)

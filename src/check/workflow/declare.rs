@@ -57,12 +57,19 @@ impl<'a> Checker<'a> {
         for stmt in &wf.body {
             let mut errors = Vec::new();
             match &stmt.kind {
-                StmtKind::Param { name, ty, default } => {
+                StmtKind::Param {
+                    name,
+                    ty,
+                    default,
+                    fixed,
+                } => {
                     let t = types::resolve(ty, &mut errors);
                     let b = self.new_binding(&name.name, BindingKind::Param, name.span, t);
-                    self.program.workflows[wid.0 as usize]
-                        .params
-                        .push((b, default.is_some()));
+                    let info = &mut self.program.workflows[wid.0 as usize];
+                    info.params.push((b, default.is_some()));
+                    if fixed.is_some() {
+                        info.fixed.push(b);
+                    }
                     self.insert_name(&mut env, name, Target::Binding(b));
                 }
                 StmtKind::Const { name, ty, .. } | StmtKind::Let { name, ty, .. } => {
@@ -90,6 +97,8 @@ impl<'a> Checker<'a> {
                 | StmtKind::OnFailure(_)
                 | StmtKind::Strategy(_)
                 | StmtKind::Schedule(..)
+                | StmtKind::Trigger(_)
+                | StmtKind::Tags(_)
                 | StmtKind::Step(_)
                 | StmtKind::Foreach(_)
                 | StmtKind::While(_)
@@ -150,6 +159,7 @@ impl<'a> Checker<'a> {
                             | ClauseKind::Env(_)
                             | ClauseKind::Dir(_)
                             | ClauseKind::Image(_)
+                            | ClauseKind::Profile(_)
                             | ClauseKind::Resources(_)
                             | ClauseKind::Emit { .. }
                             | ClauseKind::After(_)
@@ -213,6 +223,8 @@ impl<'a> Checker<'a> {
                 | StmtKind::OnFailure(_)
                 | StmtKind::Strategy(_)
                 | StmtKind::Schedule(..)
+                | StmtKind::Trigger(_)
+                | StmtKind::Tags(_)
                 | StmtKind::Next(_)
                 | StmtKind::Error { .. } => {}
             }

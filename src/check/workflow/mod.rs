@@ -2,7 +2,10 @@
 
 mod body;
 mod declare;
+mod schedule;
 mod settings;
+mod tags;
+mod trigger;
 
 use std::collections::HashMap;
 
@@ -91,6 +94,8 @@ fn each_step<'s>(body: &'s [Stmt], f: &mut dyn FnMut(&'s Step)) {
             | StmtKind::OnFailure(_)
             | StmtKind::Strategy(_)
             | StmtKind::Schedule(..)
+            | StmtKind::Trigger(_)
+            | StmtKind::Tags(_)
             | StmtKind::Next(_)
             | StmtKind::Error { .. } => {}
         }
@@ -109,6 +114,8 @@ fn workflow_failure_mode(wf: &Workflow) -> Option<FailureMode> {
         | StmtKind::Retry(_)
         | StmtKind::Strategy(_)
         | StmtKind::Schedule(..)
+        | StmtKind::Trigger(_)
+        | StmtKind::Tags(_)
         | StmtKind::Step(_)
         | StmtKind::Foreach(_)
         | StmtKind::While(_)
@@ -116,6 +123,22 @@ fn workflow_failure_mode(wf: &Workflow) -> Option<FailureMode> {
         | StmtKind::Next(_)
         | StmtKind::Error { .. } => None,
     })
+}
+
+impl Checker<'_> {
+    /// Counts the workflow names `e` mentions as used: for an expression that is reported
+    /// and not checked further, so its names are not also called unused.
+    pub(in crate::check) fn mark_used(&mut self, e: &Expr, env: &WfEnv) {
+        let mut names = Vec::new();
+        free_names(e, &mut Vec::new(), &mut names);
+        for (name, _) in names {
+            if let Some((Target::Binding(b), _)) = env.names.get(name) {
+                if let Some(u) = self.used.get_mut(b.0 as usize) {
+                    *u = true;
+                }
+            }
+        }
+    }
 }
 
 fn contains_error(t: &Type) -> bool {

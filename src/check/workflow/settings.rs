@@ -1,8 +1,9 @@
 //! Workflow settings and the policies a step shares with them: `concurrency`, `timeout`,
-//! `retry`, `strategy`, `schedule`.
+//! `retry`, `strategy`, `schedule`, `trigger`, `tags`.
 
 #[allow(clippy::wildcard_imports)] // the parent's imports and helpers
 use super::*;
+use crate::check::tree::TTrigger;
 
 impl Checker<'_> {
     /// Workflow-level settings: each at most once, each well-typed. Returns the workflow's
@@ -12,6 +13,7 @@ impl Checker<'_> {
         self.defaults = StepDefaults::default();
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let owner = format!("workflow `{}`", wf.name.name);
+        let mut trigger_spans: Vec<Span> = Vec::new();
         for stmt in &wf.body {
             let key = match &stmt.kind {
                 StmtKind::Concurrency(_) => "`concurrency`",
@@ -20,6 +22,13 @@ impl Checker<'_> {
                 StmtKind::OnFailure(_) => "`on_failure`",
                 StmtKind::Strategy(_) => "`strategy`",
                 StmtKind::Schedule(..) => "`schedule`",
+                StmtKind::Tags(_) => "`tags`",
+                StmtKind::Trigger(t) => {
+                    let t = self.check_trigger(t, env, module);
+                    settings.triggers.push(t);
+                    trigger_spans.push(stmt.span);
+                    continue;
+                }
                 StmtKind::Param { .. }
                 | StmtKind::Const { .. }
                 | StmtKind::Let { .. }
@@ -63,11 +72,10 @@ impl Checker<'_> {
                         Strategy::LastOnly => TStrategy::LastOnly,
                     });
                 }
-                StmtKind::Schedule(text, span) => {
-                    self.check_cron(text, *span);
-                    settings.schedule = Some(text.clone());
-                }
-                StmtKind::Param { .. }
+                StmtKind::Schedule(s) => settings.schedule = Some(self.check_schedule(s)),
+                StmtKind::Tags(e) => settings.tags = self.check_tags(e, env),
+                StmtKind::Trigger(_)
+                | StmtKind::Param { .. }
                 | StmtKind::Const { .. }
                 | StmtKind::Let { .. }
                 | StmtKind::Output { .. }
@@ -79,29 +87,27 @@ impl Checker<'_> {
                 | StmtKind::Error { .. } => {}
             }
         }
+        self.redundant_triggers(&settings.triggers, &trigger_spans);
         settings
     }
 
-    pub(in crate::check) fn check_cron(&mut self, text: &str, span: Span) {
-        if let Err(e) = cron::validate(text) {
-            // The span covers the quotes; point inside them when the text has no escapes.
-            let inner = span.start + 1;
-            let exact = span.len() == text.len() + 2;
-            let at = if exact {
-                Span {
-                    file: span.file,
-                    start: inner + u32::try_from(e.start).unwrap_or(0),
-                    end: inner + u32::try_from(e.end).unwrap_or(0),
+    /// W0006: a trigger on a signal that another trigger, without `where`, already takes.
+    fn redundant_triggers(&mut self, triggers: &[TTrigger], spans: &[Span]) {
+        for (i, t) in triggers.iter().enumerate() {
+            let unconditional = triggers
+                .iter()
+                .enumerate()
+                .find(|(j, u)| *j != i && u.signal == t.signal && u.filter.is_none());
+            // Of two unconditional ones only the later is reported.
+            if let Some((j, u)) = unconditional {
+                if t.filter.is_some() || j < i {
+                    self.warning(CheckWarning::RedundantTrigger {
+                        signal: t.signal.clone(),
+                        span: spans.get(i).copied().unwrap_or(t.span),
+                        first: u.span,
+                    });
                 }
-            } else {
-                span
-            };
-            self.error(CheckError::BadCron {
-                reason: e.message,
-                span: at,
-                label: "here".into(),
-                help: e.help,
-            });
+            }
         }
     }
 

@@ -58,6 +58,7 @@ impl Ctx<'_> {
                 "name": p.name,
                 "type": p.ty.to_string(),
                 "required": p.required,
+                "fixed": p.fixed,
             })).collect::<Vec<_>>(),
             "init": w.init.iter().map(|i| json!({
                 "id": i.binding.0,
@@ -89,6 +90,11 @@ impl Ctx<'_> {
                 IrStrategy::LastOnly => json!("last_only"),
             }),
             "schedule": s.schedule,
+            "triggers": s.triggers.iter().map(|t| json!({
+                "signal": t.signal,
+                "where": t.filter.as_ref().map(|(b, f)| json!({ "var": self.var(*b), "cond": self.expr(f) })),
+            })).collect::<Vec<_>>(),
+            "tags": s.tags,
         })
     }
 
@@ -133,9 +139,10 @@ impl Ctx<'_> {
                         "args": args.iter().map(|(b, e)| json!({ "param": self.var(*b), "value": self.expr(e) })).collect::<Vec<_>>(),
                     } }),
                     Action::Sleep(e) => json!({ "sleep": self.expr(e) }),
-                    Action::Wait { signal, filter } => json!({ "wait": {
+                    Action::Wait { signal, filter, since } => json!({ "wait": {
                         "signal": self.expr(signal),
                         "where": filter.as_ref().map(|(b, e)| json!({ "var": self.var(*b), "cond": self.expr(e) })),
+                        "since": since.as_ref().map(|d| self.expr(d)),
                     } }),
                 };
                 json!({
@@ -148,6 +155,7 @@ impl Ctx<'_> {
                     "dir": s.dir.as_ref().map(|e| self.expr(e)),
                     "outputs": s.outputs.iter().map(|(k, t)| json!([k, t.to_string()])).collect::<Vec<_>>(),
                     "image": s.image.as_ref().map(|e| self.expr(e)),
+                    "profile": s.profile,
                     "resources": s.resources.iter().map(|(k, e)| json!([k, self.expr(e)])).collect::<Vec<_>>(),
                     "emit": s.emit.as_ref().map(|em| json!({
                         "signal": self.expr(&em.signal),

@@ -17,11 +17,13 @@ pub struct Stmt {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    /// `param name: T [= default]`
+    /// `param name: T [= default] [fixed]`
     Param {
         name: Ident,
         ty: TypeExpr,
         default: Option<Expr>,
+        /// The span of the `fixed` word, when written.
+        fixed: Option<Span>,
     },
     /// `const name [: T] = value`
     Const {
@@ -51,8 +53,12 @@ pub enum StmtKind {
     OnFailure(Spanned<FailureMode>),
     /// `strategy S`
     Strategy(Spanned<Strategy>),
-    /// `schedule "cron"`: the text of the string literal and its span.
-    Schedule(String, Span),
+    /// `schedule "cron" [in "Area/City"] [catchup none | last | all(max: N)]`
+    Schedule(Schedule),
+    /// `trigger on signal "NAME" [where COND]` (may repeat).
+    Trigger(Trigger),
+    /// `tags [...]`: the expression as written (the checker wants a list of string literals).
+    Tags(Expr),
     Step(Step),
     Foreach(Foreach),
     While(While),
@@ -95,10 +101,12 @@ pub enum ClauseKind {
     },
     /// `sleep D`
     Sleep(Expr),
-    /// `wait signal NAME [where COND]`
+    /// `wait signal NAME [where COND] [since D | since run_start]`
     Wait {
         signal: Expr,
         filter: Option<Expr>,
+        /// The `since` part with the span of what follows `since`, when written.
+        since: Option<Spanned<WaitSince>>,
     },
     /// `env { NAME: e, ... }`
     Env(Vec<(Ident, Expr)>),
@@ -120,6 +128,51 @@ pub enum ClauseKind {
     Retry(Retry),
     Timeout(Expr),
     OnFailure(FailureMode),
+    /// `profile "NAME"`: an executor profile of `mflow.toml`.
+    Profile(Expr),
+}
+
+/// `schedule "CRON" [in "ZONE"] [catchup POLICY]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    /// The text of the cron string literal.
+    pub cron: String,
+    /// The span of the cron string literal, quotes included.
+    pub cron_span: Span,
+    /// The time zone name after `in`, with the span of its literal.
+    pub zone: Option<Spanned<String>>,
+    /// The catch-up policy after `catchup`, with the span of the policy.
+    pub catchup: Option<Spanned<Catchup>>,
+}
+
+/// What a schedule does about fire times missed while nothing was serving.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Catchup {
+    /// `none`: skip missed times.
+    None,
+    /// `last`: start one run for the latest missed time.
+    Last,
+    /// `all(max: N)`: start a run for each missed time, at most the latest `N`.
+    All { max: Expr },
+}
+
+/// `trigger on signal "NAME" [where COND]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trigger {
+    /// The signal name (a string literal without interpolation).
+    pub signal: String,
+    /// The span of the signal name's literal.
+    pub signal_span: Span,
+    pub filter: Option<Expr>,
+}
+
+/// The `since` part of `wait signal`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WaitSince {
+    /// `since run_start` (also the default).
+    RunStart,
+    /// `since D`: signals received from `D` before the run started.
+    Before(Expr),
 }
 
 /// `retry N [backoff fixed(D) | exponential(D [, max: D])] [on failure | timeout | any]`
