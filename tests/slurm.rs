@@ -585,3 +585,72 @@ fn a_thousand_step_foreach_runs_as_a_thousand_jobs() {
     assert_eq!(json["outputs"]["total"], 499_500);
     assert_eq!(json["steps"].as_object().unwrap().len(), 1000);
 }
+
+#[test]
+fn profiles_are_checked_at_launch_and_warned_about_locally() {
+    let p = Project::new();
+    p.write(
+        "mflow.toml",
+        "[slurm]\npoll_interval = \"200ms\"\n[profiles.gpu]\ngpus = 1\n",
+    );
+    let file = p.write(
+        "w.mflow",
+        "workflow w {\n  step train {\n    run \"true\"\n    profile \"gpus\"\n  }\n}\n",
+    );
+    let out = p.cmd().arg("run").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(
+            "warning[W0012]: step `train` asks for executor profile `gpus`, which the local executor does not apply"
+        ),
+        "{err}"
+    );
+    // Under Slurm an unknown profile is an error, reported with every other problem.
+    let empty = p.path("empty-path");
+    std::fs::create_dir(&empty).unwrap();
+    let out = p
+        .cmd()
+        .env("PATH", &empty)
+        .args(["run", "--executor", "slurm"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(err.contains("error[E0702]: sbatch not found"), "{err}");
+    assert!(
+        err.contains("error[E0704]: step `train` asks for executor profile `gpus`, which mflow.toml does not define"),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `gpu`?"), "{err}");
+}
+
+#[test]
+fn a_profile_places_the_job() {
+    let Some(_cluster) = cluster("a_profile_places_the_job") else {
+        return;
+    };
+    let p = Project::new();
+    p.write(
+        "mflow.toml",
+        "[slurm]\npoll_interval = \"200ms\"\n[profiles.small]\npartition = \"debug\"\ncpus = 1\nsbatch_args = [\"--comment=placed-by-profile\"]\n",
+    );
+    let file = p.write(
+        "w.mflow",
+        "workflow w {\n  step s {\n    run \"echo cpus=$SLURM_CPUS_PER_TASK >> $MFLOW_OUTPUTS; echo partition=$SLURM_JOB_PARTITION >> $MFLOW_OUTPUTS\"\n    outputs { cpus: int, partition: string }\n    profile \"small\"\n  }\n}\n",
+    );
+    let (code, json) = p.json(&file, &["--executor", "slurm"]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        json["steps"]["s"]["outputs"],
+        serde_json::json!({"cpus": 1, "partition": "debug"})
+    );
+    let run_id = json["run_id"].as_str().unwrap();
+    let (id, _) = jobs_of(run_id).pop().unwrap();
+    let out = StdCommand::new("squeue")
+        .args(["--noheader", "--states=all", "--format=%k", "--jobs", &id])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "placed-by-profile");
+}

@@ -113,8 +113,7 @@ fn check_step(
 /// The executor profile a step asks for (`profile "NAME"`).
 #[must_use]
 pub fn step_profile(step: &IrStep) -> Option<&str> {
-    let _ = step;
-    None
+    step.profile.as_deref()
 }
 
 /// Every step of `root` and of the workflows it calls, once each.
