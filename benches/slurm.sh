@@ -15,14 +15,21 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sinfo >/dev/null || { echo "no Slurm cluster answers; start one with .ci/slurm.sh start" >&2; exit 1; }
 
-cargo build --release --quiet
-maestroc="$PWD/target/release/maestroc"
+# MAESTROC=path/to/maestroc skips the release build (and measures that binary).
+if [ -z "${MAESTROC:-}" ]; then
+  cargo build --release --quiet
+fi
+maestroc="${MAESTROC:-$PWD/target/release/maestroc}"
 
 now() { date +%s.%N; }
 
 # Waits until none of the jobs named $1* is queued or running: one squeue per interval.
 wait_gone() {
-  while squeue --me --noheader --states=PENDING,RUNNING,COMPLETING,CONFIGURING -o '%j' | grep -q "^$1"; do
+  local left
+  while :; do
+    # Counted, not `grep -q`: under pipefail, grep quitting early fails the pipeline.
+    left=$(squeue --me --noheader --states=PENDING,RUNNING,COMPLETING,CONFIGURING -o '%j' | grep -c "^$1" || true)
+    [ "$left" -eq 0 ] && return 0
     sleep "$POLL"
   done
 }
