@@ -75,6 +75,11 @@ CONF
     touch "$base/munged.ours"
   fi
   export SLURM_CONF="$base/slurm.conf"
+  # Commands started inside jobs (srun in a Snakemake job) do not always inherit
+  # SLURM_CONF: the default path finds it too, unless the host has its own config.
+  if [ ! -e /etc/slurm/slurm.conf ] || [ -L /etc/slurm/slurm.conf ]; then
+    mkdir -p /etc/slurm && ln -sfn "$SLURM_CONF" /etc/slurm/slurm.conf
+  fi
   /usr/sbin/slurmctld -f "$SLURM_CONF"
   /usr/sbin/slurmd -f "$SLURM_CONF"
   echo "== slurm: waiting for the node to be idle"
