@@ -202,7 +202,7 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
                 "step `{name}`: re-attaching to job {} of attempt {attempt}",
                 job.job_id
             ));
-            reattach_once(r, inst, s, frame, name, attempt, &job).await
+            Box::pin(reattach_once(r, inst, s, frame, name, attempt, &job)).await
         } else {
             attempt += 1;
             r.event(Some(name), StepState::Running.as_str(), Some(attempt), None);
@@ -499,7 +499,13 @@ async fn prepare_and_run(
         prefix,
     };
     let logs = [spec.stdout.clone(), spec.stderr.clone()];
-    let finished = streamed(r, name, logs, r.executor.run(spec, &place, &at, r.cancel_receiver())).await;
+    let finished = streamed(
+        r,
+        name,
+        logs,
+        Box::pin(r.executor.run(spec, &place, &at, r.cancel_receiver())),
+    )
+    .await;
     Ok(conclude(r, s, name, attempt, prefix, finished).await)
 }
 
@@ -574,7 +580,7 @@ async fn reattach_once(
         r,
         name,
         logs,
-        r.executor.reattach(job, timeout, &at, r.cancel_receiver()),
+        Box::pin(r.executor.reattach(job, timeout, &at, r.cancel_receiver())),
     )
     .await;
     conclude(r, s, name, attempt, &prefix, finished).await
