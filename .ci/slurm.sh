@@ -71,7 +71,8 @@ CONF
   if ! pgrep -u munge -x munged >/dev/null 2>&1; then
     runuser -u munge -- /usr/sbin/munged --pid-file="$base/munged.pid" 2>>"$base/log/munged.log" \
       || runuser -u munge -- /usr/sbin/munged
-    # munged writes its own pid file; ours records that we started it.
+    # munged forks: its pid, for stopping exactly the one we started.
+    [ -s "$base/munged.pid" ] || pgrep -u munge -x munged | head -n 1 >"$base/munged.pid"
     touch "$base/munged.ours"
   fi
   export SLURM_CONF="$base/slurm.conf"
