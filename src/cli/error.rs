@@ -225,6 +225,10 @@ pub enum CliError {
         file: String,
         run_file: String,
     },
+    /// The executor cannot run the workflow (E07xx): `mflow.toml`, `sbatch`, a step's needs.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Executor(Box<crate::runtime::executor::error::ExecutorError>),
 }
 
 impl CliError {
@@ -252,6 +256,7 @@ impl CliError {
             | CliError::AmbiguousRun { .. }
             | CliError::NoSources { .. }
             | CliError::RunNotInFile { .. }
+            | CliError::Executor(_)
             | CliError::Store(_) => EXIT_USAGE,
         }
     }

@@ -89,6 +89,12 @@ pub(super) fn run(args: &LogsArgs) -> CliResult {
         }
         attempts.retain(|a| last.get(&a.name) == Some(&a.attempt));
     }
+    let jobs: std::collections::HashMap<(String, u32), crate::store::jobs::JobRow> = store
+        .jobs(&args.run_id, args.step.as_deref())?
+        .into_iter()
+        .map(|j| ((j.name.clone(), j.attempt), j))
+        .collect();
+    let job_of = |a: &crate::store::steps::AttemptRow| jobs.get(&(a.name.clone(), a.attempt));
     let with_logs = attempts
         .iter()
         .filter_map(|a| a.log_prefix.as_ref().map(|p| (a, p.as_str())));
@@ -97,13 +103,20 @@ pub(super) fn run(args: &LogsArgs) -> CliResult {
         Format::Json => {
             let list: Vec<serde_json::Value> = with_logs
                 .map(|(a, prefix)| {
-                    serde_json::json!({
+                    let mut entry = serde_json::json!({
                         "step": a.name,
                         "attempt": a.attempt,
                         "state": a.state,
                         "stdout": read(prefix, ".stdout.log"),
                         "stderr": read(prefix, ".stderr.log"),
-                    })
+                    });
+                    if let (Some(job), Some(map)) = (job_of(a), entry.as_object_mut()) {
+                        map.insert(
+                            "job".into(),
+                            serde_json::json!({"id": job.job_id, "node": job.node, "state": job.state}),
+                        );
+                    }
+                    entry
                 })
                 .collect();
             out.json(&list);
@@ -111,6 +124,9 @@ pub(super) fn run(args: &LogsArgs) -> CliResult {
         Format::Human => {
             for (a, prefix) in with_logs {
                 out.line(&format!("==> {} (attempt {}, {}) <==", a.name, a.attempt, a.state));
+                if let Some(job) = job_of(a) {
+                    out.line(&format!("--- {}", super::runs::job_line(job)));
+                }
                 for (file, label) in [(".stdout.log", "stdout"), (".stderr.log", "stderr")] {
                     let text = read(prefix, file);
                     if !text.is_empty() {

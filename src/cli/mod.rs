@@ -22,15 +22,15 @@ mod resume;
 mod run;
 mod run_ref;
 mod runs;
-mod show_source;
+mod runs_show;
 mod serve;
+mod show_source;
 mod signal;
 mod skip;
-mod unpause;
-mod version;
-mod runs_show;
 mod sources;
 mod timeline;
+mod unpause;
+mod version;
 
 use std::io::IsTerminal as _;
 

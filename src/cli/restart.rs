@@ -39,6 +39,11 @@ pub(super) fn run(args: &RestartArgs, ctx: &Ctx) -> CliResult {
         });
     }
     let (analysis, ir, version) = super::version::compile_run(&store, &run, ctx)?;
+    // The old run's executor, unless `--executor` names another.
+    let executor = match args.how.executor {
+        Some(asked) => asked.kind(),
+        None => crate::runtime::executor::Kind::parse(&store.executor(&run_id)?).unwrap_or_default(),
+    };
     drop(store);
     let version = version.unwrap_or_else(|| super::version::version_of(&analysis, &ir));
     let workflow = super::pick_workflow(&analysis, Some(&run.workflow))?;
@@ -67,5 +72,5 @@ pub(super) fn run(args: &RestartArgs, ctx: &Ctx) -> CliResult {
         breakpoints: args.how.breakpoints.clone(),
         restarted_from: Some(run_id),
     };
-    start(&launch, &args.how, ctx.color, Start::New)
+    start(&launch, &args.how, ctx.color, Start::New, executor)
 }

@@ -10,6 +10,8 @@ use super::run::{resolve_params, split_params, start, HowArgs};
 use super::runs::open_existing_store;
 use super::version::{check_breakpoints, compile_run, compile_version, version_of};
 use super::Ctx;
+use crate::runtime::executor::error::ExecutorError;
+use crate::runtime::executor::Kind;
 use crate::runtime::resume::{downstream, step_names, Resume};
 use crate::runtime::run::{Launch, Resumed, Start};
 
@@ -71,6 +73,23 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
             run.run_id
         );
         return Ok(0);
+    }
+    // The run's own executor, unless `--executor` names the same one.
+    let recorded = store.executor(&run.run_id)?;
+    let executor = Kind::parse(&recorded).unwrap_or_default();
+    if let Some(asked) = args.how.executor.map(super::run::ExecutorArg::kind) {
+        if asked != executor {
+            return Err(CliError::Executor(Box::new(ExecutorError::ResumeExecutor {
+                run_id: run.run_id.clone(),
+                recorded,
+                asked: asked.as_str().to_string(),
+                help: Some(format!(
+                    "resume it without `--executor` (it uses `{}`), or start a new run with `maestroc run --executor {}`",
+                    executor.as_str(),
+                    asked.as_str()
+                )),
+            })));
+        }
     }
     let previous: std::collections::HashMap<String, crate::store::steps::StepRow> = store
         .steps(&run.run_id)?
@@ -178,7 +197,13 @@ pub(super) fn run(args: &ResumeArgs, ctx: &Ctx) -> CliResult {
         changed,
         upgrade: args.upgrade,
     };
-    start(&launch, &args.how, ctx.color, Start::Resume(Box::new(resumed)))
+    start(
+        &launch,
+        &args.how,
+        ctx.color,
+        Start::Resume(Box::new(resumed)),
+        executor,
+    )
 }
 
 /// Refuses an upgrade that would reuse results the new version cannot use: every problem

@@ -7,6 +7,8 @@ use clap::{Args, ValueEnum};
 use super::error::{CliError, CliResult};
 use super::out::Out;
 use super::Ctx;
+use crate::runtime::executor::error::ExecutorError;
+use crate::runtime::executor::Kind;
 use crate::runtime::limits::Limits;
 use crate::runtime::report::Mode;
 use crate::runtime::run::{execute, Launch, Start};
@@ -58,6 +60,26 @@ pub(super) struct HowArgs {
     /// RUN` continues); may be given several times.
     #[arg(long = "break", value_name = "STEP")]
     pub breakpoints: Vec<String>,
+    /// Where steps run: on this host (local, the default for `run`) or as Slurm jobs
+    /// (slurm; settings in mflow.toml). `resume` uses the run's own unless given.
+    #[arg(long, value_enum, value_name = "EXECUTOR")]
+    pub executor: Option<ExecutorArg>,
+}
+
+/// `--executor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum ExecutorArg {
+    Local,
+    Slurm,
+}
+
+impl ExecutorArg {
+    pub(super) fn kind(self) -> Kind {
+        match self {
+            ExecutorArg::Local => Kind::Local,
+            ExecutorArg::Slurm => Kind::Slurm,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,7 +115,8 @@ pub(super) fn run(args: &RunArgs, ctx: &Ctx) -> CliResult {
         breakpoints: args.how.breakpoints.clone(),
         restarted_from: None,
     };
-    start(&launch, &args.how, ctx.color, Start::New)
+    let executor = args.how.executor.map_or(Kind::Local, ExecutorArg::kind);
+    start(&launch, &args.how, ctx.color, Start::New, executor)
 }
 
 /// Launch params after `-p` and the params file. When several are wrong, all but the
@@ -156,13 +179,52 @@ fn read_params_file(path: &str) -> Result<serde_json::Map<String, serde_json::Va
     }
 }
 
+/// The executor with its `mflow.toml` settings, its warnings printed; when it cannot run
+/// this workflow, every problem is printed (exit 2), or the last is the JSON error.
+fn prepare_executor(
+    launch: &Launch<'_>,
+    args: &HowArgs,
+    color: bool,
+    kind: Kind,
+) -> Result<crate::runtime::executor::Choice, CliResult> {
+    let home = crate::runtime::run::home();
+    let show = |e: &ExecutorError| {
+        if args.format == Format::Human {
+            eprint!("{}", e.render(launch.sources, color));
+        }
+    };
+    match crate::runtime::executor::launch::prepare(kind, launch.ir, launch.workflow, &home) {
+        Ok(prepared) => {
+            for w in &prepared.warnings {
+                show(w);
+            }
+            Ok(prepared.choice)
+        }
+        Err(mut errors) => {
+            let last = errors.pop().unwrap_or(ExecutorError::SbatchMissing);
+            for e in &errors {
+                show(e);
+            }
+            if args.format == Format::Human {
+                eprint!("{}", last.render(launch.sources, color));
+                return Err(Ok(super::error::EXIT_USAGE));
+            }
+            Err(Err(CliError::Executor(Box::new(last))))
+        }
+    }
+}
+
 /// The file as an absolute path (as given when it cannot be resolved).
 fn absolute(file: &str) -> String {
     std::fs::canonicalize(file).map_or_else(|_| file.to_string(), |p| p.display().to_string())
 }
 
 /// Runs (or resumes) and prints the result; returns the exit code (§10).
-pub(super) fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start) -> CliResult {
+pub(super) fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start, executor: Kind) -> CliResult {
+    let executor = match prepare_executor(launch, args, color, executor) {
+        Ok(choice) => choice,
+        Err(result) => return result,
+    };
     let options = Options {
         max_parallel: args.max_parallel.map(|n| n as usize),
         limits: Limits {
@@ -173,6 +235,7 @@ pub(super) fn start(launch: &Launch<'_>, args: &HowArgs, color: bool, how: Start
         },
         grace: Duration::from_secs(2),
         max_outputs_bytes: args.max_outputs_size,
+        executor,
     };
     let mode = match args.format {
         Format::Human => Mode::Human { color },

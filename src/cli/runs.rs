@@ -196,3 +196,13 @@ pub(super) fn version_line(store: &Store, run: &RunRow) -> Result<String, CliErr
     ))
 }
 
+/// One attempt's cluster job: `attempt 1: Slurm job 42 on node1, COMPLETED`.
+pub(super) fn job_line(job: &crate::store::jobs::JobRow) -> String {
+    format!(
+        "attempt {}: Slurm job {} on {}, {}",
+        job.attempt,
+        job.job_id,
+        job.node.as_deref().unwrap_or("(no node yet)"),
+        job.state
+    )
+}

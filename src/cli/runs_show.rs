@@ -208,7 +208,15 @@ fn summary(store: &Store, run: &RunRow) -> Result<Summary, super::error::CliErro
             s.field("waiting", waiting);
         }
     }
+    let executor = store.executor(&run.run_id)?;
+    if executor != "local" {
+        s.field("executor", &executor);
+    }
     s.section(step_table(&steps, &run.state));
+    let jobs = jobs_section(store, &run.run_id)?;
+    if !jobs.is_empty() {
+        s.section(jobs);
+    }
     let failed = failed_section(store, run)?;
     if !failed.is_empty() {
         s.section(failed);
@@ -217,6 +225,27 @@ fn summary(store: &Store, run: &RunRow) -> Result<Summary, super::error::CliErro
         s.section(format!("resume it with: maestroc resume {}", run.run_id));
     }
     Ok(s)
+}
+
+/// How many cluster jobs the summary lists (`logs RUN STEP` shows an instance's own).
+const JOBS_SHOWN: usize = 50;
+
+/// The run's cluster jobs, one line per attempt (`step: attempt 1: Slurm job 42 on node1,
+/// COMPLETED`), the first [`JOBS_SHOWN`] of them.
+fn jobs_section(store: &Store, run_id: &str) -> Result<String, super::error::CliError> {
+    let (jobs, total) = store.first_jobs(run_id, JOBS_SHOWN)?;
+    let mut lines: Vec<String> = jobs
+        .iter()
+        .map(|j| format!("{}: {}", j.name, super::runs::job_line(j)))
+        .collect();
+    let shown = u64::try_from(jobs.len()).unwrap_or(u64::MAX);
+    if total > shown {
+        lines.push(format!(
+            "… and {} more jobs (`maestroc logs {run_id} STEP` shows a step's own)",
+            total - shown
+        ));
+    }
+    Ok(lines.join("\n"))
 }
 
 /// The instances a running run is at: those running or retrying (a few names).

@@ -6,6 +6,7 @@ pub mod contain;
 pub mod error;
 pub mod eval;
 pub mod events;
+pub mod executor;
 pub mod frame;
 pub mod home;
 pub mod limits;

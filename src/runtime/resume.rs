@@ -21,6 +21,9 @@ pub struct Resume {
     /// Which resume of the run this is (0 for a new run): the files of its attempts are
     /// named apart from those of earlier processes (see `step::attempt_prefix`).
     pub epoch: i64,
+    /// The cluster job of each instance's latest attempt (`store/jobs.rs`), for an executor
+    /// that can re-attach to a job a killed `maestroc` left behind.
+    pub jobs: HashMap<String, crate::store::jobs::JobRow>,
 }
 
 impl Resume {
@@ -49,6 +52,17 @@ impl Resume {
     #[must_use]
     pub fn attempts_before(&self, name: &str) -> u32 {
         self.previous.get(name).map_or(0, |r| r.attempts)
+    }
+
+    /// The job of an instance's latest attempt when that attempt never recorded its end
+    /// (`maestroc` was killed while it ran, and the next `maestroc` marked it failed with
+    /// `store::runs::DIED`): the one a resume takes up again.
+    #[must_use]
+    pub fn unfinished_job(&self, name: &str) -> Option<&crate::store::jobs::JobRow> {
+        let row = self.previous.get(name).filter(|r| {
+            r.state == "running" || (r.state == "failed" && r.message.as_deref() == Some(crate::store::runs::DIED))
+        })?;
+        self.jobs.get(name).filter(|j| j.attempt == row.attempts)
     }
 }
 

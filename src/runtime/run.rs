@@ -133,6 +133,18 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
         .build()
         .map_err(|e| RuntimeError::start(format_args!("cannot start the runtime: {e}")))?;
     let resumed = resume.is_some();
+    let resume = match resume {
+        Some(mut r) => {
+            // The latest job of each instance: a resume re-attaches to those still unfinished.
+            r.jobs = store
+                .jobs(&run_id, None)?
+                .into_iter()
+                .map(|j| (j.name.clone(), j))
+                .collect();
+            Some(r)
+        }
+        None => None,
+    };
     let mut runner = Runner::new(
         launch.ir,
         launch.program,
@@ -193,6 +205,7 @@ pub fn execute(launch: &Launch<'_>, options: Options, mode: Mode, start: Start) 
             version: launch.version,
         })?;
     }
+    store.set_executor(&run_id, runner.executor.kind().as_str())?;
     let started = Instant::now();
     let (state, outputs, refused) = runtime.block_on(async {
         // Installed once for the whole run: a signal between waiting in the queue and

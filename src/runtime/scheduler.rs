@@ -36,6 +36,8 @@ pub struct Options {
     pub grace: Duration,
     /// The most bytes read from a step's `$MFLOW_OUTPUTS` (`--max-outputs-size`).
     pub max_outputs_bytes: u64,
+    /// Where step attempts run (`--executor`, settings from `mflow.toml`).
+    pub executor: super::executor::Choice,
 }
 
 /// What a finished run reports.
@@ -81,6 +83,8 @@ pub(super) struct Runner<'a> {
     pub interrupted: Arc<AtomicBool>,
     /// Paused (`maestroc pause`, `--break`): no new step instance starts.
     pub(super) pause: super::pause::Pause,
+    /// Starts, observes and stops step attempts (`local`, `slurm`).
+    pub executor: super::executor::Executor,
 }
 
 /// One running instance of a workflow (the launched one, or one called by a step).
@@ -121,6 +125,7 @@ impl<'a> Runner<'a> {
         }
         let max_parallel = options.max_parallel.map(Semaphore::new);
         let (cancel, _) = watch::channel(false);
+        let executor = super::executor::Executor::new(&options.executor);
         Self {
             ir,
             program,
@@ -142,6 +147,7 @@ impl<'a> Runner<'a> {
             instances_reported: AtomicBool::new(false),
             interrupted: Arc::new(AtomicBool::new(false)),
             pause: super::pause::Pause::new(&[]),
+            executor,
         }
     }
 

@@ -7,15 +7,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::eval::{self, Failure};
+use super::executor::{AttemptRef, Finished, Kind, Placement};
 use super::frame::Frame;
 use super::outputs;
-use super::process::{self, Outcome, Program as ProcessProgram, Spec};
+use super::process::{Outcome, Program as ProcessProgram, Spec};
 use super::scheduler::{Instance, Runner};
 use super::state::StepState;
 use super::tail::Tail;
 use super::value::Value;
 use crate::ir::RetryOn;
 use crate::ir::{Action, IrBackoff, IrExpr, IrStep};
+use crate::store::jobs::JobRow;
 use crate::store::steps::{AttemptEnd, Emitted};
 
 /// How a step instance ended.
@@ -181,13 +183,34 @@ pub(super) async fn run(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: 
         }
     };
     let mut attempt = before;
+    // After `kill -9`, the job of the attempt that was running is taken up again, not
+    // submitted anew; it counts as this resume's first attempt.
+    let mut reattach = if runs_process(s) {
+        r.executor.reattachable(r.resume.unfinished_job(name)).cloned()
+    } else {
+        None
+    };
+    let before = if reattach.is_some() {
+        before.saturating_sub(1)
+    } else {
+        before
+    };
     loop {
-        attempt += 1;
-        r.event(Some(name), StepState::Running.as_str(), Some(attempt), None);
-        // Only attempts that run a process have files.
-        let prefix = runs_process(s).then(|| attempt_prefix(r, name, attempt));
-        record_start(r, s, name, attempt, prefix.as_deref());
-        let mut result = attempt_once(r, inst, s, frame, name, attempt, prefix.as_deref()).await;
+        let mut result = if let Some(job) = reattach.take() {
+            r.event(Some(name), StepState::Running.as_str(), Some(attempt), None);
+            r.reporter.message(&format!(
+                "step `{name}`: re-attaching to job {} of attempt {attempt}",
+                job.job_id
+            ));
+            Box::pin(reattach_once(r, inst, s, frame, name, attempt, &job)).await
+        } else {
+            attempt += 1;
+            r.event(Some(name), StepState::Running.as_str(), Some(attempt), None);
+            // Only attempts that run a process have files.
+            let prefix = runs_process(s).then(|| attempt_prefix(r, name, attempt));
+            record_start(r, s, name, attempt, prefix.as_deref());
+            attempt_once(r, inst, s, frame, name, attempt, prefix.as_deref()).await
+        };
         let mut emitted = None;
         if let (Try::Succeeded(_), Some(emit)) = (&result, &s.emit) {
             match signal_payload(r, inst, frame, emit) {
@@ -451,12 +474,7 @@ async fn prepare_and_run(
             Err(e) => return Ok(Try::Failed(format!("its `dir` {} cannot be used: {e}", d.display()))),
         }
     }
-    let timeout = match &s.timeout {
-        Some(t) => Some(Duration::from_millis(
-            u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0),
-        )),
-        None => None,
-    };
+    let timeout = step_timeout(r, inst, s, frame)?;
     let prefix = prefix.map_or_else(|| attempt_prefix(r, name, attempt), std::path::Path::to_path_buf);
     let prefix = prefix.as_path();
     let outputs_path = with_suffix(prefix, ".outputs");
@@ -473,26 +491,183 @@ async fn prepare_and_run(
         timeout,
         grace: r.options.grace,
     };
-    r.reporter.step_started(name);
-    let outcome = if r.reporter.streams() {
-        // Stream the step's output while it runs, line by line, prefixed by its name.
-        let mut tail = Tail::new(vec![spec.stdout.clone(), spec.stderr.clone()]);
-        let run = process::run(spec, r.cancel_receiver());
-        tokio::pin!(run);
-        let result = loop {
-            tokio::select! {
-                result = &mut run => break result,
-                () = tokio::time::sleep(Duration::from_millis(100)) => tail.poll(&mut |line| r.reporter.step_output(name, line)),
-            }
-        };
-        tail.finish(&mut |line| r.reporter.step_output(name, line));
-        result
-    } else {
-        process::run(spec, r.cancel_receiver()).await
+    let place = match r.executor.kind() {
+        Kind::Local => Placement::default(),
+        Kind::Slurm => placement(r, inst, s, frame)?,
     };
-    let ended = match outcome {
-        Ok(o) => o,
-        Err(e) => return Ok(Try::Failed(format!("cannot start the command: {e}"))),
+    r.reporter.step_started(name);
+    let at = AttemptRef {
+        store: r.store,
+        run_id: &r.run_id,
+        run_dir: &r.run_dir,
+        name,
+        attempt,
+        prefix,
+    };
+    let logs = [spec.stdout.clone(), spec.stderr.clone()];
+    let finished = streamed(
+        r,
+        name,
+        logs,
+        Box::pin(r.executor.run(spec, &place, &at, r.cancel_receiver())),
+    )
+    .await;
+    Ok(conclude(r, s, name, attempt, prefix, finished).await)
+}
+
+/// A step's `timeout`, evaluated.
+fn step_timeout(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+) -> Result<Option<Duration>, Failure> {
+    Ok(match &s.timeout {
+        Some(t) => Some(Duration::from_millis(
+            u64::try_from(duration_of(r, inst, frame, t)?.max(0)).unwrap_or(0),
+        )),
+        None => None,
+    })
+}
+
+/// Waits for an attempt, streaming its logs line by line, prefixed by its name, when the
+/// reporter shows output.
+async fn streamed(
+    r: &Runner<'_>,
+    name: &str,
+    logs: [PathBuf; 2],
+    run: impl std::future::Future<Output = Finished>,
+) -> Finished {
+    if !r.reporter.streams() {
+        return run.await;
+    }
+    let mut tail = Tail::new(logs.to_vec());
+    tokio::pin!(run);
+    let result = loop {
+        tokio::select! {
+            result = &mut run => break result,
+            () = tokio::time::sleep(Duration::from_millis(100)) => tail.poll(&mut |line| r.reporter.step_output(name, line)),
+        }
+    };
+    tail.finish(&mut |line| r.reporter.step_output(name, line));
+    result
+}
+
+/// Takes up the job of an attempt a killed `maestroc` left behind, and concludes it like any
+/// attempt.
+async fn reattach_once(
+    r: &Runner<'_>,
+    inst: &Instance<'_>,
+    s: &IrStep,
+    frame: &Arc<Frame>,
+    name: &str,
+    attempt: u32,
+    job: &JobRow,
+) -> Try {
+    let timeout = match step_timeout(r, inst, s, frame) {
+        Ok(t) => t,
+        Err(failure) => {
+            r.report_failure(name, &failure);
+            return Try::Failed(failure.error.to_string());
+        }
+    };
+    let prefix = PathBuf::from(&job.log_prefix);
+    r.reporter.step_started(name);
+    let at = AttemptRef {
+        store: r.store,
+        run_id: &r.run_id,
+        run_dir: &r.run_dir,
+        name,
+        attempt,
+        prefix: &prefix,
+    };
+    let logs = [with_suffix(&prefix, ".stdout.log"), with_suffix(&prefix, ".stderr.log")];
+    let finished = streamed(
+        r,
+        name,
+        logs,
+        Box::pin(r.executor.reattach(job, timeout, &at, r.cancel_receiver())),
+    )
+    .await;
+    conclude(r, s, name, attempt, &prefix, finished).await
+}
+
+/// What the cluster is asked for: the step's `image`, `resources` and profile, evaluated.
+fn placement(r: &Runner<'_>, inst: &Instance<'_>, s: &IrStep, frame: &Arc<Frame>) -> Result<Placement, Failure> {
+    let env = r.env(inst);
+    let mut budget = r.budget();
+    let mut place = Placement {
+        profile: crate::runtime::executor::launch::step_profile(s).map(str::to_string),
+        ..Placement::default()
+    };
+    if let Some(image) = &s.image {
+        place.image = Some(eval::eval(&env, Some(frame), image, &mut budget)?.to_text());
+    }
+    for (key, expr) in &s.resources {
+        let value = eval::eval(&env, Some(frame), expr, &mut budget)?;
+        let bad = |what: &str| Failure {
+            error: super::error::EvalError::Invalid(format!("`resources {{ {key} }}` must be {what}")),
+            span: expr.span,
+        };
+        match key.as_str() {
+            "cpu" | "cpus" => place.cpus = Some(count(&value).ok_or_else(|| bad("a whole number of at least 1"))?),
+            "gpu" | "gpus" => place.gpus = Some(count(&value).ok_or_else(|| bad("a whole number of at least 1"))?),
+            "memory" | "mem" => {
+                let text = match &value {
+                    Value::Int(mb) => format!("{mb}M"),
+                    other @ (Value::Float(_)
+                    | Value::Bool(_)
+                    | Value::Str(_)
+                    | Value::Duration(_)
+                    | Value::Date(_)
+                    | Value::List(_)
+                    | Value::Map(_)
+                    | Value::Record(_)
+                    | Value::None) => other.to_text(),
+                };
+                place.memory = Some(
+                    crate::runtime::executor::config::memory(&text)
+                        .ok_or_else(|| bad("an amount of memory such as \"4Gi\" or \"512M\""))?,
+                );
+            }
+            // Other needs are for other targets (`compile --target`): not Slurm's.
+            _ => {}
+        }
+    }
+    Ok(place)
+}
+
+/// A count of CPUs or GPUs: a positive int (a float is rounded up).
+fn count(v: &Value) -> Option<u32> {
+    match v {
+        Value::Int(n) => u32::try_from(*n).ok().filter(|n| *n >= 1),
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Value::Float(f) if *f >= 1.0 && *f <= f64::from(u32::MAX) => Some(f.ceil() as u32),
+        Value::Float(_)
+        | Value::Bool(_)
+        | Value::Str(_)
+        | Value::Duration(_)
+        | Value::Date(_)
+        | Value::List(_)
+        | Value::Map(_)
+        | Value::Record(_)
+        | Value::None => None,
+    }
+}
+
+/// How an attempt's end reads to the scheduler: its outputs when it exited 0.
+async fn conclude(
+    r: &Runner<'_>,
+    s: &IrStep,
+    name: &str,
+    attempt: u32,
+    prefix: &std::path::Path,
+    finished: Finished,
+) -> Try {
+    let outputs_path = with_suffix(prefix, ".outputs");
+    let ended = match finished {
+        Finished::Ended(o) => o,
+        Finished::Failed(message) => return Try::Failed(message),
     };
     if ended.leftovers > 0 {
         let message = format!(
@@ -504,7 +679,7 @@ async fn prepare_and_run(
         r.reporter.message(&message);
         r.event(Some(name), "warning", Some(attempt), Some(&message));
     }
-    Ok(match ended.outcome {
+    match ended.outcome {
         Outcome::Exited(0) => match outputs::read(outputs_path, &s.outputs, r.options.max_outputs_bytes).await {
             Ok(values) => Try::Succeeded(values),
             Err(e) => Try::Failed(e.to_string()),
@@ -516,7 +691,7 @@ async fn prepare_and_run(
         Outcome::Signaled(sig) => Try::Failed(format!("killed by signal {sig}")),
         Outcome::TimedOut => Try::TimedOut,
         Outcome::Cancelled => Try::Cancelled,
-    })
+    }
 }
 
 #[cfg(test)]

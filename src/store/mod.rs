@@ -9,15 +9,16 @@ pub mod admission;
 pub mod control;
 mod deferred;
 pub mod error;
+pub mod jobs;
 pub mod lease;
-pub mod pages;
 mod lookup;
+pub mod pages;
 pub mod runs;
 pub mod schema;
 pub mod signals;
 pub mod steps;
-pub mod versions;
 pub mod triggers;
+pub mod versions;
 pub mod views;
 
 use std::path::{Path, PathBuf};

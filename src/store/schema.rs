@@ -111,4 +111,22 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX trigger_fires_by_outcome ON trigger_fires (outcome, trigger);
     ",
+    // 4 (executors, issue 12): the executor a run was launched with, so `resume` uses it;
+    // the Slurm job of every attempt, recorded before the attempt counts as started, so a
+    // resume after `kill -9` re-attaches to it instead of submitting it again.
+    "
+    ALTER TABLE runs ADD COLUMN executor TEXT NOT NULL DEFAULT 'local';
+    CREATE TABLE jobs (
+        run_id     TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        attempt    INTEGER NOT NULL,
+        job_id     TEXT NOT NULL,
+        log_prefix TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        node       TEXT,
+        submitted_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, name, attempt)
+    ) WITHOUT ROWID;
+    CREATE INDEX jobs_by_job ON jobs (job_id);
+    ",
 ];
