@@ -529,7 +529,7 @@ impl Builder {
                 }
                 self.expr(value);
             }
-            StmtKind::Concurrency(e) | StmtKind::Timeout(e) => self.expr(e),
+            StmtKind::Concurrency(e) | StmtKind::Timeout(e) | StmtKind::Tags(e) => self.expr(e),
             StmtKind::Retry(r) => self.retry(r),
             StmtKind::Strategy(s) => {
                 if let Strategy::Parallel(Some(e)) = &s.node {
@@ -537,7 +537,6 @@ impl Builder {
                 }
             }
             StmtKind::OnFailure(_) | StmtKind::Schedule(..) | StmtKind::Error { .. } => {}
-            StmtKind::Tags(e) => self.expr(e),
             StmtKind::Trigger(t) => {
                 if let Some(f) = &t.filter {
                     self.def("signal", DefKind::Signal, t.signal_span, None, None);
