@@ -402,7 +402,7 @@ fn skip_marks_a_failed_or_pending_instance_skipped_and_its_dependents_run() {
     );
     assert_eq!(h.run(&["run", &wf]).status.code(), Some(1));
     let run = h.newest();
-    assert_eq!(h.show(&run)["steps"]["after_all"]["state"], "pending");
+    assert_eq!(h.show(&run)["steps"]["after_all"]["state"], "not_run");
     let out = h.run(&["skip", &run, "t"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("`t` has 3 instances"), "{}", text(&out));
@@ -618,7 +618,7 @@ fn a_skip_of_a_pending_instance_survives_a_resume_that_fails_before_it() {
     );
     assert_eq!(h.run(&["run", &wf]).status.code(), Some(1));
     let run = h.newest();
-    assert_eq!(h.show(&run)["steps"]["b"]["state"], "pending");
+    assert_eq!(h.show(&run)["steps"]["b"]["state"], "not_run");
     assert_eq!(h.run(&["skip", &run, "b"]).status.code(), Some(0));
     // `a` fails again: `b` is still skipped afterwards, not pending.
     assert_eq!(h.run(&["resume", &run]).status.code(), Some(1));

@@ -373,7 +373,7 @@ fn a_wait_signal_step_says_what_it_waits_for_and_how_it_ended() {
     let p = Project::new();
     let file = p.file(
         "wait.mflow",
-        "workflow w {\n  param day: date = 2026-11-30\n  step ready {\n    wait signal \"ready\" where signal.day == str(day)\n    timeout 300ms\n  }\n  step next { run \"echo next\" after ready }\n}\n",
+        "workflow w {\n  param day: date = 2026-11-30\n  step ready {\n    wait signal \"ready\" where signal.day == str(day) since 1h\n    timeout 300ms\n  }\n  step next { run \"echo next\" after ready }\n}\n",
     );
     let out = p.run(&["run", &file]);
     assert_eq!(out.status.code(), Some(1));
@@ -396,7 +396,8 @@ fn a_wait_signal_step_says_what_it_waits_for_and_how_it_ended() {
         "{err}"
     );
 
-    // With the signal sent, the step's success is shown like any other step's.
+    // With the signal sent (the step looks back an hour), the step's success is shown like
+    // any other step's.
     let out = p.run(&["signal", "send", "ready", "day=2026-11-30"]);
     assert_eq!(out.status.code(), Some(0));
     let out = p.run(&["run", &file]);
