@@ -1,0 +1,183 @@
+// Loads the bundled extension (dist/extension.js) in plain Node.js with a stub `vscode`
+// module and checks what a user would see:
+//   - the bundle needs nothing but Node.js built-ins and `vscode` (vscode-languageclient is
+//     inside it, so the .vsix can be packaged with --no-dependencies);
+//   - it exports activate/deactivate, and activate registers the restart command;
+//   - with maestroc.lsp.enable = false nothing is started and nothing is shown;
+//   - with maestroc.path naming a missing binary, activate does not throw and shows one
+//     error message that names the setting and the path;
+//   - maestroc.path is looked up in PATH, and a path must be an executable file.
+// Usage: node check-bundle.js BUNDLE. Prints `ok NAME` / `FAIL NAME` lines; exit 1 on failure.
+"use strict";
+
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const Module = require("module");
+
+const bundle = path.resolve(process.argv[2] || "dist/extension.js");
+let failures = 0;
+function check(name, cond, detail) {
+  if (cond) {
+    console.log(`ok ${name}`);
+  } else {
+    failures += 1;
+    console.log(`FAIL ${name}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+// ---------------------------------------------------------------- the stub `vscode`
+const state = { settings: {}, errors: [], commands: [], channels: [] };
+const noop = () => ({ dispose() {} });
+// Anything the stub does not define is a harmless function/class, so loading the bundle
+// (which reads vscode classes at load time) does not depend on the stub's completeness.
+function lenient(target) {
+  return new Proxy(target, {
+    get(obj, prop) {
+      if (prop in obj) return obj[prop];
+      if (typeof prop === "symbol") return undefined;
+      return lenient(function stub() {});
+    },
+  });
+}
+const vscode = lenient({
+  window: lenient({
+    showErrorMessage: (message, ...items) => {
+      state.errors.push({ message, items });
+      return Promise.resolve(undefined);
+    },
+    createOutputChannel: (name) => {
+      state.channels.push(name);
+      return lenient({ dispose() {}, appendLine() {}, append() {} });
+    },
+  }),
+  workspace: lenient({
+    workspaceFolders: undefined,
+    getConfiguration: (section) =>
+      lenient({
+        get: (key, fallback) => {
+          const full = `${section}.${key}`;
+          return full in state.settings ? state.settings[full] : fallback;
+        },
+      }),
+    onDidChangeConfiguration: noop,
+  }),
+  commands: lenient({
+    registerCommand: (id) => {
+      state.commands.push(id);
+      return { dispose() {} };
+    },
+    executeCommand: () => Promise.resolve(undefined),
+  }),
+});
+
+const requested = new Set();
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (parent && parent.filename === bundle) requested.add(request);
+  if (request === "vscode") return vscode;
+  return load.call(this, request, parent, isMain);
+};
+
+function context() {
+  return { subscriptions: [], extensionPath: path.dirname(path.dirname(bundle)) };
+}
+
+async function main() {
+  let ext;
+  try {
+    ext = require(bundle);
+  } catch (err) {
+    check("bundle loads with a stub vscode module", false, err && err.stack);
+    return;
+  }
+  check("bundle loads with a stub vscode module", true);
+  const builtins = new Set(Module.builtinModules.flatMap((m) => [m, `node:${m}`]));
+  const outside = [...requested].filter((r) => r !== "vscode" && !builtins.has(r));
+  check(
+    "bundle requires only vscode and Node.js built-ins (vscode-languageclient is bundled)",
+    outside.length === 0 && requested.has("vscode"),
+    `requires ${JSON.stringify([...requested])}`,
+  );
+  check(
+    "bundle exports activate and deactivate",
+    typeof ext.activate === "function" && typeof ext.deactivate === "function",
+  );
+
+  // Disabled: nothing starts, nothing is shown.
+  state.settings = { "maestroc.lsp.enable": false, "maestroc.path": "/nonexistent/maestroc" };
+  state.errors = [];
+  let threw;
+  try {
+    await ext.activate(context());
+    await ext.deactivate();
+  } catch (err) {
+    threw = err;
+  }
+  check("maestroc.lsp.enable=false: activate succeeds", threw === undefined, threw && threw.stack);
+  check("maestroc.lsp.enable=false: no error shown", state.errors.length === 0, JSON.stringify(state.errors));
+  check(
+    "activate registers the command maestroc.restartServer",
+    state.commands.includes("maestroc.restartServer"),
+    JSON.stringify(state.commands),
+  );
+
+  // Missing binary: one clear error, no exception.
+  const missing = path.join(os.tmpdir(), `no-such-dir-${process.pid}`, "maestroc");
+  state.settings = { "maestroc.path": missing };
+  state.errors = [];
+  threw = undefined;
+  try {
+    await ext.activate(context());
+    await ext.deactivate();
+  } catch (err) {
+    threw = err;
+  }
+  check("missing binary: activate does not throw", threw === undefined, threw && threw.stack);
+  const shown = state.errors.map((e) => e.message);
+  check(
+    "missing binary: one error naming maestroc.path and the path, with Open Settings",
+    shown.length === 1 &&
+      shown[0].includes("maestroc was not found") &&
+      shown[0].includes(missing) &&
+      shown[0].includes('"maestroc.path"') &&
+      state.errors[0].items.includes("Open Settings"),
+    JSON.stringify(state.errors),
+  );
+
+  // Missing from PATH by default name.
+  const savedPath = process.env.PATH;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mflow-vscode-"));
+  try {
+    process.env.PATH = dir;
+    state.settings = {};
+    state.errors = [];
+    await ext.activate(context());
+    await ext.deactivate();
+    check(
+      "default maestroc.path, no maestroc in PATH: one error naming \"maestroc\"",
+      state.errors.length === 1 && state.errors[0].message.includes('maestroc.path is "maestroc"'),
+      JSON.stringify(state.errors),
+    );
+
+    // resolveCommand: PATH lookup and executable bits.
+    const exe = path.join(dir, "maestroc");
+    fs.writeFileSync(exe, "#!/bin/sh\n", { mode: 0o644 });
+    check("a non-executable maestroc in PATH is not taken", ext.resolveCommand("maestroc") === undefined);
+    fs.chmodSync(exe, 0o755);
+    check("an executable maestroc in PATH is found", ext.resolveCommand("maestroc") === exe);
+    check("an absolute path is taken as is", ext.resolveCommand(exe) === exe);
+    check("a directory is not a binary", ext.resolveCommand(dir) === undefined);
+  } finally {
+    process.env.PATH = savedPath;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(failures === 0 ? 0 : 1),
+  (err) => {
+    console.log(`FAIL check-bundle.js: ${err && err.stack}`);
+    process.exit(1);
+  },
+);
