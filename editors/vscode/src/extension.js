@@ -12,10 +12,11 @@
 // bundle`), so the .vsix is packaged with `vsce package --no-dependencies`.
 "use strict";
 
+const { execFile } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 const vscode = require("vscode");
-const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
+const { LanguageClient } = require("vscode-languageclient/node");
 
 const SECTION = "maestroc";
 
@@ -68,6 +69,32 @@ function resolveCommand(command) {
   return undefined;
 }
 
+/**
+ * Whether `command lsp --help` succeeds: a maestroc that predates the language server
+ * fails it (unknown subcommand), and starting it as a server would only give the client's
+ * connection errors. Resolves to undefined when it works, or to what went wrong.
+ * @param {string} command
+ * @returns {Promise<string | undefined>}
+ */
+function probeServer(command) {
+  return new Promise((resolve) => {
+    execFile(command, ["lsp", "--help"], { timeout: 10000, windowsHide: true }, (err, _stdout, stderr) => {
+      if (!err) {
+        resolve(undefined);
+        return;
+      }
+      const firstLine = String(stderr || "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .find((line) => line.length > 0);
+      if (firstLine) resolve(firstLine);
+      else if (err.killed) resolve("no answer within 10 s");
+      else if (typeof err.code === "number") resolve(`exit status ${err.code}`);
+      else resolve(err.message);
+    });
+  });
+}
+
 /** Shows `message` with a button that opens the extension's settings. */
 async function showError(message) {
   const choice = await vscode.window.showErrorMessage(message, "Open Settings");
@@ -91,7 +118,17 @@ async function startServer() {
     );
     return;
   }
-  const run = { command, args: ["lsp"], transport: TransportKind.stdio };
+  const problem = await probeServer(command);
+  if (problem !== undefined) {
+    void showError(
+      `MFlow: the language server is off because "${command} lsp --help" failed: ${problem}. ` +
+        `This maestroc may predate \`maestroc lsp\`; install a newer one or point "maestroc.path" at it.`,
+    );
+    return;
+  }
+  // No `transport`: stdio all the same, and the command line stays exactly `maestroc lsp`
+  // (TransportKind.stdio would append `--stdio`).
+  const run = { command, args: ["lsp"] };
   const serverOptions = { run, debug: run };
   const clientOptions = {
     documentSelector: [
@@ -100,16 +137,16 @@ async function startServer() {
     ],
     outputChannel: output,
   };
-  const started = new LanguageClient("maestroc", "MFlow Language Server", serverOptions, clientOptions);
-  client = started;
+  let started;
   try {
+    started = new LanguageClient("maestroc", "MFlow Language Server", serverOptions, clientOptions);
+    client = started;
     await started.start();
   } catch (err) {
-    if (client === started) client = undefined;
+    if (started !== undefined && client === started) client = undefined;
     const reason = err instanceof Error ? err.message : String(err);
     void showError(
-      `MFlow: "${command} lsp" did not start: ${reason}. ` +
-        `A maestroc without the \`lsp\` command is too old; see the "MFlow Language Server" output.`,
+      `MFlow: "${command} lsp" did not start: ${reason}. See the "MFlow Language Server" output.`,
     );
   }
 }

@@ -6,7 +6,11 @@
 //   - with maestroc.lsp.enable = false nothing is started and nothing is shown;
 //   - with maestroc.path naming a missing binary, activate does not throw and shows one
 //     error message that names the setting and the path;
-//   - maestroc.path is looked up in PATH, and a path must be an executable file.
+//   - maestroc.path is looked up in PATH, and a path must be an executable file;
+//   - with a fake maestroc that speaks LSP, the bundled client spawns exactly `maestroc lsp`,
+//     initializes it, and shuts it down (shutdown, exit) on deactivate;
+//   - a maestroc without `lsp` (`lsp --help` fails) gives one error with its message and
+//     no server is started.
 // Usage: node check-bundle.js BUNDLE. Prints `ok NAME` / `FAIL NAME` lines; exit 1 on failure.
 "use strict";
 
@@ -35,12 +39,51 @@ function lenient(target) {
   return new Proxy(target, {
     get(obj, prop) {
       if (prop in obj) return obj[prop];
-      if (typeof prop === "symbol") return undefined;
+      if (typeof prop === "symbol" || prop === "then") return undefined;
       return lenient(function stub() {});
+    },
+    construct() {
+      return lenient({});
+    },
+    apply() {
+      return lenient({ dispose() {} });
     },
   });
 }
+// The few classes vscode-languageclient needs to behave, not just exist.
+class Disposable {
+  constructor(onDispose) {
+    this.onDispose = onDispose;
+  }
+  dispose() {
+    if (this.onDispose) this.onDispose();
+  }
+  static from(...items) {
+    return new Disposable(() => items.forEach((d) => d && d.dispose && d.dispose()));
+  }
+}
+class EventEmitter {
+  constructor() {
+    this.listeners = [];
+    this.event = (listener) => {
+      this.listeners.push(listener);
+      return new Disposable(() => {
+        this.listeners = this.listeners.filter((l) => l !== listener);
+      });
+    };
+  }
+  fire(event) {
+    this.listeners.forEach((l) => l(event));
+  }
+  dispose() {
+    this.listeners = [];
+  }
+}
 const vscode = lenient({
+  version: "1.90.0",
+  env: lenient({ language: "en", appName: "stub" }),
+  Disposable,
+  EventEmitter,
   window: lenient({
     showErrorMessage: (message, ...items) => {
       state.errors.push({ message, items });
@@ -53,6 +96,7 @@ const vscode = lenient({
   }),
   workspace: lenient({
     workspaceFolders: undefined,
+    textDocuments: [],
     getConfiguration: (section) =>
       lenient({
         get: (key, fallback) => {
@@ -168,6 +212,76 @@ async function main() {
     check("an executable maestroc in PATH is found", ext.resolveCommand("maestroc") === exe);
     check("an absolute path is taken as is", ext.resolveCommand(exe) === exe);
     check("a directory is not a binary", ext.resolveCommand(dir) === undefined);
+
+    // A fake maestroc: `lsp --help` succeeds, `lsp` answers initialize and shutdown; every
+    // command line and request is logged.
+    const log = path.join(dir, "log");
+    fs.writeFileSync(
+      exe,
+      `#!${process.execPath}
+const fs = require("fs");
+const log = (line) => fs.appendFileSync(${JSON.stringify(log)}, line + "\\n");
+log("argv " + JSON.stringify(process.argv.slice(2)));
+if (process.argv.includes("--help")) process.exit(0);
+let buf = Buffer.alloc(0);
+const send = (m) => {
+  const s = JSON.stringify(m);
+  process.stdout.write("Content-Length: " + Buffer.byteLength(s) + "\\r\\n\\r\\n" + s);
+};
+process.stdin.on("data", (d) => {
+  buf = Buffer.concat([buf, d]);
+  for (;;) {
+    const end = buf.indexOf("\\r\\n\\r\\n");
+    if (end < 0) return;
+    const len = Number(/Content-Length: *(\\d+)/i.exec(buf.subarray(0, end).toString())[1]);
+    if (buf.length < end + 4 + len) return;
+    const m = JSON.parse(buf.subarray(end + 4, end + 4 + len).toString());
+    buf = buf.subarray(end + 4 + len);
+    log("recv " + m.method);
+    if (m.method === "initialize") send({ jsonrpc: "2.0", id: m.id, result: { capabilities: {} } });
+    else if (m.method === "shutdown") send({ jsonrpc: "2.0", id: m.id, result: null });
+    else if (m.method === "exit") process.exit(0);
+  }
+});
+`,
+      { mode: 0o755 },
+    );
+    state.settings = {};
+    state.errors = [];
+    threw = undefined;
+    try {
+      await ext.activate(context());
+      await ext.deactivate();
+    } catch (err) {
+      threw = err;
+    }
+    check("fake maestroc lsp: activate and deactivate succeed", threw === undefined, threw && threw.stack);
+    check("fake maestroc lsp: no error shown", state.errors.length === 0, JSON.stringify(state.errors));
+    const seen = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+    const want = ['argv ["lsp","--help"]', 'argv ["lsp"]', "recv initialize", "recv initialized", "recv shutdown", "recv exit"];
+    check(
+      "fake maestroc lsp: spawned as `maestroc lsp`, initialized, shut down on deactivate",
+      JSON.stringify(seen) === JSON.stringify(want),
+      `server saw ${JSON.stringify(seen)}`,
+    );
+
+    // A maestroc from before the language server.
+    fs.writeFileSync(exe, "#!/bin/sh\necho \"error: unrecognized subcommand 'lsp'\" >&2\nexit 2\n", { mode: 0o755 });
+    state.errors = [];
+    threw = undefined;
+    try {
+      await ext.activate(context());
+      await ext.deactivate();
+    } catch (err) {
+      threw = err;
+    }
+    check("maestroc without lsp: activate does not throw", threw === undefined, threw && threw.stack);
+    check(
+      "maestroc without lsp: one error quoting its message",
+      state.errors.length === 1 &&
+        state.errors[0].message.includes("lsp --help\" failed: error: unrecognized subcommand 'lsp'"),
+      JSON.stringify(state.errors),
+    );
   } finally {
     process.env.PATH = savedPath;
     fs.rmSync(dir, { recursive: true, force: true });
