@@ -9,8 +9,10 @@
 #   - `npm ci` installs the extension's locked dependencies (vscode-languageclient, esbuild),
 #     esbuild bundles src/extension.js with them into dist/extension.js, and the bundle
 #     loads in Node.js with a stub `vscode` module: it needs nothing outside the bundle,
-#     a missing maestroc gives one clear error, the settings are honoured
-#     (editors/vscode/tests/check-bundle.js);
+#     a missing maestroc gives one clear error, the settings are honoured, a fake LSP
+#     maestroc is spawned as `maestroc lsp`, initialized and shut down, and with a built
+#     maestroc that has `lsp` (target/release or target/debug, or $MAESTROC) an open file's
+#     E0104 comes back from the real server (editors/vscode/tests/check-bundle.js);
 #   - `vsce package --no-dependencies` builds a .vsix that holds the grammar, package.json
 #     whose `main` is the bundle, and the bundle itself (no sources, no node_modules).
 #
@@ -132,7 +134,19 @@ check "esbuild bundle (npm run bundle) writes dist/extension.js" \
   bash -c 'cd "$1" && npm run --silent bundle && test -s dist/extension.js' _ "$ext"
 if [[ -f "$ext/dist/extension.js" ]]; then
   set +e
-  node "$ext/tests/check-bundle.js" "$ext/dist/extension.js" >"$tmp/bundle" 2>&1
+  # The end-to-end check against the real server uses $MAESTROC, else the binary .ci/run
+  # has built (target/release, else target/debug); it is skipped, with a line saying so,
+  # when there is none or it has no `lsp` command. Nothing is built here.
+  maestroc="${MAESTROC:-}"
+  if [[ -z "$maestroc" ]]; then
+    for candidate in "$root/target/release/maestroc" "$root/target/debug/maestroc"; do
+      if [[ -x "$candidate" ]]; then
+        maestroc=$candidate
+        break
+      fi
+    done
+  fi
+  node "$ext/tests/check-bundle.js" "$ext/dist/extension.js" ${maestroc:+"$maestroc"} >"$tmp/bundle" 2>&1
   bundle_status=$?
   set -e
   while IFS= read -r line; do

@@ -10,8 +10,11 @@
 //   - with a fake maestroc that speaks LSP, the bundled client spawns exactly `maestroc lsp`,
 //     initializes it, and shuts it down (shutdown, exit) on deactivate;
 //   - a maestroc without `lsp` (`lsp --help` fails) gives one error with its message and
-//     no server is started.
-// Usage: node check-bundle.js BUNDLE. Prints `ok NAME` / `FAIL NAME` lines; exit 1 on failure.
+//     no server is started;
+//   - given a real maestroc with `lsp` (MAESTROC, optional): an open .mflow file with an
+//     unknown name goes to the server (didOpen) and E0104 comes back (publishDiagnostics),
+//     seen on the wire between the bundled client and the server.
+// Usage: node check-bundle.js BUNDLE [MAESTROC]. Prints `ok NAME` / `FAIL NAME` lines; exit 1 on failure.
 "use strict";
 
 const fs = require("fs");
@@ -31,7 +34,7 @@ function check(name, cond, detail) {
 }
 
 // ---------------------------------------------------------------- the stub `vscode`
-const state = { settings: {}, errors: [], commands: [], channels: [] };
+const state = { settings: {}, errors: [], commands: [], channels: [], documents: [] };
 const noop = () => ({ dispose() {} });
 // Anything the stub does not define is a harmless function/class, so loading the bundle
 // (which reads vscode classes at load time) does not depend on the stub's completeness.
@@ -96,7 +99,9 @@ const vscode = lenient({
   }),
   workspace: lenient({
     workspaceFolders: undefined,
-    textDocuments: [],
+    get textDocuments() {
+      return state.documents;
+    },
     getConfiguration: (section) =>
       lenient({
         get: (key, fallback) => {
@@ -105,6 +110,9 @@ const vscode = lenient({
         },
       }),
     onDidChangeConfiguration: noop,
+  }),
+  languages: lenient({
+    match: (_selector, doc) => (doc.languageId === "mflow" ? 10 : 0),
   }),
   commands: lenient({
     registerCommand: (id) => {
@@ -128,7 +136,6 @@ function context() {
 }
 
 async function main() {
-  let ext;
   try {
     ext = require(bundle);
   } catch (err) {
@@ -257,7 +264,12 @@ process.stdin.on("data", (d) => {
     }
     check("fake maestroc lsp: activate and deactivate succeed", threw === undefined, threw && threw.stack);
     check("fake maestroc lsp: no error shown", state.errors.length === 0, JSON.stringify(state.errors));
-    const seen = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+    // stop() resolves once `exit` is written; the fake server logs it a moment later.
+    const readLog = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
+    for (let waited = 0; waited < 5000 && !readLog().includes("recv exit"); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const seen = readLog();
     const want = ['argv ["lsp","--help"]', 'argv ["lsp"]', "recv initialize", "recv initialized", "recv shutdown", "recv exit"];
     check(
       "fake maestroc lsp: spawned as `maestroc lsp`, initialized, shut down on deactivate",
@@ -282,12 +294,82 @@ process.stdin.on("data", (d) => {
         state.errors[0].message.includes("lsp --help\" failed: error: unrecognized subcommand 'lsp'"),
       JSON.stringify(state.errors),
     );
+
+    const real = process.argv[3];
+    if (real) await realServer(real, dir, exe, context);
   } finally {
     process.env.PATH = savedPath;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+// The real `maestroc lsp` behind a relay that copies both directions of the stdio
+// conversation to a log, so the test sees what the server answered.
+async function realServer(real, dir, exe, context) {
+  const { execFileSync } = require("child_process");
+  try {
+    execFileSync(real, ["lsp", "--help"], { stdio: "ignore" });
+  } catch {
+    console.log(`skip real maestroc lsp: ${real} has no \`lsp\` command`);
+    return;
+  }
+  const wire = path.join(dir, "wire");
+  fs.writeFileSync(
+    exe,
+    `#!${process.execPath}
+const fs = require("fs");
+const { spawn } = require("child_process");
+const child = spawn(${JSON.stringify(real)}, process.argv.slice(2), { stdio: ["pipe", "pipe", "inherit"] });
+process.stdin.on("data", (d) => { fs.appendFileSync(${JSON.stringify(wire)}, d); child.stdin.write(d); });
+process.stdin.on("end", () => child.stdin.end());
+child.stdout.on("data", (d) => { fs.appendFileSync(${JSON.stringify(wire)}, d); process.stdout.write(d); });
+child.on("exit", (code) => process.exit(code === null ? 1 : code));
+`,
+    { mode: 0o755 },
+  );
+  const file = path.join(dir, "broken.mflow");
+  const text = 'workflow w {\n  step a { run "echo ${nope}" }\n}\n';
+  fs.writeFileSync(file, text);
+  const uri = `file://${file}`;
+  const asUri = { scheme: "file", fsPath: file, path: file, toString: () => uri };
+  state.documents = [
+    { uri: asUri, fileName: file, languageId: "mflow", version: 1, isClosed: false, lineCount: 3, getText: () => text },
+  ];
+  state.settings = {};
+  state.errors = [];
+  let threw;
+  let seen = "";
+  try {
+    await ext.activate(context());
+    for (let waited = 0; waited < 30000 && !/publishDiagnostics/.test(seen); waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      seen = fs.existsSync(wire) ? fs.readFileSync(wire, "utf8") : "";
+    }
+    await ext.deactivate();
+  } catch (err) {
+    threw = err;
+  } finally {
+    state.documents = [];
+  }
+  check("real maestroc lsp: activate and deactivate succeed, no error shown", threw === undefined && state.errors.length === 0, (threw && threw.stack) || JSON.stringify(state.errors));
+  const messages = seen
+    .split(/Content-Length: *\d+\r\n\r\n/)
+    .map((chunk) => {
+      try {
+        return JSON.parse(chunk);
+      } catch {
+        return undefined;
+      }
+    })
+    .filter(Boolean);
+  const opened = messages.find((m) => m.method === "textDocument/didOpen");
+  check("real maestroc lsp: the open .mflow file is sent (didOpen)", opened !== undefined && opened.params.textDocument.uri === uri && opened.params.textDocument.text === text, JSON.stringify(opened));
+  const diags = messages.filter((m) => m.method === "textDocument/publishDiagnostics" && m.params.uri === uri);
+  const codes = diags.flatMap((m) => m.params.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`));
+  check("real maestroc lsp: E0104 for `nope` at 1:23 comes back (publishDiagnostics)", codes.includes("E0104@1:23"), `diagnostics ${JSON.stringify(codes)}`);
+}
+
+let ext;
 main().then(
   () => process.exit(failures === 0 ? 0 : 1),
   (err) => {
