@@ -163,9 +163,19 @@ async function stopServer() {
   }
 }
 
-async function restartServer() {
-  await stopServer();
-  await startServer();
+// Starts, stops and restarts run one at a time, in order: a setting changed twice quickly
+// must not leave two servers running.
+let pending = Promise.resolve();
+function serialized(action) {
+  pending = pending.then(action, action);
+  return pending;
+}
+
+function restartServer() {
+  return serialized(async () => {
+    await stopServer();
+    await startServer();
+  });
 }
 
 /** @param {vscode.ExtensionContext} context */
@@ -179,13 +189,13 @@ async function activate(context) {
         void restartServer();
       }
     }),
-    { dispose: () => void stopServer() },
+    { dispose: () => void serialized(stopServer) },
   );
-  await startServer();
+  await serialized(startServer);
 }
 
 function deactivate() {
-  return stopServer();
+  return serialized(stopServer);
 }
 
 module.exports = { activate, deactivate, resolveCommand };

@@ -8,7 +8,8 @@
 //     error message that names the setting and the path;
 //   - maestroc.path is looked up in PATH, and a path must be an executable file;
 //   - with a fake maestroc that speaks LSP, the bundled client spawns exactly `maestroc lsp`,
-//     initializes it, and shuts it down (shutdown, exit) on deactivate;
+//     initializes it, and shuts it down (shutdown, exit) on deactivate; the restart
+//     command replaces it with a second one;
 //   - a maestroc without `lsp` (`lsp --help` fails) gives one error with its message and
 //     no server is started;
 //   - given a real maestroc with `lsp` (MAESTROC, optional): an open .mflow file with an
@@ -34,7 +35,7 @@ function check(name, cond, detail) {
 }
 
 // ---------------------------------------------------------------- the stub `vscode`
-const state = { settings: {}, errors: [], commands: [], channels: [], documents: [] };
+const state = { settings: {}, errors: [], commands: [], handlers: {}, channels: [], documents: [] };
 const noop = () => ({ dispose() {} });
 // Anything the stub does not define is a harmless function/class, so loading the bundle
 // (which reads vscode classes at load time) does not depend on the stub's completeness.
@@ -115,8 +116,9 @@ const vscode = lenient({
     match: (_selector, doc) => (doc.languageId === "mflow" ? 10 : 0),
   }),
   commands: lenient({
-    registerCommand: (id) => {
+    registerCommand: (id, handler) => {
       state.commands.push(id);
+      state.handlers[id] = handler;
       return { dispose() {} };
     },
     executeCommand: () => Promise.resolve(undefined),
@@ -275,6 +277,31 @@ process.stdin.on("data", (d) => {
       "fake maestroc lsp: spawned as `maestroc lsp`, initialized, shut down on deactivate",
       JSON.stringify(seen) === JSON.stringify(want),
       `server saw ${JSON.stringify(seen)}`,
+    );
+
+    // The restart command: the first server is shut down, a second one started.
+    fs.rmSync(log, { force: true });
+    const count = (line) => readLog().filter((l) => l === line).length;
+    threw = undefined;
+    try {
+      await ext.activate(context());
+      await state.handlers["maestroc.restartServer"]();
+      await ext.deactivate();
+      for (let waited = 0; waited < 5000 && count("recv exit") < 2; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } catch (err) {
+      threw = err;
+    }
+    check(
+      "fake maestroc lsp: MFlow: Restart Language Server stops the server and starts another",
+      threw === undefined &&
+        state.errors.length === 0 &&
+        count('argv ["lsp"]') === 2 &&
+        count("recv initialize") === 2 &&
+        count("recv shutdown") === 2 &&
+        count("recv exit") === 2,
+      (threw && threw.stack) || `server saw ${JSON.stringify(readLog())}, errors ${JSON.stringify(state.errors)}`,
     );
 
     // A maestroc from before the language server.
