@@ -146,6 +146,9 @@ if [[ -f "$ext/dist/extension.js" ]]; then
       fi
     done
   fi
+  if [[ -z "$maestroc" ]]; then
+    echo "     skip real maestroc lsp: no \$MAESTROC and no target/release or target/debug maestroc"
+  fi
   node "$ext/tests/check-bundle.js" "$ext/dist/extension.js" ${maestroc:+"$maestroc"} >"$tmp/bundle" 2>&1
   bundle_status=$?
   set -e
