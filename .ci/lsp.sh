@@ -12,7 +12,8 @@ if ! command -v nvim >/dev/null 2>&1; then
   echo "lsp: installing neovim"
   sudo_cmd=""
   if [[ $(id -u) -ne 0 ]]; then sudo_cmd="sudo"; fi
-  $sudo_cmd apt-get install -y -q neovim >/dev/null
+  $sudo_cmd apt-get install -y -q neovim >/dev/null 2>&1 \
+    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q neovim >/dev/null; }
 fi
 cargo build --quiet
 bin="$(pwd)/target/debug/maestroc"
