@@ -132,10 +132,23 @@ fn live_jobs(run_id: &str) -> Vec<(String, String)> {
 }
 
 /// The result object without what differs between two runs of the same workflow.
+/// A run's result without what differs between any two runs of the same file: its id and
+/// its times (`*_at` timestamps, `*_ms` durations), at every level.
 fn comparable(mut v: serde_json::Value) -> serde_json::Value {
-    if let Some(map) = v.as_object_mut() {
-        map.remove("run_id");
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.retain(|k, _| k != "run_id" && !k.ends_with("_at") && !k.ends_with("_ms"));
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(list) => list.iter_mut().for_each(strip),
+            serde_json::Value::Null
+            | serde_json::Value::Bool(_)
+            | serde_json::Value::Number(_)
+            | serde_json::Value::String(_) => {}
+        }
     }
+    strip(&mut v);
     v
 }
 
