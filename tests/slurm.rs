@@ -132,23 +132,30 @@ fn live_jobs(run_id: &str) -> Vec<(String, String)> {
 }
 
 /// The result object without what differs between two runs of the same workflow.
-/// A run's result without what differs between any two runs of the same file: its id and
-/// its times (`*_at` timestamps, `*_ms` durations), at every level.
+/// A run's result without what differs between any two runs of the same file: its id (also
+/// inside messages, which name log paths under the run's directory), its times (`*_at`
+/// timestamps, `*_ms` durations) at every level, and the order of the per-step summary (by
+/// first start, which depends on the executor's timing).
 fn comparable(mut v: serde_json::Value) -> serde_json::Value {
-    fn strip(v: &mut serde_json::Value) {
+    fn strip(v: &mut serde_json::Value, run_id: &str) {
         match v {
             serde_json::Value::Object(map) => {
                 map.retain(|k, _| k != "run_id" && !k.ends_with("_at") && !k.ends_with("_ms"));
-                map.values_mut().for_each(strip);
+                map.values_mut().for_each(|v| strip(v, run_id));
             }
-            serde_json::Value::Array(list) => list.iter_mut().for_each(strip),
+            serde_json::Value::Array(list) => list.iter_mut().for_each(|v| strip(v, run_id)),
+            serde_json::Value::String(text) if !run_id.is_empty() => *text = text.replace(run_id, "RUN"),
             serde_json::Value::Null
             | serde_json::Value::Bool(_)
             | serde_json::Value::Number(_)
             | serde_json::Value::String(_) => {}
         }
     }
-    strip(&mut v);
+    let run_id = v["run_id"].as_str().unwrap_or_default().to_string();
+    strip(&mut v, &run_id);
+    if let Some(summary) = v.get_mut("summary").and_then(serde_json::Value::as_array_mut) {
+        summary.sort_by_key(|s| s["step"].as_str().unwrap_or_default().to_string());
+    }
     v
 }
 
