@@ -322,31 +322,12 @@ impl Builder {
         let mut params = Vec::new();
         let mut outputs = Vec::new();
         for stmt in &w.body {
-            match &stmt.kind {
-                StmtKind::Param { name, ty, .. } => {
-                    self.def(&name.name, DefKind::Param, name.span, Some(ty.span), stmt.doc.as_ref());
-                    params.push((name.name.clone(), name.span));
-                }
-                StmtKind::Output { name, ty, .. } => {
-                    self.def(&name.name, DefKind::Output, name.span, Some(ty.span), stmt.doc.as_ref());
-                    outputs.push((name.name.clone(), name.span));
-                }
-                StmtKind::Const { .. }
-                | StmtKind::Let { .. }
-                | StmtKind::Concurrency(_)
-                | StmtKind::Timeout(_)
-                | StmtKind::Retry(_)
-                | StmtKind::OnFailure(_)
-                | StmtKind::Strategy(_)
-                | StmtKind::Schedule(..)
-                | StmtKind::Trigger(_)
-                | StmtKind::Tags(_)
-                | StmtKind::Step(_)
-                | StmtKind::Foreach(_)
-                | StmtKind::While(_)
-                | StmtKind::If(_)
-                | StmtKind::Next(_)
-                | StmtKind::Error { .. } => {}
+            if let StmtKind::Param { name, ty, .. } = &stmt.kind {
+                self.def(&name.name, DefKind::Param, name.span, Some(ty.span), stmt.doc.as_ref());
+                params.push((name.name.clone(), name.span));
+            } else if let StmtKind::Output { name, ty, .. } = &stmt.kind {
+                self.def(&name.name, DefKind::Output, name.span, Some(ty.span), stmt.doc.as_ref());
+                outputs.push((name.name.clone(), name.span));
             }
         }
         self.index.workflow_params.insert(w.name.span, params);
@@ -473,25 +454,9 @@ impl Builder {
     fn body(&mut self, stmts: &[Stmt], span: Span, top: bool) {
         let mut frame = Vec::new();
         for stmt in stmts {
-            match &stmt.kind {
-                StmtKind::Param { name, .. } | StmtKind::Const { name, .. } | StmtKind::Let { name, .. } => {
-                    frame.push((name.name.clone(), Target::Def(name.span)));
-                }
-                StmtKind::Output { .. }
-                | StmtKind::Concurrency(_)
-                | StmtKind::Timeout(_)
-                | StmtKind::Retry(_)
-                | StmtKind::OnFailure(_)
-                | StmtKind::Strategy(_)
-                | StmtKind::Schedule(..)
-                | StmtKind::Trigger(_)
-                | StmtKind::Tags(_)
-                | StmtKind::Step(_)
-                | StmtKind::Foreach(_)
-                | StmtKind::While(_)
-                | StmtKind::If(_)
-                | StmtKind::Next(_)
-                | StmtKind::Error { .. } => {}
+            if let StmtKind::Param { name, .. } | StmtKind::Const { name, .. } | StmtKind::Let { name, .. } = &stmt.kind
+            {
+                frame.push((name.name.clone(), Target::Def(name.span)));
             }
         }
         self.push(span, frame);
@@ -840,32 +805,11 @@ impl Builder {
 
 fn collect_steps<'a>(stmts: &'a [Stmt], out: &mut Vec<(&'a crate::syntax::ast::Step, Option<&'a String>)>) {
     for stmt in stmts {
-        match &stmt.kind {
-            StmtKind::Step(step) => out.push((step, stmt.doc.as_ref())),
-            StmtKind::Foreach(f) => collect_steps(&f.body, out),
-            StmtKind::While(w) => collect_steps(&w.body, out),
-            StmtKind::If(i) => {
-                for b in &i.branches {
-                    collect_steps(&b.body, out);
-                }
-                if let Some(body) = &i.else_body {
-                    collect_steps(body, out);
-                }
-            }
-            StmtKind::Param { .. }
-            | StmtKind::Const { .. }
-            | StmtKind::Let { .. }
-            | StmtKind::Output { .. }
-            | StmtKind::Concurrency(_)
-            | StmtKind::Timeout(_)
-            | StmtKind::Retry(_)
-            | StmtKind::OnFailure(_)
-            | StmtKind::Strategy(_)
-            | StmtKind::Schedule(..)
-            | StmtKind::Trigger(_)
-            | StmtKind::Tags(_)
-            | StmtKind::Next(_)
-            | StmtKind::Error { .. } => {}
+        if let StmtKind::Step(step) = &stmt.kind {
+            out.push((step, stmt.doc.as_ref()));
+        }
+        for body in stmt.kind.nested_bodies() {
+            collect_steps(body, out);
         }
     }
 }

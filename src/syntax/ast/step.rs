@@ -73,6 +73,38 @@ pub enum StmtKind {
     },
 }
 
+impl StmtKind {
+    /// The statement lists this statement holds: a loop's body, each `if` branch and the
+    /// `else`, in source order; none for every other statement.
+    pub fn nested_bodies(&self) -> Vec<&[Stmt]> {
+        match self {
+            StmtKind::Foreach(f) => vec![&f.body],
+            StmtKind::While(w) => vec![&w.body],
+            StmtKind::If(i) => i
+                .branches
+                .iter()
+                .map(|b| b.body.as_slice())
+                .chain(i.else_body.as_deref())
+                .collect(),
+            StmtKind::Param { .. }
+            | StmtKind::Const { .. }
+            | StmtKind::Let { .. }
+            | StmtKind::Output { .. }
+            | StmtKind::Step(_)
+            | StmtKind::Concurrency(_)
+            | StmtKind::Timeout(_)
+            | StmtKind::Retry(_)
+            | StmtKind::OnFailure(_)
+            | StmtKind::Strategy(_)
+            | StmtKind::Schedule(..)
+            | StmtKind::Trigger(_)
+            | StmtKind::Tags(_)
+            | StmtKind::Next(_)
+            | StmtKind::Error { .. } => Vec::new(),
+        }
+    }
+}
+
 pub use crate::syntax::span::Spanned;
 
 #[derive(Clone, Debug, PartialEq)]
