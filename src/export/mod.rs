@@ -7,6 +7,7 @@
 
 pub mod argo;
 pub mod error;
+mod inline;
 pub mod literal;
 pub mod maestro;
 pub mod names;

@@ -6,6 +6,7 @@
 //! type ([`decode`]) and a value handed on is encoded back ([`encode`]): scalars as they
 //! print, durations as milliseconds, lists, maps and records as JSON.
 
+use crate::export::inline::Inline;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -132,6 +133,16 @@ pub fn input(name: &str) -> String {
     format!("inputs.parameters[{}]", string_literal(name))
 }
 
+impl Inline for Translator<'_, '_> {
+    type Error = ExportError;
+    fn substitutions(&mut self) -> &mut HashMap<BindingId, String> {
+        &mut self.subst
+    }
+    fn render(&mut self, expr: &IrExpr) -> Result<String, ExportError> {
+        self.expr(expr)
+    }
+}
+
 impl<'a, 'r> Translator<'a, 'r> {
     pub fn new(env: &'a Env<'a>, steps: &'r mut dyn StepReads) -> Self {
         Self {
@@ -235,19 +246,7 @@ impl<'a, 'r> Translator<'a, 'r> {
             IrExprKind::Index(a, i) => Ok(format!("({})[{}]", self.expr(a)?, self.expr(i)?)),
             IrExprKind::CallFn(id, args) => {
                 let f = self.env.ir.function(*id);
-                let mut saved = Vec::new();
-                for (param, arg) in f.params.iter().zip(args) {
-                    let text = format!("({})", self.expr(arg)?);
-                    saved.push((*param, self.subst.insert(*param, text)));
-                }
-                let body = self.expr(&f.body);
-                for (param, old) in saved {
-                    match old {
-                        Some(o) => self.subst.insert(param, o),
-                        None => self.subst.remove(&param),
-                    };
-                }
-                Ok(format!("({})", body?))
+                self.inline_call(&f.params, args, &f.body)
             }
             IrExprKind::CallBuiltin(b, args) => self.builtin(*b, args, span),
             IrExprKind::Unary(op, inner) => Ok(match op {

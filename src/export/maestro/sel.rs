@@ -3,6 +3,7 @@
 //! `params.getFromStep('step', 'name')`, and gathered over a `foreach`
 //! `params.getFromForeach('loop', 'step', 'name')`.
 
+use crate::export::inline::Inline;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -70,6 +71,16 @@ struct Sel<'a, 'b> {
     depth: usize,
     /// Parameters of inlined user functions: their arguments' SEL text.
     subst: HashMap<BindingId, String>,
+}
+
+impl Inline for Sel<'_, '_> {
+    type Error = ExportError;
+    fn substitutions(&mut self) -> &mut HashMap<BindingId, String> {
+        &mut self.subst
+    }
+    fn render(&mut self, expr: &IrExpr) -> Result<String, ExportError> {
+        self.expr(expr)
+    }
 }
 
 impl Sel<'_, '_> {
@@ -165,21 +176,8 @@ impl Sel<'_, '_> {
                 _ => Err(refuse(span, "indexing this value", None)),
             },
             IrExprKind::CallFn(id, args) => {
-                // SEL has no user functions: the body is inlined with its arguments.
                 let f = self.env.ir.function(*id);
-                let mut saved = Vec::new();
-                for (param, arg) in f.params.iter().zip(args) {
-                    let text = format!("({})", self.expr(arg)?);
-                    saved.push((*param, self.subst.insert(*param, text)));
-                }
-                let body = self.expr(&f.body);
-                for (param, old) in saved {
-                    match old {
-                        Some(o) => self.subst.insert(param, o),
-                        None => self.subst.remove(&param),
-                    };
-                }
-                Ok(format!("({})", body?))
+                self.inline_call(&f.params, args, &f.body)
             }
             IrExprKind::CallBuiltin(b, args) => self.builtin(*b, args, span),
             IrExprKind::Unary(op, inner) => Ok(match op {
